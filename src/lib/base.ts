@@ -1,0 +1,127 @@
+/**
+ * The base class of every AppLink command: the shared flags (`-a/--app`, `-r/--remote`, `--addon`,
+ * `--json`), the lazy Heroku API client, add-on resolution, and error rendering (text on stderr,
+ * or `{"error": {...}}` on stdout with --json). `@heroku-cli/command` is imported only when a
+ * command talks to Heroku, so `--help` and local-only commands stay fast.
+ */
+import {Command, Flags, Interfaces} from '@oclif/core'
+
+import type {AppLinkContext, PlatformApi} from './addon.js'
+import type {AppLinkClient} from './applink-client.js'
+import {AppLinkError, ExitCode} from './errors.js'
+import {maskKnownSecrets} from './redact.js'
+
+export type AppLinkFlags<T extends typeof Command> = Interfaces.InferredFlags<typeof AppLinkCommand['baseFlags'] & T['flags']>
+
+/** Reads `git remote -v` only when no app was given, like the Heroku CLI does. */
+async function appFromGitRemote(remote?: string): Promise<string | undefined> {
+  const {configRemote, getGitRemotes} = await import('@heroku-cli/command/lib/git.js')
+  const remotes = getGitRemotes(remote || configRemote())
+  if (remotes.length === 1) return remotes[0].app
+  if (remote && remotes.length === 0) throw new AppLinkError(`Git remote ${remote} not found, or it does not point at a Heroku app.`, {exitCode: ExitCode.INVALID_INPUT, hints: ['List remotes with: git remote -v'], id: 'remote_not_found'})
+  return undefined
+}
+
+export const appFlag = Flags.custom<string>({
+  char: 'a',
+  async default({flags}) {
+    return appFromGitRemote(flags.remote as string | undefined)
+  },
+  description: 'app to run command against',
+  env: 'HEROKU_APP',
+  helpValue: '<value>',
+  required: true,
+})
+
+export abstract class AppLinkCommand extends Command {
+  static baseFlags = {
+    addon: Flags.string({description: 'AppLink add-on name or ID (when the app has several)', helpGroup: 'GLOBAL'}),
+    app: appFlag(),
+    remote: Flags.string({char: 'r', description: 'git remote of app to use', helpGroup: 'GLOBAL'}),
+  }
+
+  static enableJsonFlag = true
+
+  private _heroku?: PlatformApi
+
+  /** The Heroku Platform API client of `@heroku-cli/command` (auth, HEROKU_HOST), created on first use. */
+  protected async heroku(): Promise<PlatformApi> {
+    if (!this._heroku) {
+      const {APIClient} = await import('@heroku-cli/command')
+      this._heroku = new APIClient(this.config) as unknown as PlatformApi
+    }
+
+    return this._heroku
+  }
+
+  /** Resolves the app's AppLink add-on and returns a client bound to it. */
+  protected async applink(app: string, addon?: string): Promise<{client: AppLinkClient; context: AppLinkContext}> {
+    const [{resolveAppLink}, {AppLinkClient}] = await Promise.all([import('./addon.js'), import('./applink-client.js')])
+    const context = await resolveAppLink(await this.heroku(), app, addon)
+    const client = new AppLinkClient({
+      addonId: context.addon.id,
+      apiUrl: context.apiUrl,
+      appId: context.app.id,
+      sso: context.sso,
+      token: context.token,
+      userAgent: `${this.config.pjson.name}/${this.config.pjson.version} node-${process.version}`,
+    })
+    return {client, context}
+  }
+
+  /** Runs `human` only without --json; returns the result that oclif prints as JSON otherwise. */
+  protected async render<T>(result: T, human: () => Promise<void> | void): Promise<T> {
+    if (!this.jsonEnabled()) await human()
+    return result
+  }
+
+  /** True when a person can answer prompts: stdin and stderr are terminals and CI is unset. */
+  protected get interactive(): boolean {
+    return Boolean(process.stdin.isTTY && process.stderr.isTTY) && !process.env.CI
+  }
+
+  protected toErrorJson(err: unknown): {error: Record<string, unknown>} {
+    return {error: toAppLinkError(err).toJSON()}
+  }
+
+  async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
+    // oclif's own exits (e.g. `this.exit(0)`, --help) pass through untouched
+    if (err.oclif?.exit !== undefined && err.name === 'ExitError') throw err
+    const error = toAppLinkError(err)
+    process.exitCode = error.exitCode
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(error))
+    } else {
+      const {ux} = await import('@oclif/core/ux')
+      try {
+        ux.action.stop('failed')
+      } catch {}
+
+      const lines = [`Error: ${error.message}`, ...error.hints.map(h => `  › ${h}`)]
+      process.stderr.write(maskKnownSecrets(lines.join('\n')) + '\n')
+    }
+
+    this.exit(error.exitCode)
+  }
+}
+
+/** Normalises anything thrown (Heroku API errors, oclif parse errors, bugs) to an AppLinkError. */
+export function toAppLinkError(err: unknown): AppLinkError {
+  if (err instanceof AppLinkError) return err
+  const e = err as Error & {body?: {id?: string; message?: string}; http?: {statusCode?: number}; oclif?: {exit?: number}}
+  if (e?.http?.statusCode) {
+    // a Heroku Platform API failure (HerokuAPIError from @heroku-cli/command)
+    const status = e.http.statusCode
+    const id = e.body?.id ?? 'platform_api_error'
+    const hints = status === 404 && id === 'not_found' ? ['Check the app name with: heroku apps'] : []
+    if (status === 401) hints.push('Log in again with: heroku login (or set HEROKU_API_KEY)')
+    return new AppLinkError(maskKnownSecrets(e.body?.message ?? e.message), {hints, id, status})
+  }
+
+  if (e?.oclif?.exit !== undefined) {
+    // flag/argument parse errors from oclif
+    return new AppLinkError(maskKnownSecrets(e.message), {exitCode: e.oclif.exit === 1 ? ExitCode.INVALID_INPUT : e.oclif.exit, id: 'invalid_usage'})
+  }
+
+  return new AppLinkError(maskKnownSecrets(e?.message ?? String(err)), {id: 'unexpected_error'})
+}

@@ -1,0 +1,93 @@
+/** Resource shapes of the AppLink API (contract §3). */
+
+export interface ApiError {
+  id: string
+  message: string
+}
+
+export interface AuditFields {
+  created_at?: string
+  created_by?: string
+  created_via_app?: string
+  last_modified_at?: string
+  last_modified_by?: string
+}
+
+export type ConnectionStatus = 'connected' | 'connecting' | 'disconnected' | 'disconnecting' | 'failed'
+export type OrgType = 'DataCloudOrg' | 'DatacloudOrg' | 'SalesforceOrg'
+
+export interface ConnectionOrg {
+  connection_name: string
+  id?: string
+  instance_url?: string
+  type: OrgType | string
+  user_id?: string
+  username?: string
+}
+
+export interface Connection extends AuditFields {
+  addon_id?: string
+  app_id?: string
+  connection_method?: string
+  error?: ApiError
+  id: string
+  org: ConnectionOrg
+  redirect_uri?: string
+  status: ConnectionStatus | string
+}
+
+export type AuthorizationStatus = 'authorized' | 'authorizing' | 'disconnected' | 'failed'
+
+export interface AuthorizationOrg {
+  api_version?: string
+  developer_name: string
+  id?: string
+  instance_url?: string
+  type: OrgType | string
+  user_auth?: {access_token: string; user_id?: string; username?: string}
+  user_id?: string
+  username?: string
+}
+
+export interface Authorization extends AuditFields {
+  addon_id?: string
+  app_name?: string
+  connection_method?: 'JWT' | 'OAuth' | string
+  error?: ApiError
+  id: string
+  org: AuthorizationOrg
+  redirect_uri?: string
+  status: AuthorizationStatus | string
+}
+
+export interface Publication extends AuditFields {
+  app_uuid: string
+  connection_name: string
+  esr_id?: string
+  esr_name?: string
+  heroku_applink_id?: string
+  org_id?: string
+}
+
+export type DataActionTargetStatus = 'created' | 'creating' | 'creation_failed' | 'generating_signing_key' | 'pending'
+
+export interface DataActionTarget extends AuditFields {
+  api_name: string
+  error?: ApiError
+  heroku_app?: {id?: string; name?: string; url?: string}
+  id: string
+  label: string
+  org?: Record<string, unknown>
+  status: DataActionTargetStatus | string
+  target_endpoint: string
+  type: string
+}
+
+export type OrgKind = 'datacloud' | 'salesforce'
+
+/** `DatacloudOrg` has been seen from the service too: both mean Data Cloud. */
+export function orgTypeLabel(type: string | undefined): string {
+  if (type === 'SalesforceOrg') return 'Salesforce Org'
+  if (type === 'DataCloudOrg' || type === 'DatacloudOrg') return 'Data Cloud Org'
+  return type ?? ''
+}
