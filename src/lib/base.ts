@@ -64,7 +64,8 @@ export abstract class AppLinkCommand extends Command {
       appId: context.app.id,
       sso: context.sso,
       token: context.token,
-      userAgent: `${this.config.pjson.name}/${this.config.pjson.version} node-${process.version}`,
+      // under the heroku CLI, this.config is the CLI's: the command's own plugin names this package
+      userAgent: `${this.ctor.plugin?.name ?? this.config.pjson.name}/${this.ctor.plugin?.version ?? this.config.pjson.version} node-${process.version}`,
     })
     return {client, context}
   }

@@ -38,6 +38,8 @@ export interface AgentTopic {
 }
 
 export interface SpecReport {
+  /** size of the spec file in bytes */
+  bytes?: number
   diagnostics: Diagnostic[]
   /** the file name as given (used in `file:line:column`) */
   file: string
@@ -45,6 +47,8 @@ export interface SpecReport {
   /** no diagnostic of severity error */
   ok: boolean
   operations: SpecOperation[]
+  /** `servers[].url`, with variables replaced by their defaults */
+  servers?: string[]
   title?: string
   topic?: AgentTopic
   version?: string

@@ -1,0 +1,86 @@
+/** The bench's result rows and their rendering as a text table and a Markdown table. */
+import type {Stats} from './measure.js'
+
+export type Unit = 'MiB' | 'rounds' | 's'
+
+/** A figure of one plugin: measured, a reference figure (from issue 6), or not available. */
+export type Figure =
+  | {kind: 'measured'; stats: Stats}
+  | {kind: 'na'; reason: string}
+  | {kind: 'reference'; note: string; value: number}
+
+export interface Row {
+  metric: string
+  unit: Unit
+  ours: Figure
+  official: Figure
+  /** human text of the goal, e.g. `≤ 1.05× official` */
+  goal: string
+  /** true/false when the goal could be checked, undefined when it could not */
+  pass?: boolean
+  /** ours ÷ official when both exist */
+  ratio?: number
+}
+
+const fmt = (v: number, unit: Unit) => unit === 's' ? v.toFixed(2) : unit === 'MiB' ? v.toFixed(0) : v.toFixed(0)
+
+export function figureText(f: Figure, unit: Unit): string {
+  if (f.kind === 'na') return 'n/a'
+  if (f.kind === 'reference') return `≈${fmt(f.value, unit)} (ref)`
+  const {max, median, min} = f.stats
+  if (min === max) return `${fmt(median, unit)}`
+  return `${fmt(median, unit)} (${fmt(min, unit)}–${fmt(max, unit)})`
+}
+
+export function figureValue(f: Figure): number | undefined {
+  if (f.kind === 'measured') return f.stats.median
+  if (f.kind === 'reference') return f.value
+  return undefined
+}
+
+function resultText(row: Row): string {
+  if (row.pass === undefined) return '?'
+  return row.pass ? 'pass' : 'FAIL'
+}
+
+function cells(row: Row): string[] {
+  return [
+    `${row.metric} [${row.unit}]`,
+    figureText(row.ours, row.unit),
+    figureText(row.official, row.unit),
+    row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`,
+    row.goal,
+    resultText(row),
+  ]
+}
+
+const HEADERS = ['Metric', 'Ours: median (min–max)', 'Official: median (min–max)', 'Ratio', 'Goal', 'Result']
+
+/** Footnotes: every n/a and every reference figure, with its reason. */
+export function notes(rows: Row[]): string[] {
+  const out = new Set<string>()
+  for (const r of rows) {
+    for (const [who, f] of [['ours', r.ours], ['official', r.official]] as const) {
+      if (f.kind === 'na') out.add(`${r.metric}, ${who}: n/a: ${f.reason}`)
+      if (f.kind === 'reference') out.add(`${r.metric}, ${who}: ${f.note}`)
+    }
+  }
+
+  return [...out]
+}
+
+export function textTable(rows: Row[]): string {
+  const table = [HEADERS, ...rows.map(r => cells(r))]
+  const widths = HEADERS.map((_, i) => Math.max(...table.map(r => r[i].length)))
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()
+  return [line(table[0]), widths.map(w => '-'.repeat(w)).join('  '), ...table.slice(1).map(r => line(r))].join('\n')
+}
+
+export function markdownTable(rows: Row[]): string {
+  const esc = (s: string) => s.replaceAll('|', '\\|')
+  return [
+    `| ${HEADERS.join(' | ')} |`,
+    `| ${HEADERS.map(() => '---').join(' | ')} |`,
+    ...rows.map(r => `| ${cells(r).map(c => esc(c)).join(' | ')} |`),
+  ].join('\n')
+}

@@ -1,0 +1,112 @@
+/**
+ * Puts each plugin into the real `heroku` CLI the way a user gets it: `npm pack` (the shipped files
+ * only), then `heroku plugins:install file:PACKAGE.tgz`, which installs the production dependencies
+ * from the npm registry. Each plugin gets its own HOME (and so its own heroku data dir): their
+ * commands clash, and each heroku run must see only one of them.
+ */
+import {existsSync, mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+import {cliEnv} from '../../scripts/lib/heroku-env.mjs'
+import {type Env, run} from './measure.js'
+
+export interface Installed {
+  /** argv prefix that runs this heroku CLI */
+  cli: string[]
+  env: Env
+  home: string
+  label: string
+  /** `name@version` of the installed plugin, or undefined for the bare CLI */
+  plugin?: string
+}
+
+/** A fresh HOME with the CLI's one-time notices silenced. */
+export function freshHome(dir: string): string {
+  rmSync(dir, {force: true, recursive: true})
+  mkdirSync(join(dir, '.cache', 'heroku'), {recursive: true})
+  writeFileSync(join(dir, '.cache', 'heroku', 'terms-of-service'), '')
+  return dir
+}
+
+/** The CLI's environment for a HOME: quiet, no telemetry or updater, no caller's Heroku session. */
+export function herokuEnv(home: string, extra: Env = {}): Env {
+  return cliEnv(home, {
+    // requests to the local server must never go through a proxy
+    NO_PROXY: '127.0.0.1,localhost',
+    no_proxy: '127.0.0.1,localhost',
+    ...extra,
+  })
+}
+
+export function fail(message: string, output?: {stderr: string; stdout: string}): never {
+  const tail = output ? `\n${(output.stdout + output.stderr).trim().split('\n').slice(-15).join('\n')}` : ''
+  throw new Error(`${message}${tail}`)
+}
+
+/** `npm run build` then `npm pack` of the repository; returns the tarball path. */
+export async function packOurs(repo: string, outDir: string, options: {build: boolean; log: (s: string) => void}): Promise<string> {
+  if (options.build) {
+    options.log('building: npm run build')
+    const b = await run('npm', ['run', 'build', '--silent'], {cwd: repo, env: process.env, timeoutMs: 10 * 60_000})
+    if (b.code !== 0) fail('npm run build failed', b)
+  } else if (!existsSync(join(repo, 'oclif.manifest.json'))) {
+    fail('--no-build given but there is no build (oclif.manifest.json): run npm run build first')
+  }
+
+  return npmPack(repo, outDir, repo, options.log)
+}
+
+/** `npm pack SPEC` into outDir (SPEC: a folder, or a registry package name); returns the tarball path. */
+export async function npmPack(spec: string, outDir: string, cwd: string, log: (s: string) => void): Promise<string> {
+  mkdirSync(outDir, {recursive: true})
+  log(`packing: npm pack ${spec}`)
+  const p = await run('npm', ['pack', spec, '--pack-destination', outDir, '--json', '--ignore-scripts'], {cwd, env: process.env, timeoutMs: 5 * 60_000})
+  if (p.code !== 0) {
+    const reason = /npm error (?:code )?(E\w+)/.exec(p.stderr)?.[1] ?? `exit ${p.code}`
+    const line = p.stderr.split('\n').find(l => /404|not found|error/i.test(l))?.replace(/^npm error\s*/, '') ?? ''
+    throw new Error(`npm pack ${spec} failed (${reason})${line ? `: ${line.trim()}` : ''}`)
+  }
+
+  const [info] = JSON.parse(p.stdout) as {filename: string}[]
+  return join(outDir, info.filename.replace(/^@/, '').replace('/', '-'))
+}
+
+/** Installs the tarball with `heroku plugins:install file:…` into a fresh HOME. */
+export async function installPlugin(cli: string[], tarball: string, home: string, label: string, log: (s: string) => void): Promise<Installed> {
+  freshHome(home)
+  const env = herokuEnv(home)
+  const installEnv: Env = {
+    ...env,
+    // the npm registry needs the machine's TLS setup, and the user's npm cache makes this quick
+    SSL_CERT_DIR: process.env.SSL_CERT_DIR,
+    SSL_CERT_FILE: process.env.SSL_CERT_FILE,
+    npm_config_cache: process.env.npm_config_cache ?? join(homedir(), '.npm'),
+  }
+  log(`installing ${label}: heroku plugins:install file:${tarball}`)
+  const r = await run(cli[0], [...cli.slice(1), 'plugins:install', `file:${resolve(tarball)}`], {env: installEnv, timeoutMs: 10 * 60_000})
+  if (r.code !== 0) fail(`heroku plugins:install of ${label} failed (exit ${r.code})`, r)
+  const list = await run(cli[0], [...cli.slice(1), 'plugins'], {env})
+  // `heroku plugins` prints one `name version` line per user-installed plugin
+  const line = list.stdout.split('\n').find(l => /^\S+ \d/.test(l.trim()))?.trim()
+  if (!line) fail(`heroku plugins does not list ${label} after installing it`, list)
+  return {cli, env, home, label, plugin: line.split(/\s+/).slice(0, 2).join('@')}
+}
+
+/** The bare CLI (no plugin), for the `heroku --version` baseline. */
+export function bareCli(cli: string[], home: string): Installed {
+  freshHome(home)
+  return {cli, env: herokuEnv(home), home, label: 'heroku alone'}
+}
+
+/** Where an official plugin tarball might already be: a .tgz path, or the first .tgz in a folder. */
+export function localTarball(spec: string): string | undefined {
+  if (spec.endsWith('.tgz') && existsSync(spec)) return resolve(spec)
+  if (existsSync(spec) && existsSync(join(spec, 'package.json'))) return undefined
+  if (existsSync(spec)) {
+    const tgz = readdirSync(spec).find(f => f.endsWith('.tgz'))
+    return tgz ? resolve(spec, tgz) : undefined
+  }
+
+  return undefined
+}

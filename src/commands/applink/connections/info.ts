@@ -1,0 +1,36 @@
+import {Args} from '@oclif/core'
+
+import {AppLinkCommand} from '../../../lib/base.js'
+import {assertNameOrId, orNotFound} from '../../../lib/lookup.js'
+import {connectionRows, fixHint, isFailedStatus, orgKindOf, printInfo} from '../../../lib/output.js'
+import type {Connection} from '../../../lib/types.js'
+
+export default class ConnectionsInfo extends AppLinkCommand {
+  static args = {
+    connection_name: Args.string({description: 'name (or id) of the connection', required: true}),
+  }
+
+  static description = 'show one Salesforce or Data Cloud connection of an app, with the error and a fix when it failed'
+
+  static examples = [
+    '$ heroku applink:connections:info my_org -a my-app',
+    '$ heroku applink:connections:info my_org -a my-app --json | jq -r .status',
+  ]
+
+  async run(): Promise<Connection> {
+    const {args, flags} = await this.parse(ConnectionsInfo)
+    assertNameOrId('connection name', args.connection_name)
+    const {client, context} = await this.applink(flags.app, flags.addon)
+    const app = context.app.name
+    const connection = await orNotFound({app, kind: 'connection', name: args.connection_name}, client.getConnection(args.connection_name))
+    return this.render(connection, async () => {
+      const name = connection.org?.connection_name ?? args.connection_name
+      await printInfo(`Heroku AppLink connection ${name} for app ${app}`, connectionRows(connection))
+      const org = orgKindOf(connection.org?.type)
+      const hint = connection.connection_method === 'JWT' && org === 'salesforce' && isFailedStatus(connection.status)
+        ? `Reconnect with: heroku salesforce:connect:jwt ${name} -a ${app} --client-id CONSUMER_KEY --jwt-key-file server.key --username USER`
+        : fixHint('connection', connection.status, org, name, app)
+      if (hint) process.stderr.write(`${hint}\n`)
+    })
+  }
+}

@@ -1,0 +1,38 @@
+import {Args} from '@oclif/core'
+
+import {AppLinkCommand} from '../../../lib/base.js'
+import {authorizationFlow, flowIO, oauthFlags, runFlow, waitTimeoutMs} from '../../../lib/flow.js'
+import {loginUrl} from '../../../lib/jwt.js'
+import {assertValidName} from '../../../lib/names.js'
+import {authorizationRows, printInfo} from '../../../lib/output.js'
+import type {Authorization} from '../../../lib/types.js'
+
+export default class SalesforceAuthorizationsAdd extends AppLinkCommand {
+  static args = {
+    developer_name: Args.string({description: 'developer name for the authorization: 3-30 letters, digits and single underscores, starting with a letter', required: true}),
+  }
+
+  static description = `store a Salesforce user's credentials for an app: log in as that user in a browser (OAuth), then wait until the authorization is ready
+
+On a terminal, press a key to open the browser (q quits). Without one, the login URL is printed on stderr and the command polls until the login ends, --wait-timeout passes, or Ctrl-C. The login URL sent is https://login.salesforce.com unless -l/--login-url is given.`
+
+  static examples = [
+    '$ heroku salesforce:authorizations:add my_auth -a my-app',
+    '$ heroku salesforce:authorizations:add my_sandbox_auth -a my-app -l https://test.salesforce.com --browser firefox',
+  ]
+
+  static flags = oauthFlags
+
+  async run(): Promise<Authorization> {
+    const {args, flags} = await this.parse(SalesforceAuthorizationsAdd)
+    const name = args.developer_name
+    assertValidName('developer name', name)
+    const login = loginUrl(flags['login-url'])
+    const timeoutMs = waitTimeoutMs(flags['wait-timeout'])
+    const {client, context} = await this.applink(flags.app, flags.addon)
+    const app = context.app.name
+    const flow = authorizationFlow(client, 'salesforce', name, login, flags.browser, {addon: flags.addon, app, timeoutMs})
+    const authorization = await runFlow(flow, await flowIO(this.interactive))
+    return this.render(authorization, () => printInfo(`Salesforce authorization ${name} on app ${app}`, authorizationRows(authorization)))
+  }
+}

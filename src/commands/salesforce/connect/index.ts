@@ -1,0 +1,39 @@
+import {Args} from '@oclif/core'
+
+import {AppLinkCommand} from '../../../lib/base.js'
+import {connectionFlow, flowIO, oauthFlags, runFlow, waitTimeoutMs} from '../../../lib/flow.js'
+import {loginUrl} from '../../../lib/jwt.js'
+import {assertValidName} from '../../../lib/names.js'
+import {connectionRows, printInfo} from '../../../lib/output.js'
+import type {Connection} from '../../../lib/types.js'
+
+export default class SalesforceConnect extends AppLinkCommand {
+  static args = {
+    connection_name: Args.string({description: 'name for the connection: 3-30 letters, digits and single underscores, starting with a letter', required: true}),
+  }
+
+  static description = `connect a Salesforce org to an app: log in to the org in a browser (OAuth), then wait until the connection is ready
+
+On a terminal, press a key to open the browser (q quits). Without one, the login URL is printed on stderr and the command polls until the login ends, --wait-timeout passes, or Ctrl-C.`
+
+  static examples = [
+    '$ heroku salesforce:connect my_org -a my-app',
+    '$ heroku salesforce:connect my_sandbox -a my-app -l https://test.salesforce.com --browser firefox',
+    '$ heroku salesforce:connect my_org -a my-app --json --wait-timeout 300 2>/dev/null | jq -r .org.id',
+  ]
+
+  static flags = oauthFlags
+
+  async run(): Promise<Connection> {
+    const {args, flags} = await this.parse(SalesforceConnect)
+    const name = args.connection_name
+    assertValidName('connection name', name)
+    const login = flags['login-url'] === undefined ? undefined : loginUrl(flags['login-url'])
+    const timeoutMs = waitTimeoutMs(flags['wait-timeout'])
+    const {client, context} = await this.applink(flags.app, flags.addon)
+    const app = context.app.name
+    const flow = connectionFlow(client, 'salesforce', name, login, flags.browser, {addon: flags.addon, app, timeoutMs})
+    const connection = await runFlow(flow, await flowIO(this.interactive))
+    return this.render(connection, () => printInfo(`Salesforce connection ${name} on app ${app}`, connectionRows(connection)))
+  }
+}

@@ -1,0 +1,43 @@
+import {Flags} from '@oclif/core'
+
+import {AppLinkCommand} from '../../lib/base.js'
+import {assertNameOrId} from '../../lib/lookup.js'
+import {printTable} from '../../lib/output.js'
+import {listAppPublications} from '../../lib/publications.js'
+import type {Publication} from '../../lib/types.js'
+
+export default class Publications extends AppLinkCommand {
+  static description = 'list the Salesforce orgs an app is published to, with their External Service registrations'
+
+  static examples = [
+    '$ heroku salesforce:publications -a my-app',
+    '$ heroku salesforce:publications -a my-app --connection-name my_org',
+    '$ heroku salesforce:publications -a my-app --json | jq -r \'.[].esr_name\'',
+  ]
+
+  static flags = {
+    connection_name: Flags.string({aliases: ['connection-name'], description: 'only this Salesforce connection (also --connection-name)', helpValue: '<name>'}),
+  }
+
+  async run(): Promise<Publication[]> {
+    const {flags} = await this.parse(Publications)
+    if (flags.connection_name) assertNameOrId('connection name', flags.connection_name)
+    const {client, context} = await this.applink(flags.app, flags.addon)
+    const app = context.app.name
+    const {rows, searched, skipped} = await listAppPublications(client, app, flags.connection_name)
+    return this.render(rows.map(r => r.publication), async () => {
+      for (const c of skipped) process.stderr.write(`Skipped Salesforce connection ${c.org.connection_name}: it is ${c.status}, not connected.\n`)
+      const empty = searched.length === 0
+        ? `App ${app} has no connected Salesforce orgs. Connect one with: heroku salesforce:connect NAME -a ${app}`
+        : `App ${app} is not published to ${flags.connection_name ? `Salesforce connection ${flags.connection_name}` : 'any connected Salesforce org'} yet. Publish it with: heroku salesforce:publish api-spec.yaml -c CLIENT_NAME --connection-name ${flags.connection_name ?? 'NAME'} -a ${app}`
+      await printTable(`Heroku AppLink publications for app ${app}`, rows, [
+        {get: r => r.publication.connection_name || r.connection.org.connection_name, header: 'Connection Name'},
+        {get: r => r.publication.org_id || r.connection.org.id, header: 'Org ID'},
+        {get: r => r.publication.esr_name, header: 'External Service'},
+        {get: r => r.publication.created_at, header: 'Created Date'},
+        {get: r => r.publication.created_by, header: 'Created By'},
+        {get: r => r.publication.last_modified_at, header: 'Last Modified'},
+      ], empty)
+    })
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The dashboard at `/`: server-rendered tables of apps, add-ons, connections, authorizations,
+ * publications and data action targets with their statuses. It never shows a token. Also the
+ * landing of the add-on SSO form (`POST /sso/login`), which checks the signed token and redirects
+ * to the dashboard.
+ */
+import {attachmentsOfAddon, ssoToken} from './model.js'
+import {type Ctx, type Router, sendHtml} from './server.js'
+import type {StoreData} from './store.js'
+import {badRequest, escapeHtml as h, HttpError} from './util.js'
+
+interface Column<T> {
+  cell: (row: T) => string
+  /** class of the cells (stable, for tests) */
+  key: string
+  title: string
+}
+
+function status(value: string): string {
+  return `<span class="status status-${h(value)}">${h(value)}</span>`
+}
+
+function table<T extends {id: string}>(id: string, title: string, rows: T[], columns: Column<T>[], empty: string): string {
+  const head = columns.map(c => `<th>${h(c.title)}</th>`).join('')
+  const body = rows.map(r => `<tr class="row" data-id="${h(r.id)}">${columns.map(c => `<td class="${c.key}">${c.cell(r)}</td>`).join('')}</tr>`).join('\n')
+  return `<section id="${id}">
+<h2>${h(title)} <span class="count">${rows.length}</span></h2>
+${rows.length === 0 ? `<p class="empty">${h(empty)}</p>` : `<table><thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`}
+</section>`
+}
+
+export function renderDashboard(data: StoreData, origin: string): string {
+  const appName = (id: string) => data.apps.find(a => a.id === id)?.name ?? id
+  const addonName = (id: string) => data.addons.find(a => a.id === id)?.name ?? id
+  const loginLink = (state?: string) => (state ? ` <a class="login-link" href="/oauth/login?state=${h(state)}">log in</a>` : '')
+  const connName = (id: string) => data.connections.find(c => c.id === id)?.name ?? id
+  const sections = [
+    table('apps', 'Apps', data.apps, [
+      {cell: a => h(a.name), key: 'name', title: 'Name'},
+      {cell: a => h(a.id), key: 'id', title: 'ID'},
+      {cell: a => h(data.addons.filter(x => x.app_id === a.id).map(x => x.name).join(', ')), key: 'addons', title: 'Add-ons'},
+      {cell: a => h(a.created_at), key: 'created', title: 'Created'},
+    ], 'No apps yet: heroku apps:create NAME'),
+    table('addons', 'Add-ons', data.addons, [
+      {cell: a => h(a.name), key: 'name', title: 'Name'},
+      {cell: a => h(`${a.service}:${a.plan}`), key: 'plan', title: 'Plan'},
+      {cell: a => h(appName(a.app_id)), key: 'app', title: 'App'},
+      {cell: a => h(attachmentsOfAddon(data, a.id).map(x => `${appName(x.app_id)}::${x.name}`).join(', ')), key: 'attachments', title: 'Attachments'},
+      {cell: a => h(`${origin}/addons/${a.id}`), key: 'api-url', title: 'API URL'},
+      {cell: () => status('provisioned'), key: 'status', title: 'State'},
+    ], 'No add-ons yet: heroku addons:create heroku-applink -a APP'),
+    table('connections', 'Connections', data.connections, [
+      {cell: c => h(c.name), key: 'name', title: 'Connection Name'},
+      {cell: c => h(c.org.type), key: 'type', title: 'Type'},
+      {cell: c => status(c.status) + (c.status === 'connecting' ? loginLink(c.state) : ''), key: 'status', title: 'Status'},
+      {cell: c => h(c.connection_method), key: 'method', title: 'Method'},
+      {cell: c => h(c.org.id), key: 'org-id', title: 'Org ID'},
+      {cell: c => h(c.org.username), key: 'username', title: 'Username'},
+      {cell: c => h(c.org.instance_url), key: 'instance-url', title: 'Instance URL'},
+      {cell: c => h(addonName(c.addon_id)), key: 'addon', title: 'Add-on'},
+      {cell: c => h(c.error?.message), key: 'error', title: 'Error'},
+    ], 'No connections yet: heroku salesforce:connect NAME -a APP'),
+    table('authorizations', 'Authorizations', data.authorizations, [
+      {cell: a => h(a.name), key: 'name', title: 'Developer Name'},
+      {cell: a => h(a.org.type), key: 'type', title: 'Type'},
+      {cell: a => status(a.status) + (a.status === 'authorizing' ? loginLink(a.state) : ''), key: 'status', title: 'Status'},
+      {cell: a => h(a.connection_method), key: 'method', title: 'Method'},
+      {cell: a => h(a.org.id), key: 'org-id', title: 'Org ID'},
+      {cell: a => h(a.org.username), key: 'username', title: 'Username'},
+      {cell: a => h(a.app_name), key: 'app', title: 'App'},
+      {cell: a => h(addonName(a.addon_id)), key: 'addon', title: 'Add-on'},
+      {cell: a => h(a.error?.message), key: 'error', title: 'Error'},
+    ], 'No authorizations yet: heroku salesforce:authorizations:add NAME -a APP'),
+    table('publications', 'Publications', data.publications, [
+      {cell: p => h(p.client_name), key: 'name', title: 'Client Name'},
+      {cell: p => h(p.connection_name), key: 'connection', title: 'Connection'},
+      {cell: p => h(appName(p.app_uuid)), key: 'app', title: 'App'},
+      {cell: p => h(p.esr_id), key: 'esr-id', title: 'External Service'},
+      {cell: p => h(p.operations.map(o => o.operation_id ?? `${o.method} ${o.path}`).join(', ')), key: 'operations', title: 'Operations'},
+      {cell: p => h(p.agent_actions.join(', ')), key: 'agent-actions', title: 'Agentforce Actions'},
+      {cell: p => h(p.topic), key: 'topic', title: 'Topic'},
+      {cell: () => status('published'), key: 'status', title: 'Status'},
+    ], 'Nothing published yet: heroku salesforce:publish SPEC -c CLIENT --connection-name NAME -a APP'),
+    table('data-action-targets', 'Data Action Targets', data.data_action_targets, [
+      {cell: t => h(t.api_name), key: 'name', title: 'API Name'},
+      {cell: t => h(t.label), key: 'label', title: 'Label'},
+      {cell: t => h(connName(t.connection_id)), key: 'connection', title: 'Connection'},
+      {cell: t => h(t.target_endpoint), key: 'endpoint', title: 'Target Endpoint'},
+      {cell: t => status(t.status), key: 'status', title: 'Status'},
+    ], 'No data action targets yet: heroku datacloud:data-action-target:create LABEL -o ORG -p PATH -a APP'),
+  ]
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>AppLink emulator</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:24px;color:#181818}h1{font-size:1.5rem}h2{font-size:1.1rem;margin-top:28px}
+table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top}
+th{background:#f3f3f3}.count{color:#666;font-weight:normal}.empty{color:#666}.status{font-weight:600}
+.status-connected,.status-authorized,.status-created,.status-published,.status-provisioned{color:#2e844a}
+.status-failed,.status-creation_failed,.status-disconnected{color:#ba0517}
+.status-connecting,.status-authorizing,.status-pending,.status-creating,.status-generating_signing_key{color:#a96404}
+</style></head>
+<body>
+<h1>AppLink emulator</h1>
+<p id="summary">Serving ${h(origin)} · ${data.apps.length} apps · ${data.addons.length} add-ons · ${data.connections.length} connections · ${data.authorizations.length} authorizations · ${data.publications.length} publications · <a href="/">refresh</a></p>
+${sections.join('\n')}
+</body>
+</html>
+`
+}
+
+async function ssoLogin(ctx: Ctx): Promise<void> {
+  const type = String(ctx.req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+  if (type !== 'application/x-www-form-urlencoded') throw new HttpError(415, 'unsupported_media_type', 'Send the SSO form as application/x-www-form-urlencoded.')
+  const form = new URLSearchParams((await ctx.body()).toString('utf8'))
+  const id = form.get('id') ?? ''
+  const timestamp = form.get('timestamp') ?? ''
+  const token = form.get('token') ?? ''
+  if (!id || !timestamp || !token) throw badRequest('The SSO form needs id, timestamp and token.')
+  const {data} = ctx.emu.store
+  if (!data.addons.some(a => a.id === id) || token !== ssoToken(data, id, timestamp)) throw new HttpError(403, 'forbidden', 'The SSO token is not valid for this add-on.')
+  ctx.res.writeHead(303, {location: '/', 'content-length': '0'})
+  ctx.res.end()
+}
+
+export function registerDashboardRoutes(router: Router): void {
+  router.get('/', ctx => sendHtml(ctx.res, 200, renderDashboard(ctx.emu.store.data, ctx.emu.origin)))
+  router.post('/sso/login', ctx => ssoLogin(ctx), {limit: 64 * 1024})
+}

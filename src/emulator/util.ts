@@ -1,0 +1,92 @@
+/** Small helpers shared by the emulator's routes: ids, errors, HTML escaping. */
+import {createHash, randomBytes, randomInt, randomUUID} from 'node:crypto'
+
+/** An error answered as JSON `{id, message}` with `status`. */
+export class HttpError extends Error {
+  readonly extra?: Record<string, unknown>
+  readonly id: string
+  readonly status: number
+
+  constructor(status: number, id: string, message: string, extra?: Record<string, unknown>) {
+    super(message)
+    this.name = 'HttpError'
+    this.status = status
+    this.id = id
+    this.extra = extra
+  }
+}
+
+export const badRequest = (message: string, id = 'invalid_params') => new HttpError(400, id, message)
+export const notFound = (message: string, id = 'not_found', extra?: Record<string, unknown>) => new HttpError(404, id, message, extra)
+export const conflict = (message: string) => new HttpError(409, 'conflict', message)
+
+export function newId(): string {
+  return randomUUID()
+}
+
+export function newToken(bytes = 24): string {
+  return randomBytes(bytes).toString('hex')
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+/** A Salesforce-style 18-character id with the given 3-character key prefix (`00D` org, `005` user). */
+export function salesforceId(prefix: string, seed?: string): string {
+  const bytes = seed === undefined ? randomBytes(15) : createHash('sha256').update(seed).digest()
+  let out = prefix
+  for (let i = 0; out.length < 18; i++) out += BASE62[bytes[i] % 62]
+  return out
+}
+
+export function now(): string {
+  return new Date().toISOString()
+}
+
+const ADJECTIVES = ['amber', 'brave', 'calm', 'curved', 'deep', 'eager', 'fresh', 'gentle', 'hidden', 'lively', 'mellow', 'quiet', 'rapid', 'silver', 'sunny', 'vast']
+const NOUNS = ['brook', 'canyon', 'cliffs', 'dawn', 'falls', 'forest', 'harbor', 'island', 'meadow', 'peak', 'ridge', 'river', 'shore', 'valley', 'wave', 'woods']
+
+/** A Heroku-style generated name such as `quiet-harbor-12345`. */
+export function generatedName(prefix?: string): string {
+  const words = `${ADJECTIVES[randomInt(ADJECTIVES.length)]}-${NOUNS[randomInt(NOUNS.length)]}`
+  return `${prefix ? `${prefix}-` : ''}${words}-${randomInt(10_000, 100_000)}`
+}
+
+export function escapeHtml(text: unknown): string {
+  return String(text ?? '')
+  .replaceAll('&', '&amp;')
+  .replaceAll('<', '&lt;')
+  .replaceAll('>', '&gt;')
+  .replaceAll('"', '&quot;')
+  .replaceAll('\'', '&#39;')
+}
+
+/** The JSON type of a value, as a person says it (for error messages). */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') return 'an object'
+  return `a ${typeof value}`
+}
+
+/** A JSON request body must be an object. */
+export function asObject(body: unknown): Record<string, unknown> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest(`The request body must be a JSON object, not ${typeName(body)}.`)
+  return body as Record<string, unknown>
+}
+
+/** A required string field. */
+export function requiredString(body: Record<string, unknown>, field: string): string {
+  const value = body[field]
+  if (value === undefined || value === null) throw badRequest(`${field} is required.`)
+  if (typeof value !== 'string') throw badRequest(`${field} must be a string, not ${typeName(value)}.`)
+  if (value.trim() === '') throw badRequest(`${field} must not be empty.`)
+  return value
+}
+
+/** An optional string field: undefined when absent or null. */
+export function optionalString(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string') throw badRequest(`${field} must be a string, not ${typeName(value)}.`)
+  return value
+}

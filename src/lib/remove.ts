@@ -1,0 +1,56 @@
+/**
+ * The one path of the destructive commands (salesforce:disconnect, datacloud:disconnect,
+ * *:authorizations:remove): check the name and `--confirm` before any request, resolve the add-on,
+ * optionally look around first (Data Cloud warns about its data action targets), ask on a
+ * terminal, then send the DELETE with a progress line.
+ */
+import type {AppLinkContext} from './addon.js'
+import type {AppLinkClient} from './applink-client.js'
+import {askToConfirm, type Ask, needsPrompt} from './confirm.js'
+import {assertNameOrId, type NamedResource, orNotFound} from './lookup.js'
+import {step} from './progress.js'
+
+export interface Removal<T> {
+  /** the flag value of --app */
+  app: string
+  /** e.g. `heroku salesforce:disconnect` */
+  command: string
+  confirm?: string
+  interactive: boolean
+  kind: NamedResource['kind']
+  /** e.g. `Salesforce connection` */
+  label: string
+  name: string
+  /** true with --json: no progress line */
+  quiet: boolean
+  /** `disconnect` or `remove` */
+  verb: 'disconnect' | 'remove'
+  /** resolves the add-on (the command's `this.applink`) */
+  connect: () => Promise<{client: AppLinkClient; context: AppLinkContext}>
+  /** sends the DELETE */
+  remove: (client: AppLinkClient, name: string) => Promise<T>
+  /** runs after the add-on is resolved and before the prompt; may print warnings */
+  before?: (client: AppLinkClient, resource: NamedResource) => Promise<void>
+  /** the prompt, injectable for tests */
+  ask?: Ask
+}
+
+export async function removeNamed<T>(r: Removal<T>): Promise<T> {
+  assertNameOrId(r.kind === 'connection' ? 'connection name' : 'developer name', r.name)
+  const confirmation = {
+    action: `${r.verb} ${r.label} ${r.name} from ${r.app}`,
+    command: `${r.command} ${r.name} -a ${r.app}`,
+    confirm: r.confirm,
+    interactive: r.interactive,
+    name: r.name,
+  }
+  const ask = needsPrompt(confirmation)
+  const {client, context} = await r.connect()
+  const resource: NamedResource = {app: context.app.name, kind: r.kind, label: r.label, name: r.name}
+  if (r.before) await r.before(client, resource)
+  if (ask) await askToConfirm(confirmation, r.ask)
+  const progress = `${r.verb === 'disconnect' ? 'Disconnecting' : 'Removing'} ${r.label} ${r.name} from ${context.app.name}`
+  const result = await step(progress, () => orNotFound(resource, r.remove(client, r.name)), {quiet: r.quiet})
+  // an empty 2xx answer: still one JSON document with --json, shaped like the resource
+  return result ?? (r.kind === 'connection' ? {org: {connection_name: r.name}} : {org: {developer_name: r.name}}) as T
+}

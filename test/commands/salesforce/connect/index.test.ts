@@ -1,0 +1,175 @@
+import {expect} from 'chai'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {APP, applinkApi, assertNoSecrets, BASE, connection, platformApi, run} from '../../../helpers/applink.js'
+import {fakeBrowser, linesStarting, REDIRECT, useFlowEnv} from '../../../helpers/flow.js'
+import {nothingSent} from '../../../helpers/requests.js'
+
+const ID = 'c5c5c5c5-1111-4222-8333-444444444444'
+const pending = connection({id: ID, org: {connection_name: 'new_org', type: 'SalesforceOrg'}, redirect_uri: REDIRECT, status: 'connecting'})
+const done = connection({id: ID, org: {connection_name: 'new_org', id: '00D000000000077EAA', instance_url: 'https://new.my.salesforce.com', type: 'SalesforceOrg', username: 'admin@new.example'}, status: 'connected'})
+const LABEL = `Connecting Salesforce org new_org to ${APP.name}`
+
+describe('salesforce:connect', () => {
+  useFlowEnv()
+
+  it('creates the connection, prints the login URL on stderr, polls connecting → connected, exit 0', async () => {
+    platformApi()
+    applinkApi()
+    .post(`${BASE}/connections/salesforce`, {connection_name: 'new_org'})
+    .matchHeader('content-type', 'application/json')
+    .reply(202, pending)
+    .get(`${BASE}/connections/${ID}`).times(3).reply(200, pending)
+    .get(`${BASE}/connections/${ID}`).reply(200, done)
+    const {exitCode, stderr, stdout} = await run(['salesforce:connect', 'new_org', '-a', APP.name])
+    expect(exitCode).to.equal(0)
+    expect(stderr).to.contain(`Open this URL in a browser to log in: ${REDIRECT}\n`)
+    // one line per status change, not one per poll
+    expect(linesStarting(stderr, LABEL)).to.deep.equal([`${LABEL}: connecting`, `${LABEL}: connected`])
+    expect(stdout).to.contain(`Salesforce connection new_org on app ${APP.name}`)
+    expect(stdout).to.match(/Org ID:\s+00D000000000077EAA/)
+    expect(stdout).to.match(/Status:\s+connected/)
+    expect(stdout).not.to.contain(REDIRECT)
+    assertNoSecrets(stdout + stderr)
+  })
+
+  it('sends login_url only when -l is given', async () => {
+    platformApi()
+    applinkApi()
+    .post(`${BASE}/connections/salesforce`, {connection_name: 'new_org', login_url: 'https://test.salesforce.com'})
+    .reply(202, pending)
+    .get(`${BASE}/connections/${ID}`).reply(200, done)
+    const {exitCode} = await run(['salesforce:connect', 'new_org', '-a', APP.name, '-l', 'https://test.salesforce.com'])
+    expect(exitCode).to.equal(0)
+  })
+
+  it('--json prints only the final connection on stdout; the URL and progress go to stderr', async () => {
+    platformApi()
+    applinkApi()
+    .post(`${BASE}/connections/salesforce`, {connection_name: 'new_org'}).reply(202, pending)
+    .get(`${BASE}/connections/${ID}`).reply(200, pending)
+    .get(`${BASE}/connections/${ID}`).reply(200, done)
+    const {exitCode, json, stderr, stdout} = await run(['salesforce:connect', 'new_org', '-a', APP.name, '--json'])
+    expect(exitCode).to.equal(0)
+    expect(json).to.deep.equal(done)
+    expect(JSON.parse(stdout)).to.deep.equal(done)
+    expect(stderr).to.contain(REDIRECT)
+    expect(linesStarting(stderr, LABEL)).to.deep.equal([`${LABEL}: connecting`, `${LABEL}: connected`])
+  })
+
+  it('exits 1 with the service\'s error message when the connection ends failed', async () => {
+    platformApi()
+    applinkApi()
+    .post(`${BASE}/connections/salesforce`, {connection_name: 'new_org'}).reply(202, pending)
+    .get(`${BASE}/connections/${ID}`).reply(200, pending)
+    .get(`${BASE}/connections/${ID}`).reply(200, {...pending, error: {id: 'org_connection_failed', message: 'OAuth login was denied by the user'}, redirect_uri: undefined, status: 'failed'})
+    const {exitCode, stderr, stdout} = await run(['salesforce:connect', 'new_org', '-a', APP.name])
+    expect(exitCode).to.equal(1)
+    expect(stdout).to.equal('')
+    expect(linesStarting(stderr, LABEL)).to.deep.equal([`${LABEL}: connecting`, `${LABEL}: failed`])
+    expect(stderr).to.contain('Error: Salesforce connection new_org failed: OAuth login was denied by the user\n')
+    expect(stderr).to.contain(`Check it with: heroku applink:connections:info new_org -a ${APP.name}`)
+  })
+
+  it('with --json, a failed flow is {"error": …} on stdout with the service\'s id and message', async () => {
+    platformApi()
+    applinkApi()
+    .post(`${BASE}/connections/salesforce`, {connection_name: 'new_org'}).reply(202, pending)
+    .get(`${BASE}/connections/${ID}`).reply(200, {...pending, error: {id: 'org_connection_failed', message: 'Login expired'}, status: 'failed'})
+    const {exitCode, json} = await run(['salesforce:connect', 'new_org', '-a', APP.name, '--json'])
+    expect(exitCode).to.equal(1)
+    expect(json).to.have.nested.property('error.id', 'org_connection_failed')
+    expect(json).to.have.nested.property('error.message', 'Salesforce connection new_org failed: Login expired')
+    expect(json).to.have.nested.property('error.exit_code', 1)
+  })
+
+  it('gives up after --wait-timeout with exit 3 and the exact command to check later', async () => {
+    platformApi()
+    applinkApi()
+    .post(`${BASE}/connections/salesforce`, {connection_name: 'new_org'}).reply(202, pending)
+    .get(`${BASE}/connections/${ID}`).reply(200, pending)
+    .persist()
+    const {exitCode, stderr, stdout} = await run(['salesforce:connect', 'new_org', '-a', APP.name, '--wait-timeout', '0.05', '--addon', 'applink-curved-12345'])
+    expect(exitCode).to.equal(3)
+    expect(stdout).to.equal('')
+    expect(stderr).to.contain('Error: Timed out after 0.05 seconds waiting for Salesforce connection new_org (status connecting). It may still complete.')
+    expect(stderr).to.contain(`Check it with: heroku applink:connections:info new_org -a ${APP.name} --addon applink-curved-12345`)
+    expect(linesStarting(stderr, LABEL)).to.deep.equal([`${LABEL}: connecting`, `${LABEL}: timed out`])
+  })
+
+  it('takes the timeout from APPLINK_WAIT_TIMEOUT too, and rejects a bad one before any request (exit 2)', async () => {
+    process.env.APPLINK_WAIT_TIMEOUT = 'soon'
+    try {
+      const sent = nothingSent()
+      const {exitCode, stderr} = await run(['salesforce:connect', 'new_org', '-a', APP.name])
+      sent.check()
+      expect(exitCode).to.equal(2)
+      expect(stderr).to.contain('Error: Invalid --wait-timeout "soon": use a number of seconds greater than 0.')
+    } finally {
+      delete process.env.APPLINK_WAIT_TIMEOUT
+    }
+  })
+
+  for (const [name, rule] of [['my-org', 'it contains "-"'], ['1org', 'it must start with a letter'], ['my__org', 'it contains two underscores in a row'], ['ab', 'it has 2 characters']]) {
+    it(`rejects the connection name ${name} before any request (exit 2)`, async () => {
+      const sent = nothingSent()
+      const {exitCode, stderr, stdout} = await run(['salesforce:connect', name, '-a', APP.name])
+      sent.check()
+      expect(exitCode).to.equal(2)
+      expect(stdout).to.equal('')
+      expect(stderr).to.contain(`Error: Invalid connection name "${name}": ${rule}`)
+    })
+  }
+
+  it('rejects a login URL that is not https before any request (exit 2)', async () => {
+    const sent = nothingSent()
+    const {exitCode, stderr} = await run(['salesforce:connect', 'new_org', '-a', APP.name, '-l', 'http://login.example.com'])
+    sent.check()
+    expect(exitCode).to.equal(2)
+    expect(stderr).to.contain('Invalid --login-url')
+  })
+
+  it('without a TTY, --browser NAME still opens that browser (never waiting for it), and the URL is printed anyway', async function () {
+    if (process.platform !== 'linux') this.skip()
+    const dir = mkdtempSync(join(tmpdir(), 'applink-browser-'))
+    try {
+      const log = join(dir, 'opened')
+      const browser = fakeBrowser(dir, log)
+      platformApi()
+      applinkApi()
+      .post(`${BASE}/connections/salesforce`, {connection_name: 'new_org'}).reply(202, pending)
+      .get(`${BASE}/connections/${ID}`).reply(200, done)
+      const {exitCode, stderr} = await run(['salesforce:connect', 'new_org', '-a', APP.name, '--browser', browser])
+      expect(exitCode).to.equal(0)
+      expect(stderr).to.contain(`Open this URL in a browser to log in: ${REDIRECT}`)
+      expect(stderr).not.to.contain('Could not open')
+      expect(readFileSync(log, 'utf8')).to.equal(`${REDIRECT}\n`)
+    } finally {
+      rmSync(dir, {force: true, recursive: true})
+    }
+  })
+
+  it('says so when the --browser it was asked for cannot be started', async () => {
+    platformApi()
+    applinkApi()
+    .post(`${BASE}/connections/salesforce`, {connection_name: 'new_org'}).reply(202, pending)
+    .get(`${BASE}/connections/${ID}`).reply(200, done)
+    const {exitCode, stderr} = await run(['salesforce:connect', 'new_org', '-a', APP.name, '--browser', '/nonexistent/browser-x'])
+    expect(exitCode).to.equal(0)
+    expect(stderr).to.contain(`Open this URL in a browser to log in: ${REDIRECT}\nCould not open /nonexistent/browser-x.\n`)
+  })
+
+  it('keeps polling through a passing 503 (after the client\'s own retries)', async () => {
+    platformApi()
+    applinkApi()
+    .post(`${BASE}/connections/salesforce`, {connection_name: 'new_org'}).reply(202, pending)
+    .get(`${BASE}/connections/${ID}`).times(4).reply(503, {id: 'service_unavailable', message: 'AppLink is restarting'})
+    .get(`${BASE}/connections/${ID}`).reply(200, done)
+    const {exitCode, stderr} = await run(['salesforce:connect', 'new_org', '-a', APP.name])
+    expect(exitCode).to.equal(0)
+    expect(stderr).to.contain('Checking the status failed (AppLink is restarting); trying again.')
+    expect(linesStarting(stderr, LABEL)).to.deep.equal([`${LABEL}: connecting`, `${LABEL}: connected`])
+  })
+})

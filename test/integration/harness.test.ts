@@ -1,0 +1,57 @@
+import {expect} from 'chai'
+import {existsSync, readFileSync} from 'node:fs'
+import {createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {join} from 'node:path'
+
+import {repoRoot} from '../../scripts/lib/heroku-env.mjs'
+import {explain, heroku, sharedStage} from './helpers/cli.js'
+
+const pjson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
+
+describe('integration harness: the plugin linked into the real heroku CLI', function () {
+  this.timeout(120_000)
+
+  it('links the packed, compiled plugin (no src/, no tsconfig.json) into a throwaway HOME', async () => {
+    const stage = await sharedStage()
+    expect(existsSync(join(stage.pluginDir, 'oclif.manifest.json'))).to.equal(true)
+    expect(existsSync(join(stage.pluginDir, 'dist', 'commands', 'applink', 'connections', 'index.js'))).to.equal(true)
+    expect(existsSync(join(stage.pluginDir, 'src'))).to.equal(false)
+    expect(existsSync(join(stage.pluginDir, 'tsconfig.json'))).to.equal(false)
+    expect(stage.env.HOME).to.equal(stage.home)
+    expect(stage.env.HEROKU_API_KEY).to.equal(undefined)
+
+    const r = await heroku(['plugins'])
+    expect(r.code, explain(r)).to.equal(0)
+    expect(r.stdout).to.contain(`${pjson.name} ${pjson.version} (link) ${stage.pluginDir}`)
+  })
+
+  it('runs a plugin command\'s help through the CLI, with nothing on stderr', async () => {
+    const r = await heroku(['applink:connections', '--help'])
+    expect(r.code, explain(r)).to.equal(0)
+    expect(r.stdout).to.contain('$ heroku applink:connections -a <value>')
+    expect(r.stderr).to.equal('')
+  })
+
+  it('kills a command that hangs and fails with the command line', async () => {
+    // a Platform API that accepts connections and never answers
+    const server = createServer(() => {})
+    await new Promise<void>(resolve => {
+      server.listen(0, '127.0.0.1', () => resolve())
+    })
+    const {port} = server.address() as AddressInfo
+    try {
+      let error: Error | undefined
+      try {
+        await heroku(['applink:connections', '-a', 'my-app'], {env: {HEROKU_API_KEY: 'k', HEROKU_HOST: `http://127.0.0.1:${port}`}, timeoutMs: 4000})
+      } catch (error_) {
+        error = error_ as Error
+      }
+
+      expect(error?.message).to.match(/^heroku applink:connections -a my-app hung: killed after 4 s/)
+    } finally {
+      server.closeAllConnections()
+      server.close()
+    }
+  })
+})
