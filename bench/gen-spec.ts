@@ -71,9 +71,10 @@ function pathItem(i: number, pad: number): Record<string, Json> {
   }
 }
 
-function buildSpec(pairs: number, pad: number): Record<string, Json> {
+/** `extra` pairs get one more padding property each, to come close to the target size. */
+function buildSpec(pairs: number, pad: number, extra = 0): Record<string, Json> {
   const paths: Record<string, Json> = {}
-  for (let i = 0; i < pairs; i++) paths[`/v1/collections${i}/items/{itemId}`] = pathItem(i, pad)
+  for (let i = 0; i < pairs; i++) paths[`/v1/collections${i}/items/{itemId}`] = pathItem(i, i < extra ? pad + 1 : pad)
   return {
     components: {
       responses: {
@@ -163,6 +164,16 @@ export function generateSpec(options: GenOptions): string {
   while (pad > 0 && Buffer.byteLength(text) > options.targetBytes) {
     pad--
     text = render(buildSpec(pairs, pad), options.format)
+  }
+
+  // then give some pairs one more property, to end just under the target
+  const size = Buffer.byteLength(text)
+  const step = (Buffer.byteLength(render(buildSpec(pairs, pad, pairs), options.format)) - size) / pairs
+  let extra = Math.min(pairs, Math.floor((options.targetBytes - size) / step))
+  while (extra > 0) {
+    const candidate = render(buildSpec(pairs, pad, extra), options.format)
+    if (Buffer.byteLength(candidate) <= options.targetBytes) return candidate
+    extra = Math.floor(extra * 0.98) - 1
   }
 
   return text

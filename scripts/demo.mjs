@@ -8,7 +8,8 @@
  * salesforce:authorizations:add, salesforce:publish examples/orders-api.yaml, and the three
  * listings. Stops the emulator at the end, also on failure or Ctrl-C. Exit 0 when every step passed.
  *
- * Run `npm run build` first (`npm run demo` does). DEMO_VERBOSE=1 also prints the emulator's log.
+ * Run `npm run build` first (`npm run demo` does). DEMO_VERBOSE=1 also prints the emulator's request
+ * log (on stderr, as it happens).
  */
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -17,13 +18,14 @@ import {join} from 'node:path'
 import {repoRoot, runHeroku, stagePlugin, startEmulator} from './lib/heroku-env.mjs'
 
 const APP = 'applink-demo'
-const SPEC = join(repoRoot, 'examples', 'orders-api.yaml')
+// run from the repository, so the spec's path reads as in the README
+const SPEC = 'examples/orders-api.yaml'
 const verbose = Boolean(process.env.DEMO_VERBOSE)
 
 const out = text => process.stdout.write(text)
 const bold = text => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001B[1m${text}\u001B[22m` : text)
 
-/** The steps after the emulator is up: [what it shows, heroku arguments]. */
+/** The steps after the emulator is up: [what it shows, heroku arguments]. Nothing here touches git. */
 function steps(app) {
   return [
     ['Create an app', ['apps:create', app]],
@@ -31,7 +33,7 @@ function steps(app) {
     ['Connect a Salesforce org (the emulator approves the login)', ['salesforce:connect', 'demo_org', '-a', app]],
     ['Connect a Data Cloud org', ['datacloud:connect', 'demo_datacloud', '-a', app]],
     ['Add an authorization that the app can use at run time', ['salesforce:authorizations:add', 'demo_auth', '-a', app]],
-    ['Check the example spec (one operation is an Agentforce action)', ['applink:spec:validate', SPEC]],
+    ['Check the example spec (it marks operations as Agentforce actions)', ['applink:spec:validate', SPEC]],
     ['Publish it to the Salesforce org', ['salesforce:publish', SPEC, '-c', 'OrdersAPI', '--connection-name', 'demo_org', '-a', app]],
     ['List connections', ['applink:connections', '-a', app]],
     ['List authorizations', ['applink:authorizations', '-a', app]],
@@ -65,7 +67,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 async function main() {
-  if (!existsSync(SPEC)) throw new Error(`The example spec ${SPEC} is missing.`)
+  if (!existsSync(join(repoRoot, SPEC))) throw new Error(`The example spec ${SPEC} is missing.`)
   const pjson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
   const cli = JSON.parse(readFileSync(join(repoRoot, 'node_modules', 'heroku', 'package.json'), 'utf8'))
   out(`${bold(`AppLink demo: heroku CLI ${cli.version} with ${pjson.name} ${pjson.version} linked, against a local AppLink emulator`)}\n`)
@@ -76,14 +78,16 @@ async function main() {
 
   dataDir = mkdtempSync(join(tmpdir(), 'applink-demo-data-'))
   out(`\n${bold('==> Start the emulator')} $ heroku applink:emulator --port 0 --auto-approve --data-dir ${dataDir}\n`)
-  emulator = await startEmulator(stage, {autoApprove: true, dataDir, echo: verbose})
-  out(`listening on ${emulator.url}\n`)
+  emulator = await startEmulator(stage, {autoApprove: true, dataDir, echo: verbose, verbose})
+  out(`listening on ${emulator.url} (dashboard: ${emulator.url}/)\n`)
   const env = {...emulator.env}
 
   for (const [title, args] of steps(APP)) {
-    const shown = args.map(a => (a === SPEC ? 'examples/orders-api.yaml' : a)).join(' ')
+    const shown = args.join(' ')
     out(`\n${bold(`==> ${title}`)}\n$ heroku ${shown}\n`)
-    const r = await runHeroku(stage, args, {env, timeoutMs: 60_000})
+    // apps:create would add a git remote in a checkout: only the spec steps run in the repository
+    const cwd = args.includes(SPEC) ? repoRoot : stage.cwd
+    const r = await runHeroku(stage, args, {cwd, env, timeoutMs: 60_000})
     if (r.stderr) out(r.stderr.replace(/^/gm, '  ').replace(/ +$/gm, ''))
     if (r.stdout) out(r.stdout)
     if (r.code !== 0) throw new Error(`Step failed: heroku ${shown} exited with ${r.code}.`)
@@ -95,7 +99,6 @@ try {
   await shutdown()
   out(`\n${bold('Demo finished: every step passed.')}\n`)
 } catch (error) {
-  if (verbose && emulator) process.stderr.write(`\n--- emulator output ---\n${emulator.handle.stdout}${emulator.handle.stderr}\n`)
   process.stderr.write(`\ndemo failed: ${error.message}\n`)
   await shutdown()
   process.exitCode = 1

@@ -18,6 +18,8 @@ export interface Row {
   goal: string
   /** true/false when the goal could be checked, undefined when it could not */
   pass?: boolean
+  /** a figure for context, without a goal */
+  info?: boolean
   /** ours ÷ official when both exist */
   ratio?: number
 }
@@ -39,6 +41,7 @@ export function figureValue(f: Figure): number | undefined {
 }
 
 function resultText(row: Row): string {
+  if (row.info) return '—'
   if (row.pass === undefined) return '?'
   return row.pass ? 'pass' : 'FAIL'
 }
@@ -56,17 +59,25 @@ function cells(row: Row): string[] {
 
 const HEADERS = ['Metric', 'Ours: median (min–max)', 'Official: median (min–max)', 'Ratio', 'Goal', 'Result']
 
-/** Footnotes: every n/a and every reference figure, with its reason. */
-export function notes(rows: Row[]): string[] {
-  const out = new Set<string>()
+/**
+ * Footnotes: each distinct n/a reason and reference formula once, with the metrics it applies to.
+ * Reasons already given in the header (`known`, e.g. why the official plugin is missing) are skipped.
+ */
+export function notes(rows: Row[], known: string[] = []): string[] {
+  const out = new Map<string, string[]>()
   for (const r of rows) {
     for (const [who, f] of [['ours', r.ours], ['official', r.official]] as const) {
-      if (f.kind === 'na') out.add(`${r.metric}, ${who}: n/a: ${f.reason}`)
-      if (f.kind === 'reference') out.add(`${r.metric}, ${who}: ${f.note}`)
+      let text: string | undefined
+      if (f.kind === 'na' && !known.includes(f.reason)) text = `${who}: n/a: ${f.reason}`
+      if (f.kind === 'reference') text = `${who} ≈ (ref): ${f.note}`
+      if (!text) continue
+      const metrics = out.get(text) ?? []
+      if (!metrics.includes(r.metric)) metrics.push(r.metric)
+      out.set(text, metrics)
     }
   }
 
-  return [...out]
+  return [...out].map(([text, metrics]) => `${text} [${metrics.join('; ')}]`)
 }
 
 export function textTable(rows: Row[]): string {

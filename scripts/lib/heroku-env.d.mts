@@ -66,4 +66,4 @@ export function cliEnv(home: string, extra?: Record<string, string | undefined>)
 export function stagePlugin(options?: StageOptions): Promise<Stage>
 export function startHeroku(stage: Stage, args: string[], options?: RunOptions): CliHandle
 export function runHeroku(stage: Stage, args: string[], options?: RunOptions): Promise<CliResult>
-export function startEmulator(stage: Stage, options?: {autoApprove?: boolean; dataDir?: string; echo?: boolean; port?: number; reset?: boolean; timeoutMs?: number}): Promise<Emulator>
+export function startEmulator(stage: Stage, options?: {autoApprove?: boolean; dataDir?: string; echo?: boolean; port?: number; reset?: boolean; timeoutMs?: number; verbose?: boolean}): Promise<Emulator>

@@ -93,6 +93,8 @@ export function cliEnv(home, extra = {}) {
     XDG_DATA_HOME: join(home, '.local', 'share'),
     XDG_STATE_HOME: join(home, '.local', 'state'),
   })
+  // the local servers of tests and the demo are never reached through a proxy
+  for (const key of ['NO_PROXY', 'no_proxy']) env[key] = [env[key], '127.0.0.1', 'localhost'].filter(Boolean).join(',')
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined || value === null) delete env[key]
     else env[key] = String(value)
@@ -322,6 +324,7 @@ export async function startEmulator(stage, options = {}) {
   if (options.dataDir) args.push('--data-dir', options.dataDir)
   if (options.autoApprove) args.push('--auto-approve')
   if (options.reset) args.push('--reset')
+  if (options.verbose) args.push('--verbose')
   const handle = startHeroku(stage, args, {echo: options.echo})
   try {
     const [, url] = await handle.waitFor(/listening on (https?:\/\/\S+)/, {timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS})

@@ -274,7 +274,7 @@ async function deleteConnection(ctx: Ctx): Promise<void> {
   const caller = authenticate(ctx)
   const {store} = ctx.emu
   const c = requireConnection(store.data, caller.addon, ctx.params.name)
-  const json = {...connectionJson(ctx, c), status: 'disconnecting'}
+  const json: Record<string, unknown> = {...connectionJson(ctx, c), status: 'disconnecting'}
   delete json.redirect_uri
   await store.update(data => {
     data.connections = data.connections.filter(x => x.id !== c.id)
@@ -357,7 +357,7 @@ async function deleteAuthorization(ctx: Ctx): Promise<void> {
   const caller = authenticate(ctx)
   const {store} = ctx.emu
   const a = requireAuthorization(store.data, caller.addon, ctx.params.name)
-  const json = {...authorizationJson(ctx, a), status: 'disconnected'}
+  const json: Record<string, unknown> = {...authorizationJson(ctx, a), status: 'disconnected'}
   delete json.redirect_uri
   await store.update(data => {
     data.authorizations = data.authorizations.filter(x => x.id !== a.id)

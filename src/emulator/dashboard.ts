@@ -29,6 +29,10 @@ ${rows.length === 0 ? `<p class="empty">${h(empty)}</p>` : `<table><thead><tr>${
 </section>`
 }
 
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`
+}
+
 export function renderDashboard(data: StoreData, origin: string): string {
   const appName = (id: string) => data.apps.find(a => a.id === id)?.name ?? id
   const addonName = (id: string) => data.addons.find(a => a.id === id)?.name ?? id
@@ -102,7 +106,7 @@ th{background:#f3f3f3}.count{color:#666;font-weight:normal}.empty{color:#666}.st
 </style></head>
 <body>
 <h1>AppLink emulator</h1>
-<p id="summary">Serving ${h(origin)} · ${data.apps.length} apps · ${data.addons.length} add-ons · ${data.connections.length} connections · ${data.authorizations.length} authorizations · ${data.publications.length} publications · <a href="/">refresh</a></p>
+<p id="summary">Serving ${h(origin)} · ${count(data.apps.length, 'app')} · ${count(data.addons.length, 'add-on')} · ${count(data.connections.length, 'connection')} · ${count(data.authorizations.length, 'authorization')} · ${count(data.publications.length, 'publication')} · <a href="/">refresh</a></p>
 ${sections.join('\n')}
 </body>
 </html>

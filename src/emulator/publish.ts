@@ -147,7 +147,7 @@ export async function handlePublish(ctx: Ctx, caller: Caller): Promise<void> {
   const raw = await ctx.body()
   let form: FormData
   try {
-    form = await new Request('http://emulator.local/', {body: raw, headers: {'content-type': type}, method: 'POST'}).formData()
+    form = await new Request('http://emulator.local/', {body: new Blob([new Uint8Array(raw)]), headers: {'content-type': type}, method: 'POST'}).formData()
   } catch (error) {
     throw badRequest(`The body is not valid multipart/form-data: ${(error as Error).message}.`)
   }
@@ -169,15 +169,16 @@ export async function handlePublish(ctx: Ctx, caller: Caller): Promise<void> {
   }
 
   const specName = specs[0]
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', {fatal: true}).decode(files.get(specName))
-  } catch {
-    throw badRequest(`${specName} is not UTF-8 text.`)
-  }
-
   const {checkSpecText} = await import('../lib/openapi/check.js')
-  const report = await checkSpecText(text, specName)
+  const report = await checkSpecText(files.get(specName) ?? new Uint8Array(), specName, {
+    authorization: {
+      connectedAppName: appRequest.authorization_connected_app_name,
+      externalClientAppName: appRequest.authorization_external_client_app_name,
+      permissionSetName: appRequest.authorization_permission_set_name,
+    },
+    metadataDir: 'the metadata zip',
+    metadataFiles: names.filter(n => METADATA_FILES.has(n)),
+  })
   if (!report.ok) throw new HttpError(400, 'invalid_spec', summarise(report, specName), {diagnostics: report.diagnostics.filter(d => d.severity === 'error')})
   const operations: PublishedOperation[] = report.operations.map(o => ({agent_action: o.agentAction, description: o.description, method: o.method, operation_id: o.operationId, path: o.path}))
   const agentActions = report.operations.filter(o => o.agentAction).map(o => o.operationId ?? `${o.method} ${o.path}`)

@@ -10,7 +10,7 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo, Socket} from 'node:net'
 
-import {registerApplinkRoutes} from './applink.js'
+import {registerApplinkRoutes, resumeTargets} from './applink.js'
 import {registerDashboardRoutes} from './dashboard.js'
 import {registerOauthRoutes, resumePendingFlows} from './oauth.js'
 import {registerPlatformRoutes} from './platform.js'
@@ -30,8 +30,11 @@ export interface EmulatorOptions {
   dataActionTargetMs?: number
   /** the host to listen on; 127.0.0.1 unless a test needs otherwise */
   host?: string
-  /** one line per request (method, path without query, status, time); never secrets */
-  log?: (line: string) => void
+  /**
+   * Log lines: `request` for each request (method, path without query, status, time) and `error`
+   * for failures inside the emulator. Never secrets.
+   */
+  log?: (line: string, kind: 'error' | 'request') => void
   /** 0 picks a free port */
   port?: number
   /** empty the store before starting */
@@ -153,8 +156,8 @@ export class EmulatorState {
     return this.options.dataActionTargetMs ?? 1500
   }
 
-  log(line: string): void {
-    this.options.log?.(line)
+  log(line: string, kind: 'error' | 'request' = 'error'): void {
+    this.options.log?.(line, kind)
   }
 
   /** Runs `task` after `ms` unless the emulator closes first; failures are logged, never thrown. */
@@ -289,7 +292,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const sockets = new Set<Socket>()
   const server: Server = createServer((req, res) => {
     const started = Date.now()
-    res.on('finish', () => emu.log(`${req.method} ${(req.url ?? '/').split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`))
+    res.on('finish', () => emu.log(`${req.method} ${(req.url ?? '/').split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`, 'request'))
     handle(router, emu, req, res).catch(error => {
       if (res.headersSent) {
         res.destroy()
@@ -334,6 +337,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const {port} = server.address() as AddressInfo
   emu.origin = `http://${host}:${port}`
   resumePendingFlows(emu)
+  resumeTargets(emu)
 
   let closing: Promise<void> | undefined
   return {

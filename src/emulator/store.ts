@@ -6,7 +6,7 @@
  * a second emulator off the same directory.
  */
 import {randomBytes} from 'node:crypto'
-import {closeSync, constants as fsConstants, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync} from 'node:fs'
+import {closeSync, constants as fsConstants, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync} from 'node:fs'
 import {open, rename, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
@@ -237,31 +237,47 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Takes the data directory's lock file, or says which process holds it. */
+function readPid(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Takes the data directory's lock file, or says which process holds it. The file is created whole
+ * (written aside, then hard-linked into place, which fails if it exists), so a reader never sees it
+ * empty; a lock whose pid is gone is taken over.
+ */
 function takeLock(dir: string): string {
   const path = join(dir, LOCK_FILE)
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, 'wx')
-      writeSync(fd, `${process.pid}\n`)
-      closeSync(fd)
-      return path
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      let pid = Number.NaN
+  const mine = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
+  writeFileSync(mine, `${process.pid}\n`)
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10)
-      } catch {}
+        linkSync(mine, path)
+        return path
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      }
 
+      const text = readPid(path)
+      const pid = Number.parseInt(text ?? '', 10)
       if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) {
         throw new StoreError(`Another emulator (pid ${pid}) is already using ${dir}. Stop it first, or give this one another --data-dir.`)
       }
 
-      // a stale lock from a process that died: take it over
-      try {
-        unlinkSync(path)
-      } catch {}
+      // a stale lock from a process that died: take it over, unless it changed meanwhile
+      if (readPid(path) === text) {
+        try {
+          unlinkSync(path)
+        } catch {}
+      }
     }
+  } finally {
+    unlinkSync(mine)
   }
 
   throw new StoreError(`Could not take the lock file ${path}.`)
@@ -332,7 +348,10 @@ export class Store {
           throw new StoreError(`The emulator store ${file} is not valid JSON (${(error as Error).message}). It was left as it is: move it away, or start with --reset to empty it.`)
         }
 
+        // a store without a collection is rewritten with it (after migrate has checked the rest)
+        const incomplete = raw !== null && typeof raw === 'object' && COLLECTIONS.some(k => (raw as Record<string, unknown>)[k] === undefined)
         data = migrate(raw, file)
+        needsWrite ||= incomplete
         const oldVersion = (raw as {version: number}).version
         if (oldVersion !== STORE_VERSION) {
           // keep the file as the older version wrote it, next to the migrated one

@@ -3,7 +3,7 @@
  * decodes responses and maps failures to AppLinkError. Exported from the package for scripts.
  */
 import {AppLinkError} from './errors.js'
-import {defaultTimeoutMs, type HttpRequest, type HttpResponse, NetworkError, send} from './http.js'
+import {debugLog, defaultTimeoutMs, type HttpRequest, type HttpResponse, NetworkError, send} from './http.js'
 import {registerSecret} from './redact.js'
 import type {Authorization, Connection, DataActionTarget, OrgKind, Publication} from './types.js'
 
@@ -46,7 +46,7 @@ export interface MultipartBody {
 }
 
 const TRANSIENT_STATUS = new Set([429, 502, 503, 504])
-const TRANSIENT_CODES = new Set(['EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ERESPONSE', 'ETIMEDOUT'])
+const TRANSIENT_CODES = new Set(['EAI_AGAIN', 'ECONNABORTED', 'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETDOWN', 'ENETUNREACH', 'EPIPE', 'ETIMEDOUT'])
 
 const sleepMs = (ms: number) => new Promise<void>(resolve => {
   setTimeout(resolve, ms)
@@ -78,19 +78,19 @@ export class AppLinkClient {
 
   // --- connections ---
   listConnections(): Promise<Connection[]> {
-    return this.request<Connection[]>('GET', `${this.base}/connections`)
+    return this.request<Connection[]>('GET', `${this.base}/connections`, {expect: 'list'})
   }
 
   getConnection(nameOrId: string): Promise<Connection> {
-    return this.request<Connection>('GET', `${this.base}/connections/${seg(nameOrId)}`)
+    return this.request<Connection>('GET', `${this.base}/connections/${seg(nameOrId)}`, {expect: 'object'})
   }
 
   createConnection(kind: OrgKind, body: {connection_name: string; login_url?: string}): Promise<Connection> {
-    return this.request<Connection>('POST', `${this.base}/connections/${kind}`, {json: body})
+    return this.request<Connection>('POST', `${this.base}/connections/${kind}`, {expect: 'object', json: body})
   }
 
   createJwtConnection(body: JwtParams & {connection_name: string}): Promise<Connection> {
-    return this.request<Connection>('POST', `${this.base}/connections/salesforce/jwt`, {json: body})
+    return this.request<Connection>('POST', `${this.base}/connections/salesforce/jwt`, {expect: 'object', json: body})
   }
 
   deleteConnection(nameOrId: string): Promise<Connection> {
@@ -99,52 +99,56 @@ export class AppLinkClient {
 
   // --- authorizations ---
   listAuthorizations(): Promise<Authorization[]> {
-    return this.request<Authorization[]>('GET', `${this.base}/authorizations`)
+    return this.request<Authorization[]>('GET', `${this.base}/authorizations`, {expect: 'list'}).then(list => list.map(a => withoutAccessToken(a)))
   }
 
   getAuthorization(devNameOrId: string): Promise<Authorization> {
-    return this.request<Authorization>('GET', `${this.base}/authorizations/${seg(devNameOrId)}`)
+    return this.request<Authorization>('GET', `${this.base}/authorizations/${seg(devNameOrId)}`, {expect: 'object'}).then(a => withoutAccessToken(a))
   }
 
   createAuthorization(kind: OrgKind, body: {developer_name: string; login_url?: string}): Promise<Authorization> {
-    return this.request<Authorization>('POST', `${this.base}/authorizations/${kind}`, {json: body})
+    return this.request<Authorization>('POST', `${this.base}/authorizations/${kind}`, {expect: 'object', json: body}).then(a => withoutAccessToken(a))
   }
 
   createJwtAuthorization(kind: OrgKind, body: JwtParams & {developer_name: string}): Promise<Authorization> {
-    return this.request<Authorization>('POST', `${this.base}/authorizations/${kind}/jwt`, {json: body})
+    return this.request<Authorization>('POST', `${this.base}/authorizations/${kind}/jwt`, {expect: 'object', json: body}).then(a => withoutAccessToken(a))
   }
 
   deleteAuthorization(devNameOrId: string): Promise<Authorization> {
-    return this.request<Authorization>('DELETE', `${this.base}/authorizations/${seg(devNameOrId)}`)
+    return this.request<Authorization>('DELETE', `${this.base}/authorizations/${seg(devNameOrId)}`).then(a => withoutAccessToken(a))
   }
 
   // --- publishing ---
-  publish(connectionName: string, multipart: MultipartBody): Promise<unknown> {
-    return this.request<unknown>('POST', `${this.base}/connections/salesforce/${seg(connectionName)}/apps`, {raw: multipart})
+  /** `onProgress` reports the bytes of the upload written so far (for a progress display). */
+  publish(connectionName: string, multipart: MultipartBody, options: {onProgress?: HttpRequest['onProgress']} = {}): Promise<unknown> {
+    return this.request<unknown>('POST', `${this.base}/connections/salesforce/${seg(connectionName)}/apps`, {raw: multipart, onProgress: options.onProgress})
   }
 
   listPublications(connectionName: string): Promise<Publication[]> {
-    return this.request<Publication[]>('GET', `${this.base}/connections/salesforce/${seg(connectionName)}/apps/${seg(this.opts.appId)}`)
+    return this.request<Publication[]>('GET', `${this.base}/connections/salesforce/${seg(connectionName)}/apps/${seg(this.opts.appId)}`, {expect: 'json'})
   }
 
   // --- data action targets ---
   listDataActionTargets(connectionName: string): Promise<DataActionTarget[]> {
-    return this.request<DataActionTarget[]>('GET', `${this.base}/connections/datacloud/${seg(connectionName)}/data_action_targets`)
+    return this.request<DataActionTarget[]>('GET', `${this.base}/connections/datacloud/${seg(connectionName)}/data_action_targets`, {expect: 'list'})
   }
 
   createDataActionTarget(connectionName: string, body: DataActionTargetParams): Promise<DataActionTarget> {
-    return this.request<DataActionTarget>('POST', `${this.base}/connections/datacloud/${seg(connectionName)}/data_action_targets`, {json: body})
+    return this.request<DataActionTarget>('POST', `${this.base}/connections/datacloud/${seg(connectionName)}/data_action_targets`, {expect: 'object', json: body})
   }
 
   getDataActionTarget(connectionName: string, apiName: string): Promise<DataActionTarget> {
-    return this.request<DataActionTarget>('GET', `${this.base}/connections/datacloud/${seg(connectionName)}/data_action_targets/${seg(apiName)}`)
+    return this.request<DataActionTarget>('GET', `${this.base}/connections/datacloud/${seg(connectionName)}/data_action_targets/${seg(apiName)}`, {expect: 'object'})
   }
 
   /**
-   * Sends one AppLink request. GETs are retried on transient failures (network errors, 429 with
-   * Retry-After, 502/503/504) with capped exponential backoff and jitter; other methods are sent once.
+   * Sends one AppLink request. GETs are retried on transient failures (connection reset or refused,
+   * timeouts, 429 honouring Retry-After, 502/503/504) with capped exponential backoff and jitter.
+   * POST and DELETE are sent again only when the connection was refused (nothing reached the
+   * service); any other failure is reported, and `src/lib/recover.ts` checks what happened.
+   * `expect` names the JSON shape a 2xx answer must have; anything else is an `invalid_response`.
    */
-  async request<T>(method: HttpRequest['method'], path: string, options: {json?: unknown; raw?: MultipartBody} = {}): Promise<T> {
+  async request<T>(method: HttpRequest['method'], path: string, options: {expect?: Expect; json?: unknown; raw?: MultipartBody; onProgress?: HttpRequest['onProgress']} = {}): Promise<T> {
     const url = new URL(path, this.origin)
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -163,59 +167,132 @@ export class AppLinkClient {
     }
 
     const label = `${method} ${url.pathname}`
-    const maxAttempts = method === 'GET' ? 1 + (this.opts.retries ?? 3) : 1
+    const maxAttempts = 1 + Math.max(0, this.opts.retries ?? DEFAULT_RETRIES)
     const sleep = this.opts.sleep ?? sleepMs
+    const timeoutMs = this.opts.timeoutMs ?? defaultTimeoutMs()
     for (let attempt = 1; ; attempt++) {
       let res: HttpResponse
       try {
-        res = await send({body, headers, method, timeoutMs: this.opts.timeoutMs ?? defaultTimeoutMs(), url})
+        res = await send({body, headers, method, onProgress: options.onProgress, timeoutMs, url})
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error
-        if (attempt < maxAttempts && TRANSIENT_CODES.has(error.code)) {
-          await sleep(backoffMs(attempt))
+        // a GET is safe to repeat; anything else only when it certainly never reached the service
+        const resendable = method === 'GET' || !error.sent
+        if (attempt < maxAttempts && resendable && TRANSIENT_CODES.has(error.code)) {
+          const wait = backoffMs(attempt)
+          debugLog(`retrying ${label} in ${wait} ms after ${error.code} (attempt ${attempt + 1} of ${maxAttempts})`)
+          await sleep(wait)
           continue
         }
 
-        throw new AppLinkError(`Could not reach the AppLink API at ${error.host}: ${error.message}.`, {
-          hints: error.sent && method !== 'GET'
-            ? ['The request may have reached the service: check the result before retrying.']
-            : ['Check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY), then try again.'],
-          id: error.code === 'ETIMEDOUT' ? 'timeout' : 'network_error',
-          request: label,
-        })
+        throw networkFailure(error, label, method, attempt)
       }
 
-      if (attempt < maxAttempts && TRANSIENT_STATUS.has(res.status)) {
-        await sleep(retryAfterMs(res) ?? backoffMs(attempt))
-        continue
+      if (method === 'GET' && TRANSIENT_STATUS.has(res.status)) {
+        const asked = retryAfterMs(res)
+        if (attempt < maxAttempts && (asked === undefined || asked <= MAX_RETRY_AFTER_MS)) {
+          const wait = asked ?? backoffMs(attempt)
+          debugLog(`retrying ${label} in ${wait} ms after HTTP ${res.status} (attempt ${attempt + 1} of ${maxAttempts})`)
+          await sleep(wait)
+          continue
+        }
       }
 
-      return decode<T>(res, label, url.host)
+      return decode<T>(res, label, url.host, options.expect, attempt)
     }
   }
 }
 
-/** Capped exponential backoff with full jitter: ~0.25 s, 0.5 s, 1 s … at most 4 s. */
+/** The JSON a 2xx answer must hold: an array (of objects), an object, or either. */
+export type Expect = 'json' | 'list' | 'object'
+
+const DEFAULT_RETRIES = 3
+/** Retry-After longer than this is not waited for: the error says when to try again. */
+const MAX_RETRY_AFTER_MS = 30_000
+
+/**
+ * Failures after which the request certainly never reached the service (connection refused, name
+ * not resolved): nothing was created or deleted. See `src/lib/recover.ts`.
+ */
+export const unsentRequests = new WeakSet<AppLinkError>()
+
+function networkFailure(error: NetworkError, label: string, method: string, attempts: number): AppLinkError {
+  const tries = attempts > 1 ? ` (tried ${attempts} times)` : ''
+  const message = error.code === 'ETIMEDOUT'
+    ? `${label} timed out: ${error.message}${tries}.`
+    : `${label} failed: ${error.message}${tries}.`
+  const hints = error.sent && method !== 'GET'
+    ? ['The request may have reached the AppLink service: check the result before sending it again.']
+    : [
+      ...(error.code === 'ETIMEDOUT' ? [`Allow more time with APPLINK_HTTP_TIMEOUT=SECONDS (now ${Math.round(defaultTimeoutMs() / 1000)}).`] : []),
+      'Check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY), then try again.',
+    ]
+  const failure = new AppLinkError(message, {
+    hints,
+    id: error.code === 'ETIMEDOUT' ? 'timeout' : 'network_error',
+    request: label,
+  })
+  if (!error.sent) unsentRequests.add(failure)
+  return failure
+}
+
+/**
+ * The service may include the org's access token (`org.user_auth.access_token`, meant for the app's
+ * SDK) in an authorization. The CLI never shows it: it is masked everywhere and dropped here.
+ */
+export function withoutAccessToken(a: Authorization): Authorization {
+  const token = a?.org?.user_auth?.access_token
+  if (!token) return a
+  registerSecret(token)
+  const {access_token: _dropped, ...userAuth} = a.org.user_auth!
+  return {...a, org: {...a.org, user_auth: userAuth as NonNullable<Authorization['org']['user_auth']>}}
+}
+
+/** Capped exponential backoff with jitter: ~0.25 s, 0.5 s, 1 s … at most 4 s (each between half and all of it). */
 export function backoffMs(attempt: number): number {
-  const cap = Math.min(4000, 250 * 2 ** (attempt - 1))
+  const cap = Math.min(4000, 250 * 2 ** (Math.max(1, attempt) - 1))
   return Math.round(cap / 2 + Math.random() * (cap / 2))
 }
 
-function retryAfterMs(res: HttpResponse): number | undefined {
+/** Retry-After in ms (seconds or an HTTP date), or undefined when absent or unreadable. */
+export function retryAfterMs(res: Pick<HttpResponse, 'headers'>, now = Date.now()): number | undefined {
   const header = res.headers['retry-after']
-  if (!header || Array.isArray(header)) return undefined
-  const seconds = Number(header)
-  if (Number.isFinite(seconds)) return Math.min(30_000, Math.max(0, seconds * 1000))
-  const date = Date.parse(header)
-  return Number.isNaN(date) ? undefined : Math.min(30_000, Math.max(0, date - Date.now()))
+  const value = Array.isArray(header) ? header[0] : header
+  if (!value || !value.trim()) return undefined
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
-function decode<T>(res: HttpResponse, label: string, host: string): T {
+function shapeOf(value: unknown): string {
+  if (value === undefined) return 'an empty body'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'a list'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}
+
+/** Why `value` is not what `expect` asks for, or undefined when it is. */
+export function shapeProblem(value: unknown, expect: Expect | undefined): string | undefined {
+  if (!expect) return undefined
+  const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v)
+  if (expect === 'list') {
+    if (!Array.isArray(value)) return `expected a list, got ${shapeOf(value)}`
+    const bad = value.findIndex(v => !isObject(v))
+    return bad === -1 ? undefined : `expected a list of objects, item ${bad + 1} is ${shapeOf(value[bad])}`
+  }
+
+  if (expect === 'object') return isObject(value) ? undefined : `expected an object, got ${shapeOf(value)}`
+  return isObject(value) || Array.isArray(value) ? undefined : `expected a JSON object or list, got ${shapeOf(value)}`
+}
+
+const TROUBLE_HINT = 'The AppLink service (or a proxy in between) may be having trouble; try again in a minute.'
+
+function decode<T>(res: HttpResponse, label: string, host: string, expect: Expect | undefined, attempts: number): T {
   const text = res.body.toString('utf8')
-  const type = String(res.headers['content-type'] ?? '')
+  const type = String(res.headers['content-type'] ?? '').split(';')[0].trim()
   let parsed: unknown
   let parseFailed = false
-  if (text.length > 0) {
+  if (text.trim().length > 0) {
     try {
       parsed = JSON.parse(text)
     } catch {
@@ -225,8 +302,19 @@ function decode<T>(res: HttpResponse, label: string, host: string): T {
 
   if (res.status >= 200 && res.status < 300) {
     if (parseFailed) {
-      throw new AppLinkError(`${label} returned a response that is not valid JSON${type ? ` (${type.split(';')[0]})` : ''}${looksLikeHtml(text) ? ': an HTML page' : ''}.`, {
-        hints: ['The AppLink service or a proxy in between may be having trouble; try again in a minute.'],
+      const what = looksLikeHtml(text) ? 'an HTML page' : type && type !== 'application/json' ? `${type}` : 'cut off or malformed JSON'
+      throw new AppLinkError(`${label} returned a response that is not valid JSON (HTTP ${res.status}, ${what}).`, {
+        hints: [TROUBLE_HINT],
+        id: 'invalid_response',
+        request: label,
+        status: res.status,
+      })
+    }
+
+    const problem = shapeProblem(parsed, expect)
+    if (problem) {
+      throw new AppLinkError(`${label} returned an unexpected response (HTTP ${res.status}): ${problem}.`, {
+        hints: [TROUBLE_HINT],
         id: 'invalid_response',
         request: label,
         status: res.status,
@@ -236,15 +324,27 @@ function decode<T>(res: HttpResponse, label: string, host: string): T {
     return parsed as T
   }
 
-  const body = (parsed && typeof parsed === 'object' ? parsed : {}) as {id?: unknown; message?: unknown}
-  const id = typeof body.id === 'string' ? body.id : statusId(res.status)
-  let message = typeof body.message === 'string' && body.message
-    ? body.message
-    : `${label} failed with HTTP ${res.status}${looksLikeHtml(text) ? ' (the response was an HTML page, not JSON)' : ''}`
+  const body = (parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {}) as {id?: unknown; message?: unknown}
+  const id = typeof body.id === 'string' && body.id ? body.id : statusId(res.status)
+  const serviceMessage = typeof body.message === 'string' && body.message.trim() ? body.message.trim() : undefined
+  const tries = attempts > 1 ? `, tried ${attempts} times` : ''
+  let message = serviceMessage ?? `${label} failed with HTTP ${res.status}${looksLikeHtml(text) ? ' (the response was an HTML page, not JSON)' : ''}${tries}`
   const hints: string[] = []
   if (res.status === 401) {
     message = `The AppLink service at ${host} refused the add-on's token (HTTP 401: ${message}).`
     hints.push('The token comes from the add-on\'s _TOKEN config var. If the add-on was just created or its credentials rotated, wait a minute and retry; otherwise check it with: heroku addons -a APP')
+  } else if (res.status === 429) {
+    const wait = retryAfterMs(res)
+    if (!serviceMessage) message = `${label} was rate limited by the AppLink service (HTTP 429${tries}).`
+    hints.push(wait === undefined ? 'Wait a minute, then try again.' : `Try again in ${Math.max(1, Math.ceil(wait / 1000))} s (the service's Retry-After).`)
+  } else if (res.status >= 500) {
+    hints.push(TROUBLE_HINT)
+  }
+
+  if (!serviceMessage && res.proxy) {
+    // no AppLink error document: most likely the proxy's own answer
+    message = `${message.replace(/\.$/, '')} (answered by the proxy ${res.proxy}).`
+    hints.push('Check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) or ask whoever runs the proxy.')
   }
 
   throw new AppLinkError(message, {hints, id, request: label, status: res.status})
@@ -260,5 +360,5 @@ function statusId(status: number): string {
 }
 
 function looksLikeHtml(text: string): boolean {
-  return /^\s*<(!doctype|html)/i.test(text)
+  return /^\s*<(!doctype|html|head|body)/i.test(text)
 }

@@ -47,8 +47,13 @@ export abstract class AppLinkCommand extends Command {
   /** The Heroku Platform API client of `@heroku-cli/command` (auth, HEROKU_HOST), created on first use. */
   protected async heroku(): Promise<PlatformApi> {
     if (!this._heroku) {
-      const {APIClient} = await import('@heroku-cli/command')
-      this._heroku = new APIClient(this.config) as unknown as PlatformApi
+      const [{APIClient}, {guardPlatformDebug, resilientPlatformApi}] = await Promise.all([import('@heroku-cli/command'), import('./http.js')])
+      // its debug output prints response bodies (config vars hold the AppLink token): redact them first
+      await guardPlatformDebug()
+      const on = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true'
+      const api = new APIClient(this.config, {debug: on(process.env.HEROKU_DEBUG), debugHeaders: on(process.env.HEROKU_DEBUG_HEADERS)})
+      // our timeout (APPLINK_HTTP_TIMEOUT), retries of 429/502/503/504 and errors that name the request
+      this._heroku = resilientPlatformApi(api as unknown as PlatformApi, {host: api.defaults.host || 'the Heroku API'})
     }
 
     return this._heroku
@@ -82,7 +87,8 @@ export abstract class AppLinkCommand extends Command {
   }
 
   protected toErrorJson(err: unknown): {error: Record<string, unknown>} {
-    return {error: toAppLinkError(err).toJSON()}
+    // secrets the service may echo back (tokens, key lines) are masked here as on stderr
+    return JSON.parse(maskKnownSecrets(JSON.stringify({error: toAppLinkError(err).toJSON()})))
   }
 
   async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {

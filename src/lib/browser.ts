@@ -25,7 +25,7 @@ export const browserLauncher = {
 /**
  * Opens `url` in the default browser, or in `app` (e.g. `firefox`, `google chrome`). Resolves true
  * when the launcher started and did not fail within `graceMs`, false when it could not start or
- * exited with an error. Never rejects, and never keeps the process alive.
+ * exited with an error. Never rejects, and keeps the process alive no longer than `graceMs`.
  */
 export async function openBrowser(url: string, app?: string, graceMs = 1000): Promise<boolean> {
   let child: LaunchedProcess
@@ -47,7 +47,7 @@ export async function openBrowser(url: string, app?: string, graceMs = 1000): Pr
     // a detached child's 'error' with no listener would crash the CLI: keep one for its whole life
     child.on('error', () => finish(false))
     child.once('exit', (code: null | number) => finish(code === 0))
+    // ref'd on purpose: the launcher is unref'd, so this timer is what keeps the process up meanwhile
     const timer = setTimeout(() => finish(true), graceMs)
-    timer.unref?.()
   })
 }

@@ -16,6 +16,8 @@ import {Flags} from '@oclif/core'
 import type {AppLinkClient} from './applink-client.js'
 import {AppLinkError, ExitCode, invalidInput} from './errors.js'
 import type {KeyAnswer} from './keypress.js'
+import {orNotFound} from './lookup.js'
+import {createOrRecover} from './recover.js'
 import type {ApiError, Authorization, Connection, DataActionTarget, OrgKind} from './types.js'
 
 /** What every waited-for resource has. */
@@ -186,7 +188,9 @@ async function spinnerProgress(): Promise<Progress> {
 
 /** The real terminal, clock, browser and signals. */
 export async function flowIO(interactive: boolean): Promise<FlowIO> {
-  const [{ux}, {waitForKey}, {openBrowser}] = await Promise.all([import('@oclif/core/ux'), import('./keypress.js'), import('./browser.js')])
+  const [{waitForKey}, {openBrowser}] = await Promise.all([import('./keypress.js'), import('./browser.js')])
+  // the same test as oclif's spinner, made now rather than when @oclif/core/ux was first loaded
+  const spinner = Boolean(process.stderr.isTTY) && !process.env.CI && !['dumb', 'emacs-color'].includes(process.env.TERM ?? '')
   const write = (text: string) => {
     process.stderr.write(text)
   }
@@ -198,7 +202,7 @@ export async function flowIO(interactive: boolean): Promise<FlowIO> {
     maxFailures: 3,
     now: () => Date.now(),
     openUrl: openBrowser,
-    progress: ux.action.type === 'spinner' ? await spinnerProgress() : lineProgress(write),
+    progress: spinner ? await spinnerProgress() : lineProgress(write),
     schedule: fixed ? () => fixed : nextPollDelay,
     signals: process,
     sleep,
@@ -254,14 +258,15 @@ function failedError(spec: FlowSpec<FlowResource>, resource: FlowResource): AppL
   })
 }
 
-function interruptedError(spec: FlowSpec<FlowResource>, resource: FlowResource, quit: boolean): AppLinkError {
-  const message = quit
-    ? `Quit before logging in: ${spec.subject} is waiting for a login (status ${resource.status}).`
-    : `Interrupted: stopped waiting for ${spec.subject} (status ${resource.status}). It may still complete.`
+/** `quit`: q at the prompt; `prompt`: Ctrl-C at the prompt; `poll`: Ctrl-C or SIGTERM while polling. */
+function interruptedError(spec: FlowSpec<FlowResource>, resource: FlowResource, when: 'poll' | 'prompt' | 'quit'): AppLinkError {
+  const message = when === 'poll'
+    ? `Interrupted: stopped waiting for ${spec.subject} (status ${resource.status}). It may still complete.`
+    : `${when === 'quit' ? 'Quit' : 'Interrupted'} before logging in: ${spec.subject} is waiting for a login (status ${resource.status}).`
   return new AppLinkError(message, {
     exitCode: ExitCode.INTERRUPTED,
     hints: [...loginHint(resource, spec), spec.checkHint],
-    id: quit ? 'quit' : 'interrupted',
+    id: when === 'quit' ? 'quit' : 'interrupted',
   })
 }
 
@@ -289,8 +294,8 @@ async function browserStep(spec: FlowSpec<FlowResource>, resource: FlowResource,
   if (io.interactive) {
     io.write(`${spec.browser?.prompt}\n`)
     const answer = await io.waitForKey(signal)
-    if (answer === 'quit') throw interruptedError(spec, resource, true)
-    if (answer === 'interrupt' || signal.aborted) throw interruptedError(spec, resource, false)
+    if (answer === 'quit') throw interruptedError(spec, resource, 'quit')
+    if (answer === 'interrupt' || signal.aborted) throw interruptedError(spec, resource, 'prompt')
     if (!(await io.openUrl(url, app))) io.write(`Could not open a browser${app ? ` (${app})` : ''}. Open this URL in a browser to log in: ${url}\n`)
     return
   }
@@ -333,7 +338,7 @@ async function poll<T extends FlowResource>(spec: FlowSpec<T>, created: T, io: F
   } catch (error) {
     const interrupted = error instanceof Interrupted
     io.progress.stop(interrupted ? 'interrupted' : error instanceof AppLinkError && error.id === 'wait_timeout' ? 'timed out' : 'failed')
-    throw interrupted ? interruptedError(spec, resource, false) : error
+    throw interrupted ? interruptedError(spec, resource, 'poll') : error
   }
 
   io.progress.stop(resource.status)
@@ -405,7 +410,12 @@ export function connectionFlow(client: AppLinkClient, org: OrgKind, name: string
     action: `Connecting ${ORG_LABEL[org]} ${name} to ${target.app}`,
     browser: {app: browser, prompt: `Press any key to open up the browser to connect ${name} to ${target.app}, or q to exit`},
     checkHint: `Check it with: ${command(`applink:connections:info ${name}`, target)}`,
-    create: () => client.createConnection(org, loginUrl === undefined ? {connection_name: name} : {connection_name: name, login_url: loginUrl}),
+    // an ambiguous failure (reset, timeout, 5xx) is never resent: the connection is looked up by name instead
+    create: () => createOrRecover(() => client.createConnection(org, loginUrl === undefined ? {connection_name: name} : {connection_name: name, login_url: loginUrl}), {
+      check: command(`applink:connections:info ${name}`, target),
+      lookup: () => client.getConnection(name),
+      subject: `${ORG_LABEL[org].replace(' org', '')} connection ${name}`,
+    }),
     get: created => client.getConnection(created.id || name),
     isPending: status => !['connected', 'disconnected', 'failed'].includes(status),
     isSuccess: status => status === 'connected',
@@ -422,7 +432,11 @@ export function authorizationFlow(client: AppLinkClient, org: OrgKind, name: str
     action: `Authorizing ${name} for ${target.app} (${ORG_LABEL[org]})`,
     browser: {app: browser, prompt: `Press any key to open up the browser to authorize ${name} for ${target.app}, or q to exit`},
     checkHint: `Check it with: ${command(`applink:authorizations:info ${name}`, target)}`,
-    create: () => client.createAuthorization(org, {developer_name: name, login_url: loginUrl}),
+    create: () => createOrRecover(() => client.createAuthorization(org, {developer_name: name, login_url: loginUrl}), {
+      check: command(`applink:authorizations:info ${name}`, target),
+      lookup: () => client.getAuthorization(name),
+      subject: `authorization ${name}`,
+    }),
     get: created => client.getAuthorization(created.id || name),
     isPending: status => status === 'authorizing',
     isSuccess: status => status === 'authorized',
@@ -446,7 +460,12 @@ export function dataActionTargetFlow(client: AppLinkClient, input: DataActionTar
   return {
     action: `Creating data action target ${input.apiName} on Data Cloud connection ${input.connection}`,
     checkHint: `Check it in Data Cloud Setup under Data Action Targets, in the org of connection ${input.connection}.`,
-    create: () => client.createDataActionTarget(input.connection, {api_name: input.apiName, label: input.label, target_endpoint: input.targetEndpoint, type: input.type}),
+    // a 404 here means the connection named with -o does not exist
+    create: () => orNotFound({app: target.app, kind: 'connection', label: 'Data Cloud connection', name: input.connection}, createOrRecover(() => client.createDataActionTarget(input.connection, {api_name: input.apiName, label: input.label, target_endpoint: input.targetEndpoint, type: input.type}), {
+      check: `Data Cloud Setup, Data Action Targets, in the org of connection ${input.connection}`,
+      lookup: () => client.getDataActionTarget(input.connection, input.apiName),
+      subject: `data action target ${input.apiName}`,
+    })),
     get: () => client.getDataActionTarget(input.connection, input.apiName),
     isPending: status => !['created', 'creation_failed'].includes(status),
     isSuccess: status => status === 'created',

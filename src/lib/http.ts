@@ -2,14 +2,20 @@
  * One HTTP exchange over node:http/https: a whole-request timeout, proxies from the environment
  * (HTTPS_PROXY / HTTP_PROXY / NO_PROXY), and redacted debug traces. Retry policy lives in the
  * AppLink client, which knows which requests are safe to resend.
+ *
+ * Also home of the debug switches: `DEBUG=*` (or any list naming `applink`), `HEROKU_DEBUG=1`;
+ * `guardPlatformDebug()` makes the Heroku Platform API client's own debug output safe to share.
  */
-import type {Agent, IncomingHttpHeaders} from 'node:http'
+import type {Agent, ClientRequest, IncomingHttpHeaders} from 'node:http'
 
-import {maskKnownSecrets, redactBody, redactHeaders, redactUrl} from './redact.js'
+import {AppLinkError} from './errors.js'
+import {maskKnownSecrets, REDACTED, redactBody, redactHeaders, redactJson, redactText, redactUrl} from './redact.js'
 
 export interface HttpRequest {
   body?: Buffer | string
   headers: Record<string, string>
+  /** when set, the body is written in chunks and this is called with the bytes written so far */
+  onProgress?: (sent: number, total: number) => void
   method: 'DELETE' | 'GET' | 'PATCH' | 'POST' | 'PUT'
   /** whole exchange, from connect to the last body byte */
   timeoutMs: number
@@ -20,9 +26,14 @@ export interface HttpResponse {
   body: Buffer
   headers: IncomingHttpHeaders
   status: number
+  /** the proxy the request went through (credentials removed), if any */
+  proxy?: string
 }
 
-/** A failure before a complete response arrived. `sent` tells whether the request may have reached the server. */
+/**
+ * A failure before a complete response arrived. `sent` is false only when the request certainly
+ * never reached the server (connection refused, name not resolved, no connection made in time).
+ */
 export class NetworkError extends Error {
   readonly code: string
   readonly host: string
@@ -37,28 +48,42 @@ export class NetworkError extends Error {
   }
 }
 
-/** Default per-request timeout; `--http-timeout`-style overrides come from APPLINK_HTTP_TIMEOUT (seconds). */
+export const DEFAULT_TIMEOUT_SECONDS = 30
+
+/** Per-request timeout: APPLINK_HTTP_TIMEOUT seconds (decimals allowed), default 30 s. */
 export function defaultTimeoutMs(): number {
-  const fromEnv = Number(process.env.APPLINK_HTTP_TIMEOUT)
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv * 1000 : 30_000
+  const raw = process.env.APPLINK_HTTP_TIMEOUT
+  const fromEnv = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw)
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? Math.round(fromEnv * 1000) : DEFAULT_TIMEOUT_SECONDS * 1000
 }
 
+function truthy(value: string | undefined): boolean {
+  return value === '1' || value?.toLowerCase() === 'true'
+}
+
+/** True with HEROKU_DEBUG=1|true, DEBUG=* or a DEBUG list naming applink (`applink`, `applink*`). */
 export function debugEnabled(): boolean {
   const d = process.env.DEBUG ?? ''
-  return process.env.HEROKU_DEBUG === '1' || process.env.HEROKU_DEBUG === 'true' || d === '*' || /(^|,)\s*applink/.test(d)
+  return truthy(process.env.HEROKU_DEBUG) || d.split(/[\s,]+/).some(ns => ns === '*' || ns.startsWith('applink'))
 }
 
+/** Writes one debug line to stderr, after masking every secret it could hold. */
 export function debugLog(line: string): void {
-  if (debugEnabled()) process.stderr.write(`applink ${maskKnownSecrets(line)}\n`)
+  if (debugEnabled()) process.stderr.write(`applink ${redactText(line)}\n`)
 }
 
 const proxyAgents = new Map<string, Agent>()
 
-async function proxyAgentFor(url: URL): Promise<Agent | undefined> {
-  const hasProxyEnv = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(k => process.env[k])
+/** The proxy for `url` per HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case), as proxy-from-env reads them. */
+export async function proxyFor(url: URL): Promise<string | undefined> {
+  const hasProxyEnv = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'].some(k => process.env[k])
   if (!hasProxyEnv) return undefined
   const {getProxyForUrl} = await import('proxy-from-env')
-  const proxy = getProxyForUrl(url.toString())
+  return getProxyForUrl(url.toString()) || undefined
+}
+
+async function proxyAgentFor(url: URL): Promise<{agent: Agent; proxy: string} | undefined> {
+  const proxy = await proxyFor(url)
   if (!proxy) return undefined
   const key = `${url.protocol}${proxy}`
   let agent = proxyAgents.get(key)
@@ -74,63 +99,338 @@ async function proxyAgentFor(url: URL): Promise<Agent | undefined> {
     proxyAgents.set(key, agent)
   }
 
-  return agent
+  const shown = redactUrl(proxy).replace(/\/$/, '')
+  debugLog(`via proxy ${shown}`)
+  return {agent, proxy: shown}
+}
+
+function describeCode(code: string): string {
+  switch (code) {
+  case 'ECONNREFUSED': {
+    return 'refused the connection'
+  }
+
+  case 'ENOTFOUND':
+  case 'EAI_AGAIN': {
+    return 'could not be resolved'
+  }
+
+  case 'ECONNRESET':
+  case 'EPIPE': {
+    return 'reset the connection'
+  }
+
+  case 'EHOSTUNREACH':
+  case 'ENETUNREACH':
+  case 'ENETDOWN': {
+    return 'is unreachable'
+  }
+
+  default: {
+    return `failed (${code})`
+  }
+  }
 }
 
 export async function send(req: HttpRequest): Promise<HttpResponse> {
   const {url} = req
   const mod = url.protocol === 'https:' ? await import('node:https') : await import('node:http')
-  const agent = await proxyAgentFor(url)
+  const viaProxy = await proxyAgentFor(url)
+  const agent = viaProxy?.agent
   const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body
   const headers: Record<string, string> = {...req.headers}
   if (body) headers['content-length'] = String(body.length)
 
-  debugLog(`--> ${req.method} ${redactUrl(url.toString())} ${JSON.stringify(redactHeaders(headers))}`)
-  if (body && debugEnabled()) {
-    const type = headers['content-type'] ?? ''
-    debugLog(`--> body ${type.startsWith('application/json') ? redactBody(body.toString('utf8')) : `(${body.length} bytes of ${type || 'data'})`}`)
+  const debug = debugEnabled()
+  if (debug) {
+    debugLog(`--> ${req.method} ${redactUrl(url.toString())} ${JSON.stringify(redactHeaders(headers))}`)
+    if (body) {
+      const type = headers['content-type'] ?? ''
+      debugLog(`--> body ${type.startsWith('application/json') ? redactBody(body.toString('utf8')) : `(${body.length} bytes of ${type.split(';')[0] || 'data'})`}`)
+    }
   }
 
   const started = Date.now()
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false
+    // whether a connection to the server (or the proxy) was made: before that, nothing was sent
+    let connected = false
     const fail = (err: NetworkError) => {
       if (settled) return
       settled = true
       clearTimeout(timer)
       debugLog(`<-- ${req.method} ${url.pathname} failed: ${err.code} after ${Date.now() - started} ms`)
+      request.destroy()
       reject(err)
     }
 
     const request = mod.request(url, {agent, headers, method: req.method}, res => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('error', e => fail(new NetworkError(`connection to ${url.host} broke while reading the response (${(e as NodeJS.ErrnoException).code ?? e.message})`, (e as NodeJS.ErrnoException).code ?? 'ERESPONSE', url.host, true)))
-      res.on('aborted', () => fail(new NetworkError(`connection to ${url.host} closed before the response was complete`, 'ECONNRESET', url.host, true)))
+      res.on('error', e => {
+        const code = (e as NodeJS.ErrnoException).code ?? 'ECONNRESET'
+        fail(new NetworkError(`${url.host} closed the connection before the response was complete (${code})`, code, url.host, true))
+      })
+      res.on('aborted', () => fail(new NetworkError(`${url.host} closed the connection before the response was complete`, 'ECONNRESET', url.host, true)))
       res.on('end', () => {
         if (settled) return
+        if (!res.complete) {
+          fail(new NetworkError(`${url.host} closed the connection before the response was complete`, 'ECONNRESET', url.host, true))
+          return
+        }
+
         settled = true
         clearTimeout(timer)
         const responseBody = Buffer.concat(chunks)
-        debugLog(`<-- ${res.statusCode} ${req.method} ${url.pathname} (${Date.now() - started} ms) ${JSON.stringify(redactHeaders(res.headers as Record<string, unknown>))}`)
-        if (debugEnabled() && responseBody.length > 0) debugLog(`<-- body ${redactBody(responseBody.toString('utf8')).slice(0, 4000)}`)
-        resolve({body: responseBody, headers: res.headers, status: res.statusCode ?? 0})
+        if (debugEnabled()) {
+          debugLog(`<-- ${res.statusCode} ${req.method} ${url.pathname} (${Date.now() - started} ms) ${JSON.stringify(redactHeaders(res.headers as Record<string, unknown>))}`)
+          if (responseBody.length > 0) debugLog(`<-- body ${redactBody(responseBody.toString('utf8')).slice(0, 4000)}`)
+        }
+
+        resolve({body: responseBody, headers: res.headers, proxy: viaProxy?.proxy, status: res.statusCode ?? 0})
       })
     })
+    request.on('socket', socket => {
+      if (socket.connecting) socket.once('connect', () => {
+        connected = true
+      })
+      else connected = true
+    })
     const timer = setTimeout(() => {
-      fail(new NetworkError(`no response from ${url.host} within ${Math.round(req.timeoutMs / 1000)} s`, 'ETIMEDOUT', url.host, true))
-      request.destroy()
+      const seconds = req.timeoutMs / 1000
+      const shown = seconds >= 1 ? `${Math.round(seconds)} s` : `${req.timeoutMs} ms`
+      fail(new NetworkError(`no response from ${url.host} within ${shown}`, 'ETIMEDOUT', url.host, connected))
     }, req.timeoutMs)
     request.on('error', (e: NodeJS.ErrnoException) => {
       const code = e.code ?? 'ENETWORK'
-      const what = code === 'ECONNREFUSED' ? 'refused the connection'
-        : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'could not be resolved'
-          : code === 'ECONNRESET' ? 'reset the connection'
-            : `failed (${code})`
-      // refused or unresolvable: the request never reached the server, so it is safe to say nothing happened
-      const sent = !['EAI_AGAIN', 'ECONNREFUSED', 'ENOTFOUND'].includes(code)
-      fail(new NetworkError(`${url.host} ${what}`, code, url.host, sent))
+      // refused, unresolvable or never connected: the request did not reach the server
+      const sent = connected && !['EAI_AGAIN', 'ECONNREFUSED', 'ENOTFOUND'].includes(code)
+      fail(new NetworkError(`${url.host} ${describeCode(code)}`, code, url.host, sent))
     })
-    request.end(body)
+    if (body && req.onProgress) writeInChunks(request, body, req.onProgress)
+    else request.end(body)
   })
+}
+
+/** Writes `body` in 64 KiB chunks, waiting for the socket to drain, reporting the bytes written. */
+function writeInChunks(request: ClientRequest, body: Buffer, onProgress: (sent: number, total: number) => void): void {
+  const chunk = 64 * 1024
+  let offset = 0
+  const next = (): void => {
+    while (offset < body.length) {
+      const end = Math.min(offset + chunk, body.length)
+      const flushed = request.write(body.subarray(offset, end))
+      offset = end
+      onProgress(offset, body.length)
+      if (!flushed && !request.destroyed) {
+        request.once('drain', next)
+        return
+      }
+    }
+
+    request.end()
+  }
+
+  next()
+}
+
+// --- the Heroku Platform API client's debug output ---
+
+let platformDebugGuarded = false
+
+/** A Platform API response body as it may be shown in debug output. */
+export function redactPlatformBody(path: string, body: unknown): unknown {
+  const p = path.split('?')[0]
+  if (/\/sso$/.test(p)) return REDACTED
+  if (/\/config-vars$/.test(p) && body && typeof body === 'object' && !Array.isArray(body)) {
+    // config var values are credentials more often than not (tokens, database URLs): keep the names only
+    return Object.fromEntries(Object.keys(body).map(k => [k, REDACTED]))
+  }
+
+  if (typeof body === 'string') return redactText(body)
+  return redactJson(body)
+}
+
+/**
+ * `@heroku-cli/command`'s API client (over `@heroku/http-call`) prints whole response bodies when
+ * debugging (`DEBUG=*`, `DEBUG=http`, `HEROKU_DEBUG=1`): the config-vars body holds the AppLink
+ * token. Before it is used, make its debug output safe: bodies are redacted (config var values and
+ * the SSO payload hidden), secret headers always masked, and every line passes through
+ * `redactText`. Costs nothing when no debug switch is set.
+ */
+export async function guardPlatformDebug(): Promise<void> {
+  if (platformDebugGuarded) return
+  if (!process.env.DEBUG && !truthy(process.env.HEROKU_DEBUG) && !truthy(process.env.HEROKU_DEBUG_HEADERS)) return
+  platformDebugGuarded = true
+  try {
+    const {createRequire} = await import('node:module')
+    const fromHere = createRequire(import.meta.url)
+    const commandEntry = fromHere.resolve('@heroku-cli/command')
+    const fromCommand = createRequire(commandEntry)
+    const httpCallEntry = fromCommand.resolve('@heroku/http-call')
+    const {HTTP} = fromCommand(httpCallEntry) as {HTTP: {prototype: Record<string, unknown>}}
+    const proto = HTTP.prototype as Record<string, unknown> & {body?: unknown; options?: {path?: string}; url?: string}
+    const debugResponse = proto._debugResponse as ((this: typeof proto) => void) | undefined
+    if (typeof debugResponse === 'function') {
+      proto._debugResponse = function (this: typeof proto) {
+        const original = this.body
+        this.body = redactPlatformBody(String(this.options?.path ?? this.url ?? ''), original)
+        try {
+          debugResponse.call(this)
+        } finally {
+          this.body = original
+        }
+      }
+    }
+
+    const renderHeaders = proto._renderHeaders as ((this: unknown, headers: Record<string, unknown>) => string) | undefined
+    if (typeof renderHeaders === 'function') {
+      proto._renderHeaders = function (this: unknown, headers: Record<string, unknown>) {
+        return renderHeaders.call(this, redactHeaders(headers ?? {}))
+      }
+    }
+
+    // last line of defence: whatever the `debug` module prints for http-call goes through redactText
+    const debugModule = createRequire(httpCallEntry)('debug') as {formatArgs?: unknown; inspectOpts?: object; log?: (...args: unknown[]) => void}
+    const {formatWithOptions} = await import('node:util')
+    debugModule.log = (...args: unknown[]) => {
+      process.stderr.write(redactText(formatWithOptions(debugModule.inspectOpts ?? {}, ...args)) + '\n')
+    }
+  } catch (error) {
+    // a different version of the client: fall back to masking the values known so far
+    process.stderr.write(maskKnownSecrets(`applink could not guard the Heroku API client's debug output (${(error as Error).message}); its bodies are not shown redacted\n`))
+  }
+}
+
+// --- the Heroku Platform API: timeouts, retries and clear errors around @heroku-cli/command ---
+
+/** The slice of `@heroku-cli/command`'s APIClient that add-on resolution uses (see src/lib/addon.ts). */
+export interface PlatformGet {
+  get<T>(url: string, options?: {headers?: Record<string, string>}): Promise<{body: T}>
+}
+
+interface PlatformFailure {
+  body?: unknown
+  code?: string
+  http?: {headers?: Record<string, string | string[] | undefined>; statusCode?: number}
+  message?: string
+  name?: string
+}
+
+const PLATFORM_TRANSIENT_STATUS = new Set([429, 502, 503, 504])
+
+/** Platform API paths whose answer is a list; every other one answers an object. */
+function platformExpectsList(path: string): boolean {
+  return /\/(addons|addon-attachments)$/.test(path.split('?')[0])
+}
+
+export interface ResilienceOptions {
+  retries?: number
+  sleep?: (ms: number) => Promise<void>
+  host?: string
+}
+
+/**
+ * Wraps the Platform API client for add-on resolution (all GETs): the per-request timeout of
+ * APPLINK_HTTP_TIMEOUT instead of its fixed 60 s, retries of 429 (Retry-After honoured) and
+ * 502/503/504 and timeouts with backoff (it already retries network errors itself), and
+ * AppLinkErrors that name the request for timeouts, network failures, HTML or malformed answers.
+ */
+export function resilientPlatformApi(api: PlatformGet, options: ResilienceOptions = {}): PlatformGet {
+  const retries = options.retries ?? 3
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>(resolve => {
+    setTimeout(resolve, ms)
+  }))
+  return {
+    async get<T>(url: string, requestOptions: {headers?: Record<string, string>} = {}): Promise<{body: T}> {
+      const label = `GET ${url.split('?')[0]}`
+      const host = options.host ?? 'the Heroku API'
+      for (let attempt = 1; ; attempt++) {
+        const last = attempt > retries
+        let response: {body: T}
+        try {
+          response = await api.get<T>(url, {...requestOptions, timeout: defaultTimeoutMs()} as {headers?: Record<string, string>})
+        } catch (error) {
+          const e = error as PlatformFailure
+          const status = e.http?.statusCode
+          if (status !== undefined) {
+            if (!last && PLATFORM_TRANSIENT_STATUS.has(status)) {
+              const header = e.http?.headers?.['retry-after']
+              const asked = retryAfterFrom(Array.isArray(header) ? header[0] : header)
+              if (asked === undefined || asked <= 30_000) {
+                await sleep(asked ?? platformBackoffMs(attempt))
+                continue
+              }
+            }
+
+            const body = e.body as {message?: unknown} | undefined
+            // a JSON error with a message: the base command renders it (with its hints)
+            if (body && typeof body === 'object' && typeof body.message === 'string') throw error
+            const html = typeof e.body === 'string' && /^\s*<(!doctype|html|head|body)/i.test(e.body)
+            throw new AppLinkError(`${label} failed with HTTP ${status}${html ? ' (the response was an HTML page, not JSON)' : ''}.`, {
+              hints: status >= 500 || status === 429 ? ['The Heroku API (or a proxy in between) may be having trouble; try again in a minute.'] : [],
+              id: status === 429 ? 'rate_limited' : status >= 500 ? 'service_unavailable' : 'platform_api_error',
+              request: label,
+              status,
+            })
+          }
+
+          if (e.name === 'SyntaxError') {
+            throw new AppLinkError(`${label} returned a response that is not valid JSON.`, {
+              hints: ['The Heroku API (or a proxy in between) may be having trouble; try again in a minute.'],
+              id: 'invalid_response',
+              request: label,
+            })
+          }
+
+          const timedOut = e.message === 'Request timed out' || e.code === 'ETIMEDOUT'
+          if (timedOut && !last) {
+            await sleep(platformBackoffMs(attempt))
+            continue
+          }
+
+          if (timedOut || e.code) {
+            throw new AppLinkError(timedOut
+              ? `${label} timed out: no response from ${host} within ${defaultTimeoutMs() / 1000} s.`
+              : `${label} failed: ${host} ${describeCode(e.code as string)}.`, {
+              hints: [
+                ...(timedOut ? [`Allow more time with APPLINK_HTTP_TIMEOUT=SECONDS (now ${defaultTimeoutMs() / 1000}).`] : []),
+                'Check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY), then try again.',
+              ],
+              id: timedOut ? 'timeout' : 'network_error',
+              request: label,
+            })
+          }
+
+          throw error
+        }
+
+        const {body} = response
+        const expectList = platformExpectsList(url)
+        const ok = expectList ? Array.isArray(body) : body !== null && typeof body === 'object' && !Array.isArray(body)
+        if (!ok) {
+          const got = typeof body === 'string' ? (/^\s*<(!doctype|html|head|body)/i.test(body) ? 'an HTML page' : 'text, not JSON') : Array.isArray(body) ? 'a list' : body === null || body === undefined ? 'an empty body' : `a ${typeof body}`
+          throw new AppLinkError(`${label} returned an unexpected response: expected ${expectList ? 'a list' : 'an object'}, got ${got}.`, {
+            hints: ['The Heroku API (or a proxy in between) may be having trouble; try again in a minute.'],
+            id: 'invalid_response',
+            request: label,
+          })
+        }
+
+        return response
+      }
+    },
+  }
+}
+
+function platformBackoffMs(attempt: number): number {
+  const cap = Math.min(4000, 250 * 2 ** (attempt - 1))
+  return Math.round(cap / 2 + Math.random() * (cap / 2))
+}
+
+function retryAfterFrom(value: string | undefined): number | undefined {
+  if (!value || !value.trim()) return undefined
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
 }

@@ -1,21 +1,25 @@
 /**
- * JWT bearer-flow inputs: the private key file and the login URL, checked before any request.
+ * The JWT bearer-flow commands (salesforce:connect:jwt, *:authorizations:jwt:add): their flags, the
+ * checks of the key file and login URL before any request, and the one shared path (`addWithJwt`).
  * The key's text is registered as a secret, so it is masked wherever it could surface (errors,
- * debug traces), and no message here ever quotes the file's contents.
+ * debug traces, echoed responses), and no message here ever quotes the file's contents.
  */
 import {Flags} from '@oclif/core'
-import {readFile} from 'node:fs/promises'
+import {readFile, stat} from 'node:fs/promises'
 
 import type {AppLinkContext} from './addon.js'
 import type {AppLinkClient, JwtParams} from './applink-client.js'
 import {AppLinkError, invalidInput} from './errors.js'
 import {assertValidName} from './names.js'
 import {step} from './progress.js'
+import {createOrRecover} from './recover.js'
 import {maskKnownSecrets, registerSecret} from './redact.js'
 import type {ApiError} from './types.js'
 
 /** The login URL sent when `--login-url` is not given (Salesforce production and Developer Edition orgs). */
 export const DEFAULT_LOGIN_URL = 'https://login.salesforce.com'
+
+const MAX_KEY_BYTES = 64 * 1024
 
 const KEY_HINT = 'Use the unencrypted RSA private key (a PEM file whose first line reads BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY) whose certificate is uploaded to the Connected App, e.g. one made with: openssl req -x509 -newkey rsa:2048 -nodes -keyout server.key -out server.crt'
 
@@ -26,8 +30,12 @@ const KEY_HINT = 'Use the unencrypted RSA private key (a PEM file whose first li
 export async function readJwtKey(path: string): Promise<string> {
   let text: string
   try {
+    const {size} = await stat(path)
+    // a PEM RSA key is a few KB: anything far bigger is the wrong file, not worth reading
+    if (size > MAX_KEY_BYTES) throw invalidInput('invalid_jwt_key_file', `JWT key file ${path} is ${size} bytes, too large for a private key.`, [KEY_HINT])
     text = await readFile(path, 'utf8')
   } catch (error) {
+    if (error instanceof AppLinkError) throw error
     const code = (error as NodeJS.ErrnoException).code
     const problem = code === 'ENOENT' ? 'does not exist'
       : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)'
@@ -121,7 +129,13 @@ export async function addWithJwt<T extends {error?: ApiError; status: string}>(r
   const {client, context} = await r.connect()
   const params: JwtParams = {client_id: r.flags['client-id'], jwt_private_key: key, login_url: url, username: r.flags.username}
   const progress = `Adding ${r.label} ${r.name} to ${context.app.name} with JWT as ${r.flags.username}`
-  const result = scrub(await step(progress, () => r.send(client, params), {done: res => res?.status ?? 'done', quiet: r.quiet}))
+  // an ambiguous failure (reset, timeout, 5xx) is never resent: the resource is looked up by name instead
+  const sendOnce = () => createOrRecover(() => r.send(client, params), {
+    check: `${r.kind === 'connection' ? 'heroku applink:connections:info' : 'heroku applink:authorizations:info'} ${r.name} -a ${context.app.name}`,
+    lookup: () => (r.kind === 'connection' ? client.getConnection(r.name) : client.getAuthorization(r.name)) as Promise<unknown> as Promise<T>,
+    subject: `${r.label} ${r.name}`,
+  })
+  const result = scrub(await step(progress, () => maskFailure(sendOnce()), {done: res => res?.status ?? 'done', quiet: r.quiet}))
   if (result?.status === 'failed') {
     const reason = result.error?.message ? `: ${result.error.message}` : ''
     throw new AppLinkError(`${r.label} ${r.name} failed${reason}`, {
@@ -134,6 +148,17 @@ export async function addWithJwt<T extends {error?: ApiError; status: string}>(r
   }
 
   return {app: context.app.name, result}
+}
+
+/** Re-throws a refused request with known secrets masked: a service may quote what it was sent. */
+async function maskFailure<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request
+  } catch (error) {
+    if (!(error instanceof AppLinkError)) throw error
+    const hints = error.hints.map(h => maskKnownSecrets(h))
+    throw new AppLinkError(maskKnownSecrets(error.message), {exitCode: error.exitCode, hints, id: error.id, request: error.request, status: error.status})
+  }
 }
 
 /** A copy of a response with every known secret masked: the service never gets to echo the key back. */

@@ -9,6 +9,7 @@ import type {AppLinkClient} from './applink-client.js'
 import {askToConfirm, type Ask, needsPrompt} from './confirm.js'
 import {assertNameOrId, type NamedResource, orNotFound} from './lookup.js'
 import {step} from './progress.js'
+import {deleteOrRecover} from './recover.js'
 
 export interface Removal<T> {
   /** the flag value of --app */
@@ -50,7 +51,14 @@ export async function removeNamed<T>(r: Removal<T>): Promise<T> {
   if (r.before) await r.before(client, resource)
   if (ask) await askToConfirm(confirmation, r.ask)
   const progress = `${r.verb === 'disconnect' ? 'Disconnecting' : 'Removing'} ${r.label} ${r.name} from ${context.app.name}`
-  const result = await step(progress, () => orNotFound(resource, r.remove(client, r.name)), {quiet: r.quiet})
+  // an ambiguous failure (reset, timeout, 5xx) is never resent: the resource is looked up by name instead
+  const removal = () => deleteOrRecover(() => r.remove(client, r.name), {
+    check: `${r.kind === 'connection' ? 'heroku applink:connections:info' : 'heroku applink:authorizations:info'} ${r.name} -a ${context.app.name}`,
+    leaving: found => ['disconnected', 'disconnecting'].includes(String((found as {status?: unknown}).status)),
+    lookup: () => (r.kind === 'connection' ? client.getConnection(r.name) : client.getAuthorization(r.name)) as Promise<unknown> as Promise<T>,
+    subject: `${r.label} ${r.name}`,
+  })
+  const result = await step(progress, () => orNotFound(resource, removal()), {quiet: r.quiet})
   // an empty 2xx answer: still one JSON document with --json, shaped like the resource
   return result ?? (r.kind === 'connection' ? {org: {connection_name: r.name}} : {org: {developer_name: r.name}}) as T
 }

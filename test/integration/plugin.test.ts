@@ -90,7 +90,8 @@ describe('integration: the plugin through the real heroku CLI, against scripted 
 
   async function run(args: string[]): Promise<CliResult> {
     const r = await heroku(args, {env: {BROWSER: join(tmp, 'browser.sh'), DISPLAY: undefined, HEROKU_API_KEY: HEROKU_TOKEN, HEROKU_HOST: platform.url}})
-    if (process.env.SHOW_OUTPUT) console.log(explain(r))
+    // SHOW_OUTPUT=1 prints every command with what it printed, to write or debug a test
+    if (process.env.SHOW_OUTPUT) console.error(`$ heroku ${args.join(' ')}\n${explain(r)}`)
     return r
   }
 
@@ -252,6 +253,9 @@ describe('integration: the plugin through the real heroku CLI, against scripted 
     const files = unzipSync(new Uint8Array(metadata.body))
     expect(Object.keys(files)).to.deep.equal(['api-spec.yaml'])
     expect(Buffer.from(files['api-spec.yaml']).toString('utf8')).to.equal(spec)
+    expect(r.stderr).to.match(new RegExp(`^Publishing ${specFile.replaceAll('.', '\\.')} to sales_org as IntegrationClient\\.\\.\\.( done)?\\n$`))
+    expect(r.stdout).to.contain('Published api.yaml to connection sales_org as IntegrationClient: 1 operation.\n')
+    expect(r.stdout).to.match(/GET\s+\/ping\s+ping/)
     expectNoSecrets(r.stdout + r.stderr, SECRETS)
   })
 

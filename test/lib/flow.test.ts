@@ -1,5 +1,7 @@
 import {expect} from 'chai'
+import {spawnSync} from 'node:child_process'
 import {EventEmitter} from 'node:events'
+import {fileURLToPath} from 'node:url'
 
 import {browserLauncher, openBrowser} from '../../src/lib/browser.js'
 import {AppLinkError} from '../../src/lib/errors.js'
@@ -184,6 +186,17 @@ describe('flow: runner', () => {
     expect(h.opened).to.deep.equal([])
   })
 
+  it('Ctrl-C at the prompt (raw mode, so a key, not a signal) stops with exit 130 before any poll', async () => {
+    const h = harness({interactive: true, keys: ['interrupt']})
+    const s = spec(['connected'])
+    const error = await failure(runFlow(s, h.io))
+    expect(error.exitCode).to.equal(130)
+    expect(error.id).to.equal('interrupted')
+    expect(error.message).to.equal('Interrupted before logging in: Salesforce connection my_org is waiting for a login (status connecting).')
+    expect(s.gets).to.equal(0)
+    expect(h.signals.listenerCount('SIGINT')).to.equal(0)
+  })
+
   it('ends failed with exit 1 and the service\'s message', async () => {
     const h = harness()
     const error = await failure(runFlow(spec(['connecting', 'failed'], {retryHint: 'Try again with: heroku salesforce:connect my_org -a my-app'}), h.io))
@@ -364,5 +377,17 @@ describe('browser', () => {
     }
 
     expect(await openBrowser('https://x.example/a')).to.equal(false)
+  })
+
+  it('keeps the process alive while it waits for the launcher (which is detached and unref\'d)', () => {
+    // with nothing else pending, an unref'd wait would end the process with exit 13 (unsettled await)
+    const browserTs = fileURLToPath(new URL('../../src/lib/browser.ts', import.meta.url))
+    const code = `import {EventEmitter} from 'node:events'
+      import {browserLauncher, openBrowser} from ${JSON.stringify(browserTs)}
+      browserLauncher.launch = async () => new EventEmitter()
+      process.stdout.write(String(await openBrowser('https://x.example/a', undefined, 100)))`
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {encoding: 'utf8', timeout: 20_000})
+    expect(r.status, r.stderr).to.equal(0)
+    expect(r.stdout).to.equal('true')
   })
 })

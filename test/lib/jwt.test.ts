@@ -1,5 +1,7 @@
 import {expect} from 'chai'
-import {readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 import {AppLinkError} from '../../src/lib/errors.js'
 import {DEFAULT_LOGIN_URL, loginUrl, readJwtKey} from '../../src/lib/jwt.js'
@@ -59,6 +61,21 @@ describe('jwt key file', () => {
       }
     })
   }
+})
+
+describe('jwt key file size', () => {
+  it('refuses a file far too large for a key without reading it into the message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jwt-'))
+    const big = join(dir, 'big.key')
+    writeFileSync(big, `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(70_000)}\n-----END PRIVATE KEY-----\n`)
+    try {
+      const err = await failure(big)
+      expect(err.exitCode).to.equal(2)
+      expect(err.message).to.match(/^JWT key file .*big\.key is \d+ bytes, too large for a private key\.$/)
+    } finally {
+      rmSync(dir, {force: true, recursive: true})
+    }
+  })
 })
 
 describe('jwt login URL', () => {

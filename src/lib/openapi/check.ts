@@ -15,9 +15,10 @@ import {apiNameProblem, applinkRules, type Draft} from './rules.js'
 import {isObject, schemaDrafts, versionDrafts} from './structure.js'
 import type {Diagnostic, SpecReport} from './types.js'
 
-export const MB = 1024 * 1024
+/** Sizes are decimal, as the publish API states its limits: 1 MB = 1,000,000 bytes. */
+export const MB = 1_000_000
 
-/** Limits of the publish API (openapi-rules.md); MB means 2^20 bytes. */
+/** Limits of the publish API (openapi-rules.md), checked before anything is read or sent. */
 export const LIMITS = {
   jsonBytes: 10 * MB,
   yamlBytes: 3 * MB,
@@ -54,11 +55,11 @@ export function formatFromName(fileName: string): 'json' | 'yaml' | undefined {
   return undefined
 }
 
-/** "3.4 MB (3,565,158 bytes)" */
+/** "3.57 MB (3,565,158 bytes)" */
 export function sizeText(bytes: number): string {
   const exact = `${bytes.toLocaleString('en-US')} bytes`
-  if (bytes < 1024) return exact
-  const value = bytes >= MB ? `${(bytes / MB).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`
+  if (bytes < 1000) return exact
+  const value = bytes >= MB ? `${(bytes / MB).toFixed(bytes < 10 * MB ? 2 : 1)} MB` : `${(bytes / 1000).toFixed(1)} KB`
   return `${value} (${exact})`
 }
 
@@ -252,6 +253,7 @@ function fileError(path: string, error: unknown): AppLinkError {
 /** A spec with errors: carries the diagnostics into `--json` error output. */
 export class SpecError extends AppLinkError {
   readonly diagnostics: Diagnostic[]
+  readonly report: SpecReport
 
   constructor(report: SpecReport) {
     const errors = report.diagnostics.filter(d => d.severity === 'error').length
@@ -261,6 +263,7 @@ export class SpecError extends AppLinkError {
       id: 'invalid_spec',
     })
     this.diagnostics = report.diagnostics
+    this.report = report
   }
 
   toJSON(): Record<string, unknown> {

@@ -15,14 +15,23 @@ export function summaryLine(diagnostics: Diagnostic[]): string {
   return `${plural(errors, 'error')}, ${plural(diagnostics.length - errors, 'warning')}`
 }
 
-export function diagnosticLines(report: SpecReport): string[] {
+export interface FormatOptions {
+  /** show at most this many warnings (errors are always all shown), then say how many were left out */
+  maxWarnings?: number
+}
+
+export function diagnosticLines(report: SpecReport, options: FormatOptions = {}): string[] {
   const lines: string[] = []
+  let warnings = 0
   for (const d of report.diagnostics) {
+    if (d.severity === 'warning' && ++warnings > (options.maxWarnings ?? Number.POSITIVE_INFINITY)) continue
     const where = d.line > 0 ? `${report.file}:${d.line}:${d.column}` : report.file
     lines.push(`${where}  ${d.severity}  ${d.message}`)
     if (d.fix) lines.push(`  fix: ${d.fix}`)
   }
 
+  const hidden = warnings - (options.maxWarnings ?? warnings)
+  if (hidden > 0) lines.push(`… and ${plural(hidden, 'more warning')} (see them all with: heroku applink:spec:validate ${report.file})`)
   return lines
 }
 
@@ -36,8 +45,8 @@ export function contentsLine(report: SpecReport): string {
 }
 
 /** The whole report for people: problems, then the summary. */
-export function formatReport(report: SpecReport): string {
-  const lines = diagnosticLines(report)
+export function formatReport(report: SpecReport, options: FormatOptions = {}): string {
+  const lines = diagnosticLines(report, options)
   if (lines.length > 0) lines.push('')
   lines.push(report.ok
     ? `${report.file}: ${summaryLine(report.diagnostics)} (${contentsLine(report)})`

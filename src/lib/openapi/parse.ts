@@ -1,10 +1,11 @@
 /**
  * Parsing a spec's text (JSON or YAML) into a value, with positions on demand.
  *
- * Speed matters (specs up to 10 MB): JSON is parsed with `JSON.parse`, and positions are found
- * only for the pointers that have diagnostics, in one pass of `jsonc-parser`'s scanner. YAML is
- * parsed once with `yaml` into a Document whose nodes keep their source ranges. A syntax error
- * becomes a diagnostic with line and column. Both libraries are imported when first needed.
+ * Speed matters (specs up to 10 MB): values come from the fast parsers (`JSON.parse`, `js-yaml`
+ * with the YAML 1.2 core schema), and positions are computed only when there are diagnostics to
+ * place: for JSON in one pass of `jsonc-parser`'s scanner, for YAML from a `yaml` Document, whose
+ * nodes keep their source ranges. A syntax error becomes a diagnostic with line and column (all of
+ * them for YAML, as `yaml` reports them). Every parser is imported when first needed.
  */
 import type {Diagnostic} from './types.js'
 
@@ -237,43 +238,90 @@ const YAML_FIXES: Record<string, string> = {
 }
 
 async function parseYaml(text: string): Promise<ParseResult> {
-  const YAML = await import('yaml')
-  const lineCounter = new YAML.LineCounter()
-  const doc = YAML.parseDocument(text, {lineCounter, merge: true, prettyErrors: true, uniqueKeys: true})
-  if (doc.errors.length > 0) {
-    return {
-      diagnostics: doc.errors.map(e => ({
-        column: e.linePos?.[0].col ?? 0,
-        fix: YAML_FIXES[e.code] ?? 'Fix the YAML syntax at this point.',
-        line: e.linePos?.[0].line ?? 0,
-        message: `YAML syntax error: ${yamlReason(e.message)}`,
-        path: '',
-        severity: 'error',
-      })),
-      ok: false,
-    }
-  }
-
+  const jsyaml = (await import('js-yaml')).default
   let value: unknown
   try {
-    value = doc.toJS({maxAliasCount: 1000})
+    // YAML 1.2 core schema (no timestamps or other YAML 1.1 surprises), with merge keys
+    // (`types` is exported by js-yaml 4 but missing from its type definitions)
+    const {merge} = (jsyaml as unknown as {types: {merge: InstanceType<typeof jsyaml.Type>}}).types
+    value = jsyaml.load(text, {schema: jsyaml.CORE_SCHEMA.extend([merge])})
   } catch (error) {
-    return {diagnostics: [{column: 0, fix: 'Define every anchor (&name) before its alias (*name), and avoid deeply nested aliases.', line: 0, message: `YAML error: ${yamlReason((error as Error).message)}`, path: '', severity: 'error'}], ok: false}
+    return {diagnostics: await yamlSyntaxErrors(text, error as Error & {mark?: {column: number; line: number}; reason?: string}), ok: false}
   }
 
   const at = offsetLocator(text)
-  return {
-    ok: true,
-    spec: {
-      format: 'yaml',
-      async locate(pointers) {
-        const out = new Map<string, Position>()
-        for (const pointer of pointers) out.set(pointer, at(yamlOffset(YAML, doc.contents, pointerSegments(pointer))))
-        return out
-      },
-      value,
+  let document: Promise<{YAML: YamlModule; doc: ReturnType<YamlModule['parseDocument']>}> | undefined
+  const spec: ParsedSpec = {
+    format: 'yaml',
+    // positions come from a second, position-keeping parse, done only when there is something to show
+    async locate(pointers) {
+      document ??= import('yaml').then(YAML => ({doc: YAML.parseDocument(text, {merge: true}), YAML}))
+      const {doc, YAML} = await document
+      const out = new Map<string, Position>()
+      for (const pointer of pointers) out.set(pointer, at(yamlOffset(YAML, doc.contents, pointerSegments(pointer))))
+      return out
     },
+    value,
   }
+  if (text.includes('&')) {
+    const loop = findCycle(value)
+    if (loop !== undefined) {
+      const pos = (await spec.locate([loop])).get(loop)
+      return {diagnostics: [{column: pos?.column ?? 0, fix: 'Do not use an alias (*name) inside the node its anchor (&name) marks.', line: pos?.line ?? 0, message: 'YAML error: an alias refers to a node that contains it (the document would be infinite)', path: loop, severity: 'error'}], ok: false}
+    }
+  }
+
+  return {ok: true, spec}
+}
+
+/** Syntax errors with positions: every error the `yaml` parser finds, else js-yaml's own. */
+async function yamlSyntaxErrors(text: string, error: Error & {mark?: {column: number; line: number}; reason?: string}): Promise<Diagnostic[]> {
+  const YAML = await import('yaml')
+  const doc = YAML.parseDocument(text, {merge: true, prettyErrors: true, uniqueKeys: true})
+  if (doc.errors.length > 0) {
+    return doc.errors.map(e => ({
+      column: e.linePos?.[0].col ?? 0,
+      fix: YAML_FIXES[e.code] ?? 'Fix the YAML syntax at this point.',
+      line: e.linePos?.[0].line ?? 0,
+      message: `YAML syntax error: ${yamlReason(e.message)}`,
+      path: '',
+      severity: 'error',
+    }))
+  }
+
+  const reason = error.reason ?? yamlReason(error.message)
+  return [{
+    column: error.mark ? error.mark.column + 1 : 0,
+    fix: /duplicat/i.test(reason) ? YAML_FIXES.DUPLICATE_KEY : 'Fix the YAML syntax at this point.',
+    line: error.mark ? error.mark.line + 1 : 0,
+    message: `YAML syntax error: ${reason}`,
+    path: '',
+    severity: 'error',
+  }]
+}
+
+/** The pointer of the first object that contains itself (YAML aliases can make loops), if any. */
+function findCycle(root: unknown): string | undefined {
+  const onPath = new Set<object>()
+  const done = new Set<object>()
+  const path: string[] = []
+  const visit = (node: unknown): boolean => {
+    if (node === null || typeof node !== 'object') return false
+    if (onPath.has(node)) return true
+    if (done.has(node)) return false
+    onPath.add(node)
+    for (const [key, child] of Object.entries(node)) {
+      path.push(key)
+      if (visit(child)) return true
+      path.pop()
+    }
+
+    onPath.delete(node)
+    done.add(node)
+    return false
+  }
+
+  return visit(root) ? toPointer(path) : undefined
 }
 
 /** The first line of a yaml error message, without its "at line X, column Y:" tail. */

@@ -202,19 +202,37 @@ function lastSegment(pointer: string): string {
   return segs.at(-1) ?? 'the document'
 }
 
-function describe(pointer: string): string {
+const HTTP_METHODS = new Set(['delete', 'get', 'head', 'options', 'patch', 'post', 'put', 'trace'])
+
+/** A pointer for people: `GET /orders parameters[0].schema`, `components.schemas.Order`. */
+export function describe(pointer: string, doc?: unknown): string {
   const segs = pointerSegments(pointer)
   if (segs.length === 0) return 'the document'
-  if (segs[0] === 'paths' && segs.length >= 3) {
-    const rest = segs.slice(3)
-    return `${segs[2].toUpperCase()} ${segs[1]}${rest.length > 0 ? ` ${rest.join('.')}` : ''}`
+  // list items as [n] (known from the document when given, else any number)
+  const inList: boolean[] = []
+  let node = doc
+  for (const seg of segs) {
+    inList.push(doc === undefined ? /^\d+$/.test(seg) : Array.isArray(node))
+    node = Array.isArray(node) ? node[Number(seg)] : isObject(node) ? node[seg] : undefined
   }
 
-  return segs.join('.')
+  const join = (from: number) => segs.slice(from).map((s, i) => inList[from + i] ? `[${s}]` : i === 0 ? s : `.${s}`).join('')
+  if (segs[0] === 'paths' && segs.length >= 2) {
+    const op = segs.length >= 3 && HTTP_METHODS.has(segs[2])
+    const head = op ? `${segs[2].toUpperCase()} ${segs[1]}` : `path ${segs[1]}`
+    const from = op ? 3 : 2
+    return segs.length > from ? `${head} ${join(from)}` : head
+  }
+
+  return join(0)
+}
+
+function parentOf(pointer: string): string {
+  return pointer.slice(0, Math.max(0, pointer.lastIndexOf('/')))
 }
 
 function toDraft(e: AjvError, doc: unknown): Draft {
-  const where = describe(e.instancePath)
+  const where = describe(e.instancePath, doc)
   const name = lastSegment(e.instancePath)
   const p = e.params
   switch (e.keyword) {
@@ -239,7 +257,13 @@ function toDraft(e: AjvError, doc: unknown): Draft {
 
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')
-      return {fix: `Use one of ${allowed}.`, message: `${name} is ${JSON.stringify(valueAt(doc, e.instancePath))}; allowed: ${allowed}`, path: e.instancePath, severity: 'error'}
+      const value = valueAt(doc, e.instancePath)
+      const message = `${name} of ${describe(parentOf(e.instancePath), doc)} is ${JSON.stringify(value)}; allowed: ${allowed}`
+      if (name === 'in' && (value === 'body' || value === 'formData')) {
+        return {fix: `OpenAPI 3.0 has no in: ${value} (that is Swagger 2.0): describe the body in the operation's requestBody instead.`, message, path: e.instancePath, severity: 'error'}
+      }
+
+      return {fix: `Use one of ${allowed}.`, message, path: e.instancePath, severity: 'error'}
     }
 
     case 'type': {

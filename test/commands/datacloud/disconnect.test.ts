@@ -3,6 +3,7 @@ import nock from 'nock'
 
 import {APP, applinkApi, assertNoSecrets, BASE, connection, platformApi, run} from '../../helpers/applink.js'
 import {nothingSent} from '../../helpers/requests.js'
+import {asPipe, asTerminal} from '../../helpers/terminal.js'
 
 const dcConnection = (overrides: Record<string, unknown> = {}) => connection({
   id: 'd0d0d0d0-1111-4222-8333-444444444444',
@@ -12,6 +13,7 @@ const dcConnection = (overrides: Record<string, unknown> = {}) => connection({
 const target = (apiName: string, label: string) => ({api_name: apiName, id: `t-${apiName}`, label, status: 'created', target_endpoint: '/handle', type: 'webhook'})
 
 describe('datacloud:disconnect', () => {
+  asPipe()
   beforeEach(() => nock.disableNetConnect())
   afterEach(() => {
     const pending = nock.pendingMocks()
@@ -98,5 +100,25 @@ describe('datacloud:disconnect', () => {
       request: `GET ${BASE}/connections/datacloud/gone_dc/data_action_targets`,
       status: 404,
     }})
+  })
+
+  describe('on a terminal', () => {
+    const terminal = asTerminal()
+
+    it('shows the targets before asking, then deletes once the name is typed', async () => {
+      platformApi()
+      applinkApi()
+      .get(`${BASE}/connections/datacloud/my_dc/data_action_targets`).reply(200, [target('order_hook', 'Order Hook')])
+      .delete(`${BASE}/connections/my_dc`).reply(200, dcConnection({status: 'disconnecting'}))
+      terminal.keys().write('my_dc\n')
+      const {exitCode, stderr, stdout} = await run(['datacloud:disconnect', 'my_dc', '-a', APP.name])
+      expect(exitCode).to.equal(0)
+      expect(stdout).to.equal('')
+      const warning = stderr.indexOf('Warning: disconnecting my_dc also deletes its data action target:\n  Order Hook (order_hook)')
+      const question = stderr.indexOf(`To disconnect Data Cloud connection my_dc from ${APP.name}, type my_dc:`)
+      expect(warning).to.be.greaterThan(-1)
+      expect(question).to.be.greaterThan(warning)
+      expect(stderr).to.match(/Disconnecting Data Cloud connection my_dc from my-app\.\.\. done\n$/)
+    })
   })
 })

@@ -1,11 +1,12 @@
 import {expect} from 'chai'
 import nock from 'nock'
-import {PassThrough} from 'node:stream'
 
 import {APP, applinkApi, assertNoSecrets, BASE, connection, platformApi, run} from '../../helpers/applink.js'
 import {nothingSent} from '../../helpers/requests.js'
+import {asPipe, asTerminal} from '../../helpers/terminal.js'
 
 describe('salesforce:disconnect', () => {
+  asPipe()
   beforeEach(() => nock.disableNetConnect())
   afterEach(() => {
     const pending = nock.pendingMocks()
@@ -101,26 +102,12 @@ describe('salesforce:disconnect', () => {
   })
 
   describe('on a terminal', () => {
-    let stdin: PassThrough
-    const saved = {ci: process.env.CI, stderrTTY: process.stderr.isTTY}
-    beforeEach(() => {
-      stdin = new PassThrough()
-      Object.assign(stdin, {isTTY: true})
-      Object.defineProperty(process, 'stdin', {configurable: true, get: () => stdin})
-      process.stderr.isTTY = true
-      delete process.env.CI
-    })
-    afterEach(() => {
-      // the original getter lives on the prototype chain; drop our own property
-      delete (process as {stdin?: unknown}).stdin
-      process.stderr.isTTY = saved.stderrTTY
-      if (saved.ci !== undefined) process.env.CI = saved.ci
-    })
+    const terminal = asTerminal()
 
     it('asks for the name and deletes once it is typed', async () => {
       platformApi()
       applinkApi().delete(`${BASE}/connections/my_org`).reply(200, connection({status: 'disconnecting'}))
-      stdin.write('my_org\n')
+      terminal.keys().write('my_org\n')
       const {exitCode, stderr, stdout} = await run(['salesforce:disconnect', 'my_org', '-a', APP.name])
       expect(exitCode).to.equal(0)
       expect(stdout).to.equal('')
@@ -131,7 +118,7 @@ describe('salesforce:disconnect', () => {
     it('deletes nothing when the typed name does not match, exit 2', async () => {
       platformApi()
       applinkApi().delete(`${BASE}/connections/my_org`).reply(200, connection())
-      stdin.write('my_or\n')
+      terminal.keys().write('my_or\n')
       const {exitCode, stderr} = await run(['salesforce:disconnect', 'my_org', '-a', APP.name])
       // the add-on was resolved to ask the question; the DELETE was never sent
       expect(nock.pendingMocks()).to.deep.equal([`DELETE https://applink.example.com:443${BASE}/connections/my_org`])
@@ -144,7 +131,7 @@ describe('salesforce:disconnect', () => {
     it('ends with exit 130 and deletes nothing on Ctrl-C at the prompt', async () => {
       platformApi()
       applinkApi().delete(`${BASE}/connections/my_org`).reply(200, connection())
-      stdin.write('\u0003')
+      terminal.keys().write('\u0003')
       const {exitCode, stderr} = await run(['salesforce:disconnect', 'my_org', '-a', APP.name])
       expect(nock.pendingMocks()).to.deep.equal([`DELETE https://applink.example.com:443${BASE}/connections/my_org`])
       nock.cleanAll()

@@ -7,8 +7,8 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {type Emulator, startEmulator} from '../../../scripts/lib/heroku-env.mjs'
-import {type CliResult, heroku, herokuInBackground, sharedStage} from '../../integration/helpers/cli.js'
+import {type CliHandle, type Emulator, startEmulator, startHeroku} from '../../../scripts/lib/heroku-env.mjs'
+import {type CliResult, explain, heroku, sharedStage} from '../../integration/helpers/cli.js'
 
 export interface EmulatorFixture {
   dataDir: string
@@ -18,7 +18,7 @@ export interface EmulatorFixture {
   /** runs `heroku ...args` against the emulator, no TTY, hard timeout */
   heroku(args: string[], options?: {env?: Record<string, string | undefined>; timeoutMs?: number}): Promise<CliResult>
   /** starts `heroku ...args` against the emulator in the background */
-  start(args: string[]): ReturnType<typeof herokuInBackground>
+  start(args: string[]): CliHandle
   stop(): Promise<void>
 }
 
@@ -36,8 +36,13 @@ export async function startEmulatorFixture(options: {autoApprove?: boolean} = {}
     dataDir,
     emulator,
     env,
-    heroku: (args, opts = {}) => heroku(args, {env: {...env, ...opts.env}, timeoutMs: opts.timeoutMs ?? 45_000}),
-    start: args => herokuInBackground(args, {env}),
+    async heroku(args, opts = {}) {
+      const r = await heroku(args, {env: {...env, ...opts.env}, timeoutMs: opts.timeoutMs ?? 45_000})
+      // SHOW_OUTPUT=1 prints every command with what it printed, to write or debug a test
+      if (process.env.SHOW_OUTPUT) console.error(`$ heroku ${args.join(' ')}\n${explain(r)}`)
+      return r
+    },
+    start: args => startHeroku(stage, args, {env}),
     async stop() {
       const r = await emulator.stop()
       rmSync(dataDir, {force: true, recursive: true})

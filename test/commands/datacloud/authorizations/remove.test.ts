@@ -3,10 +3,12 @@ import nock from 'nock'
 
 import {APP, applinkApi, authorization, BASE, platformApi, run} from '../../../helpers/applink.js'
 import {nothingSent} from '../../../helpers/requests.js'
+import {asPipe} from '../../../helpers/terminal.js'
 
 const dcAuth = authorization({org: {developer_name: 'dc_auth', id: '00D000000000002EAA', type: 'DataCloudOrg', username: 'dc@example.com'}, status: 'disconnected'})
 
 describe('datacloud:authorizations:remove', () => {
+  asPipe()
   beforeEach(() => nock.disableNetConnect())
   afterEach(() => {
     const pending = nock.pendingMocks()

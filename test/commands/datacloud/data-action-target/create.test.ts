@@ -80,6 +80,17 @@ describe('datacloud:data-action-target:create', () => {
     expect(stderr).to.contain('Timed out after 0.03 seconds waiting for data action target Order_Events (status creating). It may still complete.')
   })
 
+  it('names the missing connection when the service answers 404 to the create', async () => {
+    platformApi()
+    applinkApi()
+    .post(`${BASE}/connections/datacloud/no_such_org/data_action_targets`, {api_name: 'Order_Events', label: 'Order Events', target_endpoint: '/', type: 'webhook'})
+    .reply(404, {id: 'record_not_found', message: 'Record not found'})
+    const {exitCode, stderr} = await run(['datacloud:data-action-target:create', ORDER_EVENTS, '-a', APP.name, '-o', 'no_such_org', '-p', '/'])
+    expect(exitCode).to.equal(1)
+    expect(stderr).to.contain(`Error: Data Cloud connection no_such_org was not found on app ${APP.name}.`)
+    expect(stderr).to.contain(`heroku applink:connections -a ${APP.name}`)
+  })
+
   const invalid: [string[], string][] = [
     [['"Order  Events"', '-o', 'dc_org', '-p', '/'], 'Error: Invalid API name "Order__Events" (made from the label): it contains two underscores in a row; use single underscores.'],
     [['Orders!', '-o', 'dc_org', '-p', '/'], 'Error: Invalid API name "Orders!" (made from the label): it contains "!"'],

@@ -3,8 +3,10 @@ import nock from 'nock'
 
 import {APP, applinkApi, assertNoSecrets, authorization, BASE, platformApi, run} from '../../../helpers/applink.js'
 import {nothingSent} from '../../../helpers/requests.js'
+import {asPipe} from '../../../helpers/terminal.js'
 
 describe('salesforce:authorizations:remove', () => {
+  asPipe()
   beforeEach(() => nock.disableNetConnect())
   afterEach(() => {
     const pending = nock.pendingMocks()

@@ -4,6 +4,7 @@ import {readFileSync} from 'node:fs'
 
 import {APP, applinkApi, assertNoSecrets, BASE, connection, platformApi, run} from '../../../helpers/applink.js'
 import {nothingSent} from '../../../helpers/requests.js'
+import {asPipe} from '../../../helpers/terminal.js'
 
 const keys = new URL('../../../fixtures/keys/', import.meta.url).pathname
 const KEY_FILE = `${keys}test-rsa.key`
@@ -15,13 +16,14 @@ const args = (...extra: string[]) => ['salesforce:connect:jwt', 'my_org', '-a', 
 /** No part of the key may show anywhere the user can see. */
 function assertNoKey(text: string): void {
   assertNoSecrets(text)
-  expect(text).not.to.contain('PRIVATE KEY')
+  expect(text).not.to.contain('-----BEGIN')
   for (const line of PEM_LINES) expect(text).not.to.contain(line)
 }
 
 const jwtConnection = (overrides: Record<string, unknown> = {}) => connection({app_id: APP.id, connection_method: 'JWT', ...overrides})
 
 describe('salesforce:connect:jwt', () => {
+  asPipe()
   beforeEach(() => nock.disableNetConnect())
   afterEach(() => {
     const pending = nock.pendingMocks()
@@ -144,8 +146,8 @@ describe('salesforce:connect:jwt', () => {
   it('requires --client-id, --jwt-key-file and --username (exit 2)', async () => {
     const {exitCode, stderr} = await run(['salesforce:connect:jwt', 'my_org', '-a', APP.name, '--jwt-key-file', KEY_FILE])
     expect(exitCode).to.equal(2)
-    expect(stderr).to.contain('--client-id')
-    expect(stderr).to.contain('--username')
+    expect(stderr).to.contain('Missing required flag client-id')
+    expect(stderr).to.contain('Missing required flag username')
   })
 
   it('explains a 401 from AppLink without leaking the token or the key', async () => {

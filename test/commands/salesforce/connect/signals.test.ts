@@ -128,8 +128,9 @@ describe('salesforce:connect as a process, without a TTY', function () {
   afterEach(async () => {
     if (proc && proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL')
     proc = undefined
-    await new Promise(resolve => {
-      fake ? fake.server.close(resolve) : resolve(undefined)
+    const server = fake?.server
+    if (server) await new Promise(resolve => {
+      server.close(resolve)
     })
     fake = undefined
     rmSync(home, {force: true, recursive: true})

@@ -1,0 +1,134 @@
+/**
+ * The local server a measured command talks to: the project's AppLink emulator (compiled, started
+ * in this process, with auto-approval) when the build has one, else the bench's own server. Both
+ * play the Platform API and the AppLink API on one 127.0.0.1 port; the bench only needs the
+ * environment that points the CLI at it, a log of the requests, and the instant an OAuth login
+ * (or a data action target) was approved, on performance.now()'s clock.
+ */
+import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {performance} from 'node:perf_hooks'
+import {pathToFileURL} from 'node:url'
+
+import {BENCH_APP, BENCH_AUTHORIZATION, BENCH_CONNECTION, BENCH_DATACLOUD, BenchServer, type Approval} from './server.js'
+
+export type FlowKind = Approval['kind']
+
+export interface LoggedRequest {
+  method: string
+  path: string
+  status: number
+}
+
+export interface Backend {
+  /** `emulator` or `bench server` */
+  name: string
+  env: Record<string, string>
+  /** requests since the last clearLog() */
+  readonly requests: LoggedRequest[]
+  clearLog(): void
+  /** when the flow just run (`name`: its connection/developer/API name) was approved */
+  approvalAt(kind: FlowKind, name: string): Promise<number | undefined>
+  close(): Promise<void>
+}
+
+export function benchBackend(server: BenchServer): Backend {
+  return {
+    approvalAt: async kind => server.approvals.find(a => a.kind === kind)?.at,
+    clearLog: () => server.clearLog(),
+    close: () => server.close(),
+    env: server.env,
+    name: 'bench server',
+    get requests() {
+      return server.requests
+    },
+  }
+}
+
+interface EmulatorModule {
+  startEmulator(options: {autoApprove?: boolean; autoApproveMs?: number; dataActionTargetMs?: number; dataDir: string; log?: (line: string, kind: string) => void; port?: number; reset?: boolean}): Promise<{apiKey: string; close(): Promise<void>; url: string}>
+}
+
+/** The compiled emulator of this repository's build, if it has one. */
+export function emulatorModulePath(repo: string): string | undefined {
+  const file = join(repo, 'dist', 'emulator', 'server.js')
+  return existsSync(file) ? file : undefined
+}
+
+async function call(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<any> {
+  const res = await fetch(url, {body: body === undefined ? undefined : JSON.stringify(body), headers: {accept: 'application/json', ...(body === undefined ? {} : {'content-type': 'application/json'}), ...headers}, method})
+  const text = await res.text()
+  if (!res.ok) throw new Error(`emulator setup: ${method} ${new URL(url).pathname} → ${res.status} ${text.slice(0, 200)}`)
+  return text ? JSON.parse(text) : undefined
+}
+
+/**
+ * Starts the compiled emulator with auto-approval after 1 s, and gives it the bench's app, an
+ * AppLink add-on, Salesforce and Data Cloud connections and an authorization (as a user would,
+ * through its Platform and AppLink APIs).
+ */
+export async function emulatorBackend(file: string): Promise<Backend> {
+  const {startEmulator} = await import(pathToFileURL(file).href) as EmulatorModule
+  const dataDir = mkdtempSync(join(tmpdir(), 'applink-bench-emu-'))
+  const requests: LoggedRequest[] = []
+  const emu = await startEmulator({
+    autoApprove: true,
+    autoApproveMs: 1000,
+    dataActionTargetMs: 1000,
+    dataDir,
+    log(line, kind) {
+      const m = /^(\w+) (\S+) (\d{3}) /.exec(line)
+      if (kind === 'request' && m) requests.push({method: m[1], path: m[2], status: Number(m[3])})
+      else if (kind === 'error') process.stderr.write(`[bench] emulator: ${line.split('\n')[0]}\n`)
+    },
+    port: 0,
+    reset: true,
+  })
+  const platform = {authorization: `Bearer ${emu.apiKey}`}
+  const app = await call(`${emu.url}/apps`, 'POST', platform, {name: BENCH_APP})
+  await call(`${emu.url}/apps/${BENCH_APP}/addons`, 'POST', platform, {plan: 'heroku-applink'})
+  const [attachment] = await call(`${emu.url}/apps/${BENCH_APP}/addon-attachments`, 'GET', platform)
+  const vars = await call(`${emu.url}/apps/${BENCH_APP}/config-vars`, 'GET', platform)
+  const apiUrl = new URL(vars[`${attachment.name}_API_URL`])
+  const base = `${apiUrl.origin}/addons/${attachment.addon.id}`
+  const applink = {authorization: `Bearer ${vars[`${attachment.name}_TOKEN`]}`, 'x-app-uuid': app.id}
+  await call(`${base}/connections/salesforce`, 'POST', applink, {connection_name: BENCH_CONNECTION})
+  await call(`${base}/connections/salesforce`, 'POST', applink, {connection_name: 'bench_org_2'})
+  await call(`${base}/connections/datacloud`, 'POST', applink, {connection_name: BENCH_DATACLOUD})
+  await call(`${base}/authorizations/salesforce`, 'POST', applink, {developer_name: BENCH_AUTHORIZATION, login_url: 'https://login.salesforce.com'})
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const connections: {status: string}[] = await call(`${base}/connections`, 'GET', applink)
+    const authorizations: {status: string}[] = await call(`${base}/authorizations`, 'GET', applink)
+    if ([...connections, ...authorizations].every(r => r.status === 'connected' || r.status === 'authorized')) break
+    if (Date.now() > deadline) throw new Error('emulator setup: the connections were not approved within 10 s')
+    await new Promise(resolve => {
+      setTimeout(resolve, 200)
+    })
+  }
+
+  const resourcePath: Record<FlowKind, (name: string) => string> = {
+    authorization: name => `/authorizations/${encodeURIComponent(name)}`,
+    connection: name => `/connections/${encodeURIComponent(name)}`,
+    data_action_target: name => `/connections/datacloud/${BENCH_DATACLOUD}/data_action_targets/${encodeURIComponent(name)}`,
+  }
+  return {
+    async approvalAt(kind, name) {
+      // the emulator stamps last_modified_at (ms) when it approves; convert to performance.now()'s clock
+      const r = await call(`${base}${resourcePath[kind](name)}`, 'GET', applink).catch(() => undefined)
+      const wall = r?.last_modified_at ? Date.parse(r.last_modified_at) : Number.NaN
+      return Number.isNaN(wall) ? undefined : wall - performance.timeOrigin
+    },
+    clearLog() {
+      requests.length = 0
+    },
+    async close() {
+      await emu.close()
+      rmSync(dataDir, {force: true, recursive: true})
+    },
+    env: {HEROKU_API_KEY: emu.apiKey, HEROKU_HOST: emu.url},
+    name: 'emulator',
+    requests,
+  }
+}
