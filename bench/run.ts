@@ -14,14 +14,14 @@
  * Needs: `hyperfine` and GNU `time` (Debian: apt-get install -y hyperfine time), the npm registry
  * (to install the plugins' production dependencies). Work files go to .bench/ (git-ignored).
  */
-import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {cpus, loadavg} from 'node:os'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {cpus, loadavg, tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 
 import {type BenchSpec, benchSpecs} from './lib/specs.js'
-import {type Env, hyperfine, peakRss, run, type RunResult, stats, type Stats} from './lib/measure.js'
+import {type Env, hyperfine, type TimedCommand, peakRss, run, type RunResult, stats, type Stats} from './lib/measure.js'
 import {type Figure, figureValue, markdownTable, notes, type Row, textTable, type Unit} from './lib/report.js'
 import {type Backend, benchBackend, type FlowKind, emulatorBackend, emulatorModulePath} from './lib/backend.js'
 import {BENCH_APP, BENCH_AUTHORIZATION, BENCH_CONNECTION, BENCH_DATACLOUD, BenchServer, platformRounds} from './lib/server.js'
@@ -29,6 +29,8 @@ import {bareCli, installPlugin, type Installed, localTarball, npmPack, packOurs}
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const work = join(repo, '.bench')
+/** where every measured command runs: outside any git checkout, so no git remote is picked up */
+const runDir = mkdtempSync(join(tmpdir(), 'applink-bench-cwd-'))
 
 /** Figures of issue 6, measured on this machine with the official plugin (heroku v11.10.0). */
 const ISSUE6 = {connectSeconds: 11, helpMiB: 140, helpSeconds: 1.22, listSeconds: 1.3, versionMiB: 118, versionSeconds: 0.74}
@@ -87,7 +89,7 @@ interface Expect {
 async function probe(t: Target, args: string[], expect: Expect, server?: Backend): Promise<string | undefined> {
   if (!t.inst) return t.missing ?? 'not installed'
   server?.clearLog()
-  const r = await run(argv(t, args)[0], argv(t, args).slice(1), {cwd: t.inst.home, env: envOf(t, server), timeoutMs: 60_000})
+  const r = await run(argv(t, args)[0], argv(t, args).slice(1), {cwd: runDir, env: envOf(t, server), timeoutMs: 60_000})
   const code = expect.code ?? 0
   if (r.code !== code) return `exit ${r.code} (expected ${code}): ${firstLine(r)}`
   if (expect.stdout && !expect.stdout.test(r.stdout)) return `unexpected output: ${firstLine(r)}`
@@ -100,10 +102,14 @@ interface Measured {
   time: Figure
 }
 
-/** Wall time (hyperfine) and peak RSS (GNU time) of `heroku ARGS` for both plugins. */
-async function measureCommand(targets: Target[], args: string[] | ((t: Target) => string[]), expect: Expect, server?: Backend): Promise<Record<Target['key'], Measured>> {
+/**
+ * Wall time (hyperfine) and peak RSS (GNU time) of `heroku ARGS` for both plugins. With `baseline`
+ * (the bare CLI), its `heroku --version` runs interleaved with them, and `baseline` in the result
+ * is its median: the scale for issue 6's reference figures at the very moments this row was timed.
+ */
+async function measureCommand(targets: Target[], args: string[] | ((t: Target) => string[]), expect: Expect, server?: Backend, baseline?: Installed): Promise<Record<Target['key'], Measured> & {baseline?: number}> {
   const argsOf = (t: Target) => typeof args === 'function' ? args(t) : args
-  const out = {} as Record<Target['key'], Measured>
+  const out = {} as Record<Target['key'], Measured> & {baseline?: number}
   const ok: Target[] = []
   for (const t of targets) {
     const problem = await probe(t, argsOf(t), expect, server)
@@ -117,13 +123,16 @@ async function measureCommand(targets: Target[], args: string[] | ((t: Target) =
 
   if (ok.length === 0) return out
   log(`timing: heroku ${argsOf(ok[0]).join(' ')} (${ok.map(t => t.key).join(', ')})`)
-  const timings = await hyperfine(ok.map(t => ({argv: argv(t, argsOf(t)), env: envOf(t, server), name: t.key})), {cwd: work, runs, warmup})
+  const commands: TimedCommand[] = ok.map(t => ({argv: argv(t, argsOf(t)), env: envOf(t, server), name: t.key}))
+  if (baseline) commands.push({argv: [...baseline.cli, '--version'], env: baseline.env, name: 'baseline'})
+  const timings = await hyperfine(commands, {cwd: runDir, runs, warmup})
+  if (baseline) out.baseline = (timings.at(-1) as {seconds: Stats}).seconds.median
   for (const [i, t] of ok.entries()) {
     const bad = timings[i].exitCodes.filter(c => c !== (expect.code ?? 0))
-    const rss = await peakRss(argv(t, argsOf(t)), {cwd: work, env: envOf(t, server), runs})
+    const rss = await peakRss(argv(t, argsOf(t)), {cwd: runDir, env: envOf(t, server), runs})
     out[t.key] = bad.length > 0
       ? {rss: na(`exit codes ${bad.join(',')} while timing`), time: na(`exit codes ${bad.join(',')} while timing`)}
-      : {rss: measured(rss.mib), time: measured(timings[i].seconds)}
+      : {rss: measured(rss.mib), time: {cpu: timings[i].cpu, kind: 'measured', stats: timings[i].seconds}}
   }
 
   return out
@@ -148,7 +157,7 @@ function limitRow(metric: string, unit: Unit, ours: Figure, official: Figure, ma
   return {goal: goal ?? `≤ ${max} ${unit}`, metric, official, ours, pass: o === undefined ? undefined : o <= max, ratio: o !== undefined && f !== undefined && official.kind === 'measured' ? o / f : undefined, unit}
 }
 
-/** Official figure when measured, else the issue's figure scaled by this run's `heroku --version`. */
+/** The official figure when measured, else a reference figure (issue 6's, scaled to this run). */
 function orReference(f: Figure, value: number | undefined, note: string): Figure {
   if (f.kind === 'measured' || value === undefined) return f
   return ref(value, note)
@@ -194,36 +203,37 @@ async function main(): Promise<void> {
   loadAtStart = loadavg()[0]
   if (loadAtStart > 1) log(`warning: the load average is ${loadAtStart.toFixed(1)} on ${cpus().length} cores: other work will slow the figures down`)
   const {bare, targets} = await setup()
+  const [, official] = targets
   const benchServer = await BenchServer.start()
   const emulatorFile = emulatorModulePath(repo)
   if (opts.server === 'emulator' && !emulatorFile) throw new Error('--server emulator: the build has no dist/emulator/server.js')
   const server = opts.server !== 'bench' && emulatorFile ? await emulatorBackend(emulatorFile) : benchBackend(benchServer)
   log(`local server: ${server.name} on ${server.env.HEROKU_HOST} (Platform API rounds: bench server on ${benchServer.url})`)
   const rows: Row[] = []
-  let scale: number | undefined
   let versionMiB: number | undefined
 
   try {
-    // --- the CLI alone, to scale issue 6's reference figures to this run
+    // --- the CLI alone: the baseline, and the base of issue 6's memory references
     if (only.has('version') || only.has('help') || only.has('list') || only.has('oauth')) {
       const bareTarget: Target = {inst: bare, key: 'ours'}
       const m = (await measureCommand([bareTarget], ['--version'], {stdout: /heroku\/\d/}, undefined)).ours
-      const v = figureValue(m.time)
-      scale = v === undefined ? undefined : v / ISSUE6.versionSeconds
       versionMiB = figureValue(m.rss)
       const note = 'issue 6, measured on this machine'
       rows.push({goal: 'baseline', info: true, metric: 'heroku --version, no plugin', official: ref(ISSUE6.versionSeconds, note), ours: m.time, unit: 's'},
         {goal: 'baseline', info: true, metric: 'heroku --version, no plugin', official: ref(ISSUE6.versionMiB, note), ours: m.rss, unit: 'MiB'})
     }
 
-    const scaledNote = (s: number) => `issue 6's ${s} s × (this run's heroku --version ÷ ${ISSUE6.versionSeconds} s)`
+    const scaledNote = (s: number) => `issue 6's ${s} s × (heroku --version, timed interleaved with this row, ÷ ${ISSUE6.versionSeconds} s)`
+    // the bare CLI runs beside each timed command only when the official plugin is missing
+    const refBaseline = official.inst ? undefined : bare
+    const scaled = (seconds: number, baseline: number | undefined) => baseline === undefined ? undefined : seconds * baseline / ISSUE6.versionSeconds
     const memNote = `this run's heroku --version + ${ISSUE6.helpMiB - ISSUE6.versionMiB} MiB (issue 6: ${ISSUE6.helpMiB} vs ${ISSUE6.versionMiB} MiB)`
 
     // --- plugin load: --help of a light and of a heavy command
     if (only.has('help')) {
       for (const cmd of ['applink:connections', 'salesforce:publish']) {
-        const m = await measureCommand(targets, [cmd, '--help'], {stdout: /USAGE/})
-        const officialTime = orReference(m.official.time, scale && ISSUE6.helpSeconds * scale, scaledNote(ISSUE6.helpSeconds))
+        const m = await measureCommand(targets, [cmd, '--help'], {stdout: /USAGE/}, undefined, refBaseline)
+        const officialTime = orReference(m.official.time, scaled(ISSUE6.helpSeconds, m.baseline), scaledNote(ISSUE6.helpSeconds))
         const officialRss = orReference(m.official.rss, versionMiB && versionMiB + ISSUE6.helpMiB - ISSUE6.versionMiB, memNote)
         rows.push(ratioRow(`${cmd} --help`, 's', m.ours.time, officialTime, 1.05), memRow(`${cmd} --help`, m.ours.rss, officialRss, 10))
       }
@@ -237,8 +247,8 @@ async function main(): Promise<void> {
         ['applink:authorizations', ['applink:authorizations', '-a', BENCH_APP], new RegExp(BENCH_AUTHORIZATION)],
       ]
       for (const [name, args, expected] of cases) {
-        const m = await measureCommand(targets, args, {stdout: expected}, server)
-        const officialTime = orReference(m.official.time, scale && ISSUE6.listSeconds * scale, scaledNote(ISSUE6.listSeconds))
+        const m = await measureCommand(targets, args, {stdout: expected}, server, refBaseline)
+        const officialTime = orReference(m.official.time, scaled(ISSUE6.listSeconds, m.baseline), scaledNote(ISSUE6.listSeconds))
         // issue 6 gives no memory figure for list commands: the official --help figure stands in (its
         // --help already imports every one of its command modules, so its list needs at least that)
         const officialRss = orReference(m.official.rss, versionMiB && versionMiB + ISSUE6.helpMiB - ISSUE6.versionMiB, `${memNote}; issue 6 has no memory figure for list commands, so the official --help figure stands in (a lower bound: its --help imports all its command modules)`)
@@ -290,7 +300,7 @@ async function main(): Promise<void> {
             server.clearLog()
             const n = seq++
             const args = flow.args(n)
-            const r = await run(argv(t, args)[0], argv(t, args).slice(1), {cwd: t.inst.home, env: envOf(t, server), timeoutMs: 60_000})
+            const r = await run(argv(t, args)[0], argv(t, args).slice(1), {cwd: runDir, env: envOf(t, server), timeoutMs: 60_000})
             const approvedAt = r.code === 0 ? await server.approvalAt(flow.kind, flow.resource(n)) : undefined
             if (r.code !== 0) problem = `exit ${r.code}: ${firstLine(r)}`
             else if (approvedAt === undefined) problem = `the ${server.name} approved nothing`
@@ -372,5 +382,6 @@ main().catch(error => {
   process.stderr.write(`[bench] failed: ${(error as Error).message}\n`)
   process.exitCode = 2
 }).finally(() => {
+  rmSync(runDir, {force: true, recursive: true})
   if (process.env.BENCH_KEEP !== '1') rmSync(join(work, 'home-bare'), {force: true, recursive: true})
 })

@@ -15,7 +15,7 @@ import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {repoRoot, runHeroku, stagePlugin, startEmulator} from './lib/heroku-env.mjs'
+import {repoRoot, runHeroku, stagePlugin, startEmulator, stopAllHeroku} from './lib/heroku-env.mjs'
 
 const APP = 'applink-demo'
 // run from the repository, so the spec's path reads as in the README
@@ -25,7 +25,7 @@ const verbose = Boolean(process.env.DEMO_VERBOSE)
 const out = text => process.stdout.write(text)
 const bold = text => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001B[1m${text}\u001B[22m` : text)
 
-/** The steps after the emulator is up: [what it shows, heroku arguments]. Nothing here touches git. */
+/** The steps after the emulator is up: [what it shows, heroku arguments]. */
 function steps(app) {
   return [
     ['Create an app', ['apps:create', app]],
@@ -55,8 +55,15 @@ async function shutdown() {
     out('stopped\n')
   }
 
-  stage?.cleanup()
-  if (dataDir) rmSync(dataDir, {force: true, recursive: true})
+  // a step still running (after Ctrl-C) would write into the folders removed below
+  await stopAllHeroku()
+  for (const remove of [() => stage?.cleanup(), () => dataDir && rmSync(dataDir, {force: true, maxRetries: 3, recursive: true})]) {
+    try {
+      remove()
+    } catch (error) {
+      process.stderr.write(`could not remove a temporary folder: ${error.message}\n`)
+    }
+  }
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -86,29 +86,41 @@ export interface TimedCommand {
 }
 
 export interface Timing {
+  /** mean CPU time (user + system) per run, in s: less sensitive than wall time to other load */
+  cpu: number
   exitCodes: number[]
   seconds: Stats
 }
 
 /**
- * Times each command with hyperfine (--runs, --warmup, -N: no intermediate shell). Commands are
- * run one after the other in one hyperfine call; each gets its environment through `env -i`.
+ * Times each command with hyperfine (-N: no intermediate shell; each command gets its environment
+ * through `env -i`). The commands are interleaved: one hyperfine call per round runs each command
+ * once (the first round after `warmup` runs), so a change in the machine's load hits all alike.
  */
 export async function hyperfine(commands: TimedCommand[], options: {cwd: string; runs: number; warmup: number}): Promise<Timing[]> {
   const dir = mkdtempSync(join(tmpdir(), 'applink-bench-hf-'))
   const out = join(dir, 'result.json')
+  const acc = commands.map(() => ({cpu: [] as number[], exitCodes: [] as number[], times: [] as number[]}))
   try {
-    const args = ['-N', '--style', 'none', '--runs', String(options.runs), '--warmup', String(options.warmup), '-i', '--export-json', out]
-    for (const c of commands) {
-      args.push('-n', c.name)
-      const envArgs = Object.entries(c.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`)
-      args.push(['env', '-i', ...envArgs, ...c.argv].map(a => shellQuote(a)).join(' '))
+    for (let round = 0; round < options.runs; round++) {
+      const args = ['-N', '--style', 'none', '--runs', '1', '--warmup', String(round === 0 ? options.warmup : 0), '-i', '--export-json', out]
+      for (const c of commands) {
+        args.push('-n', c.name)
+        const envArgs = Object.entries(c.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`)
+        args.push(['env', '-i', ...envArgs, ...c.argv].map(a => shellQuote(a)).join(' '))
+      }
+
+      const res = await run('hyperfine', args, {cwd: options.cwd, env: process.env, timeoutMs: 10 * 60_000})
+      if (res.code !== 0) throw new Error(`hyperfine failed (exit ${res.code}): ${res.stderr.trim()}`)
+      const json = JSON.parse(readFileSync(out, 'utf8')) as {results: {exit_codes: number[]; system: number; times: number[]; user: number}[]}
+      for (const [i, r] of json.results.entries()) {
+        acc[i].times.push(...r.times)
+        acc[i].exitCodes.push(...r.exit_codes)
+        acc[i].cpu.push(r.user + r.system)
+      }
     }
 
-    const res = await run('hyperfine', args, {cwd: options.cwd, env: process.env, timeoutMs: 30 * 60_000})
-    if (res.code !== 0) throw new Error(`hyperfine failed (exit ${res.code}): ${res.stderr.trim()}`)
-    const json = JSON.parse(readFileSync(out, 'utf8')) as {results: {exit_codes: number[]; times: number[]}[]}
-    return json.results.map(r => ({exitCodes: r.exit_codes, seconds: stats(r.times)}))
+    return acc.map(a => ({cpu: a.cpu.reduce((x, y) => x + y, 0) / a.cpu.length, exitCodes: a.exitCodes, seconds: stats(a.times)}))
   } finally {
     rmSync(dir, {force: true, recursive: true})
   }

@@ -5,7 +5,7 @@ export type Unit = 'MiB' | 'rounds' | 's'
 
 /** A figure of one plugin: measured, a reference figure (from issue 6), or not available. */
 export type Figure =
-  | {kind: 'measured'; stats: Stats}
+  | {cpu?: number; kind: 'measured'; stats: Stats}
   | {kind: 'na'; reason: string}
   | {kind: 'reference'; note: string; value: number}
 
@@ -52,12 +52,13 @@ function cells(row: Row): string[] {
     figureText(row.ours, row.unit),
     figureText(row.official, row.unit),
     row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`,
+    row.ours.kind === 'measured' && row.ours.cpu !== undefined ? row.ours.cpu.toFixed(2) : '',
     row.goal,
     resultText(row),
   ]
 }
 
-const HEADERS = ['Metric', 'Ours: median (min–max)', 'Official: median (min–max)', 'Ratio', 'Goal', 'Result']
+const HEADERS = ['Metric', 'Ours: median (min–max)', 'Official: median (min–max)', 'Ratio', 'Ours: CPU s', 'Goal', 'Result']
 
 /**
  * Footnotes: each distinct n/a reason and reference formula once, with the metrics it applies to.

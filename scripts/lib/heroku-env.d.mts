@@ -61,6 +61,8 @@ export interface Emulator {
 }
 
 export function herokuBin(repo?: string): string
+export function stripAnsi(text: string): string
+export function stopAllHeroku(signal?: NodeJS.Signals): Promise<void>
 export function packedFiles(repo?: string): string[]
 export function cliEnv(home: string, extra?: Record<string, string | undefined>): Record<string, string | undefined>
 export function stagePlugin(options?: StageOptions): Promise<Stage>

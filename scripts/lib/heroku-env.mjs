@@ -42,7 +42,7 @@ function installExitHook() {
     for (const child of children) killTree(child, 'SIGKILL')
     for (const root of stagedRoots) {
       try {
-        rmSync(root, {force: true, recursive: true})
+        rmSync(root, {force: true, maxRetries: 3, recursive: true})
       } catch {}
     }
   })
@@ -58,6 +58,22 @@ function killTree(child, signal) {
       child.kill(signal)
     } catch {}
   }
+}
+
+/** Removes colour and other ANSI escapes (the CLI colours some output even in a pipe when CI is set). */
+export function stripAnsi(text) {
+  // eslint-disable-next-line no-control-regex
+  return text.replaceAll(/\u001B\[[\d;?]*[A-Za-z]/g, '')
+}
+
+/** Kills every CLI process started here that is still running (and what they started); resolves once they are gone. */
+export async function stopAllHeroku(signal = 'SIGKILL') {
+  const running = [...children].map(child => new Promise(resolveClose => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolveClose()
+    child.once('close', () => resolveClose())
+    killTree(child, signal)
+  }))
+  await Promise.all(running)
 }
 
 /** Path of the `heroku` CLI's entry script in the repository's node_modules. */
@@ -176,7 +192,7 @@ export async function stagePlugin(options = {}) {
     root,
     version: pjson.version,
     cleanup() {
-      rmSync(root, {force: true, recursive: true})
+      rmSync(root, {force: true, maxRetries: 3, recursive: true})
       stagedRoots.delete(root)
     },
   }
@@ -185,7 +201,7 @@ export async function stagePlugin(options = {}) {
   const link = await runHeroku(stage, ['plugins:link', '--no-install', pluginDir], {timeoutMs: 60_000})
   if (link.code !== 0) throw new Error(`heroku plugins:link failed (exit ${link.code}): ${link.stderr.trim()}`)
   const plugins = await runHeroku(stage, ['plugins'], {timeoutMs: 60_000})
-  if (!plugins.stdout.split('\n').some(line => line.startsWith(`${pjson.name} `))) {
+  if (!stripAnsi(plugins.stdout).split('\n').some(line => line.startsWith(`${pjson.name} `))) {
     throw new Error(`heroku plugins does not list ${pjson.name} after linking:\n${plugins.stdout}${plugins.stderr}`)
   }
 

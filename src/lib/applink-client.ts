@@ -244,7 +244,8 @@ export function withoutAccessToken(a: Authorization): Authorization {
   const token = a?.org?.user_auth?.access_token
   if (!token) return a
   registerSecret(token)
-  const {access_token: _dropped, ...userAuth} = a.org.user_auth!
+  const userAuth: Record<string, unknown> = {...a.org.user_auth}
+  delete userAuth.access_token
   return {...a, org: {...a.org, user_auth: userAuth as NonNullable<Authorization['org']['user_auth']>}}
 }
 

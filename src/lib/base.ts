@@ -9,7 +9,7 @@ import {Command, Flags, Interfaces} from '@oclif/core'
 import type {AppLinkContext, PlatformApi} from './addon.js'
 import type {AppLinkClient} from './applink-client.js'
 import {AppLinkError, ExitCode} from './errors.js'
-import {maskKnownSecrets} from './redact.js'
+import {maskKnownSecrets, redactJson} from './redact.js'
 
 export type AppLinkFlags<T extends typeof Command> = Interfaces.InferredFlags<typeof AppLinkCommand['baseFlags'] & T['flags']>
 
@@ -84,6 +84,11 @@ export abstract class AppLinkCommand extends Command {
   /** True when a person can answer prompts: stdin and stderr are terminals and CI is unset. */
   protected get interactive(): boolean {
     return Boolean(process.stdin.isTTY && process.stderr.isTTY) && !process.env.CI
+  }
+
+  /** `--json` output: the resource as the service sent it, minus secrets (tokens, OAuth codes, keys) it may carry. */
+  protected toSuccessJson(result: unknown): unknown {
+    return redactJson(result)
   }
 
   protected toErrorJson(err: unknown): {error: Record<string, unknown>} {

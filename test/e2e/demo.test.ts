@@ -5,6 +5,7 @@
  */
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
+import {existsSync} from 'node:fs'
 import {connect} from 'node:net'
 import {join} from 'node:path'
 
@@ -51,6 +52,16 @@ function probe(url: string): Promise<string> {
   })
 }
 
+/** The staged plugin (with its HOME) and the emulator's data directory were removed. */
+function expectTempFoldersGone(stdout: string): void {
+  const staged = /^linked \S+ from (\S+)\/plugin$/m.exec(stdout)?.[1]
+  const dataDir = /--data-dir (\S+)/.exec(stdout)?.[1]
+  expect(staged, 'staging folder in the output').to.be.a('string')
+  expect(dataDir, 'data directory in the output').to.be.a('string')
+  expect(existsSync(staged!), `${staged} left behind`).to.equal(false)
+  expect(existsSync(dataDir!), `${dataDir} left behind`).to.equal(false)
+}
+
 async function waitForText(demo: Demo, re: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
   const end = Date.now() + timeoutMs
   while (Date.now() < end) {
@@ -90,6 +101,7 @@ describe('e2e: npm run demo (scripts/demo.mjs)', function () {
     expect(stdout.trimEnd().endsWith('Demo finished: every step passed.')).to.equal(true)
     const [, url] = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)!
     expect(await probe(url)).to.equal('ECONNREFUSED')
+    expectTempFoldersGone(stdout)
   })
 
   it('stops the emulator and exits 130 when interrupted', async () => {
@@ -101,5 +113,6 @@ describe('e2e: npm run demo (scripts/demo.mjs)', function () {
     expect(code).to.equal(130)
     expect(stderr).to.contain('demo interrupted (SIGINT)')
     expect(await probe(url)).to.equal('ECONNREFUSED')
+    expectTempFoldersGone(demo.output())
   })
 })

@@ -37,7 +37,7 @@ export const CASES: CommandCase[] = [
   {argv: ['datacloud:connect', 'new_dc'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/connections/datacloud`)}, name: 'new_dc', poll: /\/connections\/c\d+-/},
   {argv: ['salesforce:authorizations:add', 'new_auth'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/authorizations/salesforce`)}, name: 'new_auth', poll: /\/authorizations\/a\d+-/},
   {argv: ['datacloud:authorizations:add', 'new_dcauth'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/authorizations/datacloud`)}, name: 'new_dcauth', poll: /\/authorizations\/a\d+-/},
-  {argv: ['datacloud:data-action-target:create', 'New target', '-o', 'dc_org', '-p', '/hook'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/connections/datacloud/dc_org/data_action_targets`)}, name: 'New_target', poll: /\/data_action_targets\/New_target$/},
+  {argv: ['datacloud:data-action-target:create', 'NewTarget', '-o', 'dc_org', '-p', '/hook'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/connections/datacloud/dc_org/data_action_targets`)}, name: 'NewTarget', poll: /\/data_action_targets\/NewTarget$/},
   {argv: ['salesforce:connect:jwt', 'jwt_org', ...jwt], kind: 'create', main: {method: 'POST', path: exact(`${BASE}/connections/salesforce/jwt`)}, name: 'jwt_org'},
   {argv: ['salesforce:authorizations:jwt:add', 'jwt_auth', ...jwt], kind: 'create', main: {method: 'POST', path: exact(`${BASE}/authorizations/salesforce/jwt`)}, name: 'jwt_auth'},
   {argv: ['datacloud:authorizations:jwt:add', 'jwt_dcauth', ...jwt], kind: 'create', main: {method: 'POST', path: exact(`${BASE}/authorizations/datacloud/jwt`)}, name: 'jwt_dcauth'},

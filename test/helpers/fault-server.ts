@@ -75,6 +75,12 @@ export interface FaultServerOptions {
   finishAs?: 'failed' | 'success'
   /** safety net: close by itself after this long (default 120 s) */
   lifetimeMs?: number
+  /**
+   * Secrets the service (or the app's config) may carry, for the secrets test: an org access token
+   * in authorizations (`org.user_auth`), an OAuth code in a finished resource's `redirect_uri`, a
+   * database password among the config vars.
+   */
+  leaky?: {accessToken: string; databasePassword: string; oauthCode: string}
 }
 
 export class FaultServer {
@@ -293,7 +299,8 @@ export class FaultServer {
     }
 
     case `${base}/config-vars`: {
-      return ok({HEROKU_APPLINK_API_URL: this.apiUrl, HEROKU_APPLINK_TOKEN: APPLINK_TOKEN})
+      const leaky = this.options.leaky ? {DATABASE_URL: `postgres://user:${this.options.leaky.databasePassword}@db.example.com:5432/db`} : {}
+      return ok({...leaky, HEROKU_APPLINK_API_URL: this.apiUrl, HEROKU_APPLINK_TOKEN: APPLINK_TOKEN})
     }
 
     case `${base}/addons/${ADDON.id}/sso`: {
@@ -340,7 +347,8 @@ export class FaultServer {
     }
 
     if (seg[0] === 'authorizations') {
-      if (key === 'GET 1') return ok([...this.authorizations.values()])
+      const leaky = this.options.leaky
+      if (key === 'GET 1') return ok([...this.authorizations.values()].map(a => (leaky ? {...a, org: {...a.org as object, user_auth: {access_token: leaky.accessToken}}} : a)))
       if (key === 'POST 2' || (key === 'POST 3' && seg[2] === 'jwt')) return this.createAuthorization(seg[1], body, key === 'POST 3')
       if (key === 'GET 2') return this.read(this.find(this.authorizations, seg[1]))
       if (key === 'DELETE 2') {
@@ -369,8 +377,12 @@ export class FaultServer {
       found.status = this.options.finishAs === 'failed' ? bad : good
       if (found.status === bad) found.error = {id: 'org_connection_failed', message: 'The login was denied.'}
       delete found.redirect_uri
+      if (this.options.leaky && found.org) found.redirect_uri = `https://applink.example.com/oauth/callback?code=${this.options.leaky.oauthCode}&state=st`
     }
 
+    const leaky = this.options.leaky
+    const org = found.org as Record<string, unknown> | undefined
+    if (leaky && org?.developer_name) return ok({...found, org: {...org, user_auth: {access_token: leaky.accessToken, username: org.username}}})
     return ok(found)
   }
 

@@ -4,7 +4,7 @@ import {createServer} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
-import {repoRoot} from '../../scripts/lib/heroku-env.mjs'
+import {repoRoot, stripAnsi} from '../../scripts/lib/heroku-env.mjs'
 import {explain, heroku, sharedStage} from './helpers/cli.js'
 
 const pjson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
@@ -23,7 +23,8 @@ describe('integration harness: the plugin linked into the real heroku CLI', func
 
     const r = await heroku(['plugins'])
     expect(r.code, explain(r)).to.equal(0)
-    expect(r.stdout).to.contain(`${pjson.name} ${pjson.version} (link) ${stage.pluginDir}`)
+    // with CI set, the CLI dims the version even in a pipe
+    expect(stripAnsi(r.stdout)).to.contain(`${pjson.name} ${pjson.version} (link) ${stage.pluginDir}`)
   })
 
   it('runs a plugin command\'s help through the CLI, with nothing on stderr', async () => {

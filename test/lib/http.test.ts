@@ -139,7 +139,7 @@ describe('http send()', () => {
 
   it('debugEnabled follows DEBUG and HEROKU_DEBUG', () => {
     expect(debugEnabled()).to.equal(false)
-    for (const on of [{DEBUG: '*'}, {DEBUG: 'applink'}, {DEBUG: 'http,applink*'}, {HEROKU_DEBUG: '1'}, {HEROKU_DEBUG: 'TRUE'}]) {
+    for (const on of [{DEBUG: '*'}, {DEBUG: 'applink'}, {DEBUG: 'http,applink*'}, {HEROKU_DEBUG: '1'}, {HEROKU_DEBUG: 'TRUE'}] as Array<Record<string, string>>) {
       for (const k of ['DEBUG', 'HEROKU_DEBUG']) delete process.env[k]
       setEnv(on)
       expect(debugEnabled(), JSON.stringify(on)).to.equal(true)

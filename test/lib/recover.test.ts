@@ -117,10 +117,10 @@ describe('recovery after an ambiguous failure', () => {
 
   it('without a way to look it up: could not tell', async () => {
     server.inject('POST', `${BASE}/connections/salesforce/my_org/apps`, {status: 502})
-    const error: AppLinkError = await createOrRecover(() => client.publish('my_org', {body: Buffer.from('x'), contentType: 'application/octet-stream'}), {
+    const error = await createOrRecover<unknown>(() => client.publish('my_org', {body: Buffer.from('x'), contentType: 'application/octet-stream'}), {
       check: 'heroku salesforce:publications -a my-app --connection_name my_org',
       subject: 'the publication of my-app to my_org',
-    }).catch(error_ => error_)
+    }).catch(error_ => error_ as AppLinkError) as AppLinkError
     expect(error.message).to.match(/Could not tell whether the publication of my-app to my_org was created\.$/)
     expect(error.hints[0]).to.equal('Check with: heroku salesforce:publications -a my-app --connection_name my_org')
   })

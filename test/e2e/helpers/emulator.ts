@@ -45,7 +45,7 @@ export async function startEmulatorFixture(options: {autoApprove?: boolean} = {}
     start: args => startHeroku(stage, args, {env}),
     async stop() {
       const r = await emulator.stop()
-      rmSync(dataDir, {force: true, recursive: true})
+      rmSync(dataDir, {force: true, maxRetries: 3, recursive: true})
       if (process.env.E2E_SHOW_EMULATOR) console.error(r.stdout + r.stderr)
     },
   }

@@ -54,7 +54,6 @@ describe('applink:authorizations:info', () => {
       applinkApi().get(`${BASE}/authorizations/my_auth`).reply(200, authorization({
         org: {api_version: '62.0', developer_name: 'my_auth', id: '00D000000000001EAA', instance_url: 'https://my-org.my.salesforce.com', type: 'SalesforceOrg', user_auth: {access_token: accessToken, user_id: '005000000000002AAA', username: 'user@my-org.example'}},
       }))
-      // eslint-disable-next-line no-await-in-loop
       const {exitCode, json, stderr, stdout} = await run(['applink:authorizations:info', 'my_auth', '-a', APP.name, ...args])
       expect(exitCode).to.equal(0)
       assertNoSecrets(stdout + stderr, [accessToken])

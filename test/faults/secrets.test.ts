@@ -1,0 +1,180 @@
+/**
+ * No secret ever reaches stdout or stderr: every command runs as a user runs it (the compiled
+ * plugin, ./bin/run.js, in a child process, so the debug module and console output are what a
+ * terminal would show), with every debug switch on (DEBUG=* HEROKU_DEBUG=1 HEROKU_DEBUG_HEADERS=1),
+ * on its success path (human and --json) and its failure paths (a refusal whose message echoes
+ * the token, an HTML error page echoing the request's headers, a connection reset), against a
+ * service that also hands out an org access token, an OAuth code and a database password.
+ *
+ * Needs `npm run build` first (`npm test` does it).
+ */
+import {expect} from 'chai'
+import {spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {APP, APPLINK_TOKEN, HEROKU_TOKEN, root, SSO_BODY, SSO_HEADER} from '../helpers/applink.js'
+import {type Fault, FaultServer, useRealNetwork} from '../helpers/fault-server.js'
+import {argvOf, CASES, type CommandCase, KEY_FILE, SPEC_FILE, STACK, title} from './cases.js'
+
+const OAUTH_CODE = 'oauth-code-c0ffee5ecret'
+const ACCESS_TOKEN = '00Dxx0000001gPL!AR8AQJXg5oj8jXSgxJfA0lBog.7eHFAKE'
+const DB_PASSWORD = 'db-pa55w0rd-9f8e7d'
+const KEY_TEXT = readFileSync(KEY_FILE, 'utf8')
+/** every line of the key's body: none may appear, not even one */
+const KEY_LINES = KEY_TEXT.split('\n').filter(l => l.length >= 16 && !l.startsWith('-----'))
+
+const SECRETS: Record<string, string> = {
+  'AppLink token': APPLINK_TOKEN,
+  'Heroku token': HEROKU_TOKEN,
+  'OAuth code': OAUTH_CODE,
+  'SSO header': SSO_HEADER,
+  'SSO nav-data': SSO_BODY.params['nav-data'],
+  'SSO token': SSO_BODY.params.token,
+  'database password': DB_PASSWORD,
+  'org access token': ACCESS_TOKEN,
+  ...Object.fromEntries(KEY_LINES.map((l, i) => [`JWT key line ${i + 1}`, l])),
+}
+
+interface Outcome {
+  code: null | number
+  stderr: string
+  stdout: string
+}
+
+const bin = join(root, 'bin', 'run.js')
+
+describe('no secret in any output, with every debug switch on', function () {
+  this.timeout(60_000)
+  useRealNetwork()
+  let server: FaultServer
+  let home: string
+
+  before(async () => {
+    if (!existsSync(join(root, 'oclif.manifest.json')) || !existsSync(join(root, 'dist', 'lib', 'http.js'))) {
+      throw new Error('run `npm run build` first: this test runs the compiled plugin')
+    }
+
+    server = await FaultServer.start({leaky: {accessToken: ACCESS_TOKEN, databasePassword: DB_PASSWORD, oauthCode: OAUTH_CODE}, lifetimeMs: 600_000, settleAfter: 2})
+    home = mkdtempSync(join(tmpdir(), 'applink-secrets-'))
+  })
+  after(async () => {
+    await server.close()
+    rmSync(home, {force: true, recursive: true})
+  })
+  beforeEach(() => server.reset())
+
+  /** Runs the compiled plugin as a user would, with all debug switches on; kills it (and fails) if it hangs. */
+  function cli(argv: string[]): Promise<Outcome> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, ...argv], {
+        env: {
+          APPLINK_HTTP_TIMEOUT: '1',
+          APPLINK_POLL_INTERVAL_MS: '20',
+          APPLINK_WAIT_TIMEOUT: '20',
+          CI: 'true',
+          DEBUG: '*',
+          HEROKU_API_KEY: HEROKU_TOKEN,
+          HEROKU_DEBUG: '1',
+          HEROKU_DEBUG_HEADERS: '1',
+          HEROKU_HOST: server.url,
+          HOME: home,
+          PATH: process.env.PATH,
+          XDG_CACHE_HOME: join(home, '.cache'),
+          XDG_CONFIG_HOME: join(home, '.config'),
+          XDG_DATA_HOME: join(home, '.local', 'share'),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', c => {
+        stdout += c
+      })
+      child.stderr.on('data', c => {
+        stderr += c
+      })
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL')
+        reject(new Error(`${argv.join(' ')} hung`))
+      }, 45_000)
+      child.on('close', code => {
+        clearTimeout(timer)
+        resolve({code, stderr, stdout})
+      })
+    })
+  }
+
+  function expectNoSecrets(o: Outcome, what: string): void {
+    for (const [name, value] of Object.entries(SECRETS)) {
+      expect(o.stdout.includes(value), `${what}: the ${name} is on stdout`).to.equal(false)
+      expect(o.stderr.includes(value), `${what}: the ${name} is on stderr`).to.equal(false)
+    }
+
+    // and a person can still read what happened
+    expect(o.stderr, `${what}: a stack trace on stderr`).not.to.match(STACK)
+  }
+
+  /** The failure paths of one command: scripted on its main request. */
+  function failures(c: CommandCase): Array<[string, Fault, {processed?: boolean; times?: number}]> {
+    const echo = `<!DOCTYPE html><html><body><h1>500</h1><pre>Authorization: Bearer ${APPLINK_TOKEN}\nx-addon-sso: ${SSO_HEADER}\n${KEY_TEXT}</pre></body></html>`
+    return [
+      ['a refusal that quotes the token and key back', {body: {id: 'unauthorized', message: `Invalid credentials: Bearer ${APPLINK_TOKEN} (sso ${SSO_HEADER}) key ${KEY_LINES[0]}`}, status: 401}, {}],
+      ['an HTML error page echoing the request headers', {body: echo, headers: {'content-type': 'text/html'}, status: 500}, {times: Number.POSITIVE_INFINITY}],
+      ['a connection reset', 'reset', {times: c.kind === 'read' ? Number.POSITIVE_INFINITY : 1}],
+      ['a reset after the request went through', 'reset', {processed: true}],
+    ]
+  }
+
+  for (const c of CASES) {
+    describe(title(c), () => {
+      it('success, human output', async () => {
+        const o = await cli(argvOf(c))
+        expect(o.code, o.stderr.slice(-2000)).to.equal(0)
+        // the debug output is there, redacted
+        expect(o.stderr).to.match(/applink --> (GET|POST|DELETE) /)
+        expect(o.stderr).to.contain('authorization":"[REDACTED]"')
+        expectNoSecrets(o, 'success')
+      })
+
+      it('success, --json', async () => {
+        const o = await cli(argvOf(c, ['--json']))
+        expect(o.code, o.stderr.slice(-2000)).to.equal(0)
+        expect(() => JSON.parse(o.stdout)).not.to.throw()
+        expectNoSecrets(o, 'success --json')
+      })
+
+      for (const [name, fault, options] of failures(c)) {
+        it(`failure: ${name}`, async () => {
+          server.inject(c.main.method, c.main.path, fault, options)
+          const o = await cli(argvOf(c))
+          if (!options.processed) expect(o.code).to.not.equal(0)
+          expectNoSecrets(o, name)
+        })
+      }
+    })
+  }
+
+  it('JWT commands: a service that echoes the key back in a failed resource', async () => {
+    const jwtCase = CASES.find(c => c.argv[0] === 'salesforce:connect:jwt') as CommandCase
+    server.inject('POST', jwtCase.main.path, {body: {error: {id: 'invalid_grant', message: `bad key ${KEY_TEXT}`}, id: 'x', org: {connection_name: 'jwt_org'}, status: 'failed'}, status: 201})
+    const o = await cli(argvOf(jwtCase, ['--json']))
+    expect(o.code).to.equal(1)
+    expectNoSecrets(o, 'jwt failed resource')
+  })
+
+  it('authorizations --json: the org access token is redacted, the rest kept', async () => {
+    const o = await cli(['applink:authorizations:info', 'my_auth', '-a', APP.name, '--json'])
+    expect(o.code).to.equal(0)
+    const json = JSON.parse(o.stdout) as {org: {developer_name: string; user_auth: {access_token: string}}}
+    expect(json.org.developer_name).to.equal('my_auth')
+    expect(json.org.user_auth.access_token).to.equal('[REDACTED]')
+  })
+
+  it('applink:spec:validate (local only) prints no secret either', async () => {
+    const o = await cli(['applink:spec:validate', SPEC_FILE])
+    expect(o.code).to.equal(0)
+    expectNoSecrets(o, 'spec validate')
+  })
+})
