@@ -3,6 +3,7 @@ import {expect} from 'chai'
 import type {Emulator} from '../../src/emulator/server.js'
 import {AppLinkClient} from '../../src/lib/applink-client.js'
 import {AppLinkError} from '../../src/lib/errors.js'
+import type {Authorization} from '../../src/lib/types.js'
 import {answerLogin, applink, platform, provision, type Provisioned, removeTempDirs, request, start, testKeys, waitFor} from './helpers.js'
 
 /** The plugin's own client, bound to the provisioned add-on: the emulator must speak its contract. */
@@ -163,7 +164,9 @@ describe('emulator: AppLink API', () => {
       const auth = await client.createJwtAuthorization('salesforce', {alias: 'applink:my_auth', client_id: 'c', developer_name: 'my_auth', jwt_private_key: keys.rsa, username: 'int@acme.example'})
       expect(auth).to.deep.include({app_name: 'my-app', connection_method: 'JWT', status: 'authorized'})
       expect(auth.org).to.not.have.property('user_auth')
-      const one = await client.getAuthorization('my_auth')
+      // the raw resource (the typed client drops the token so the CLI can never print it)
+      const one = await client.request<Authorization>('GET', `/addons/${p.addon.id}/authorizations/my_auth`)
+      expect((await client.getAuthorization('my_auth')).org.user_auth).to.not.have.property('access_token')
       expect(one.org.user_auth!.access_token).to.match(new RegExp(`^${one.org.id}![0-9a-f]{60}$`))
       expect(one.org.api_version).to.equal('62.0')
       // found by alias too (the SDK's developer_name_or_alias)

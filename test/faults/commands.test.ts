@@ -151,7 +151,10 @@ describe('every command under faults', function () {
             expect(r.exitCode).to.equal(1)
             expect(writes(c)).to.have.length(1)
             if (c.kind === 'delete') expect(r.stderr).to.match(/was not deleted \(status \w+\): it is safe to run the command again\./)
-            else if (c.kind === 'publish') expect(r.stderr).to.match(/Error: .*POST \/addons\/\S+\/apps|Publishing/)
+            else if (c.kind === 'publish') {
+              expect(r.stderr).to.match(/Could not tell whether the publication of \S*small\.yaml to my_org was created\./)
+              expect(r.stderr).to.contain('› Check with: heroku salesforce:publications -a my-app --connection-name my_org')
+            }
             else expect(r.stderr).to.match(/ was not created: it is safe to run the command again\./)
           })
         }

@@ -1,22 +1,25 @@
 /**
  * No secret ever reaches stdout or stderr: every command runs as a user runs it (the compiled
- * plugin, ./bin/run.js, in a child process, so the debug module and console output are what a
- * terminal would show), with every debug switch on (DEBUG=* HEROKU_DEBUG=1 HEROKU_DEBUG_HEADERS=1),
- * on its success path (human and --json) and its failure paths (a refusal whose message echoes
- * the token, an HTML error page echoing the request's headers, a connection reset), against a
- * service that also hands out an org access token, an OAuth code and a database password.
+ * plugin, staged as it is installed, in a child process, so the debug module and console output
+ * are what a terminal would show), with every debug switch on (DEBUG=* HEROKU_DEBUG=1
+ * HEROKU_DEBUG_HEADERS=1), on its success path (human and --json) and its failure paths (a refusal
+ * whose message echoes the credentials, an HTML error page echoing the request's headers, a
+ * connection reset before and after the request took effect), against a service that also hands
+ * out an org access token, an OAuth code and a database password. A few runs go through the real
+ * `heroku` CLI with the plugin linked.
  *
- * Needs `npm run build` first (`npm test` does it).
+ * Uses the compiled plugin: `npm test` builds first (see test/integration/helpers/cli.ts).
  */
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {APP, APPLINK_TOKEN, HEROKU_TOKEN, root, SSO_BODY, SSO_HEADER} from '../helpers/applink.js'
+import {runHeroku} from '../../scripts/lib/heroku-env.mjs'
+import {APP, APPLINK_TOKEN, HEROKU_TOKEN, SSO_BODY, SSO_HEADER} from '../helpers/applink.js'
 import {type Fault, FaultServer, useRealNetwork} from '../helpers/fault-server.js'
-import {argvOf, CASES, type CommandCase, KEY_FILE, SPEC_FILE, STACK, title} from './cases.js'
+import {sharedStage, type Stage} from '../integration/helpers/cli.js'
+import {argvOf, CASES, type CommandCase, KEY_FILE, SPEC_FILE, title} from './cases.js'
 
 const OAUTH_CODE = 'oauth-code-c0ffee5ecret'
 const ACCESS_TOKEN = '00Dxx0000001gPL!AR8AQJXg5oj8jXSgxJfA0lBog.7eHFAKE'
@@ -43,50 +46,38 @@ interface Outcome {
   stdout: string
 }
 
-const bin = join(root, 'bin', 'run.js')
-
 describe('no secret in any output, with every debug switch on', function () {
   this.timeout(60_000)
   useRealNetwork()
   let server: FaultServer
-  let home: string
+  let stage: Stage
 
-  before(async () => {
-    if (!existsSync(join(root, 'oclif.manifest.json')) || !existsSync(join(root, 'dist', 'lib', 'http.js'))) {
-      throw new Error('run `npm run build` first: this test runs the compiled plugin')
-    }
-
-    server = await FaultServer.start({leaky: {accessToken: ACCESS_TOKEN, databasePassword: DB_PASSWORD, oauthCode: OAUTH_CODE}, lifetimeMs: 600_000, settleAfter: 2})
-    home = mkdtempSync(join(tmpdir(), 'applink-secrets-'))
+  before(async function () {
+    this.timeout(180_000)
+    stage = await sharedStage()
+    server = await FaultServer.start({leaky: {accessToken: ACCESS_TOKEN, databasePassword: DB_PASSWORD, oauthCode: OAUTH_CODE}, lifetimeMs: 900_000, settleAfter: 2})
   })
-  after(async () => {
-    await server.close()
-    rmSync(home, {force: true, recursive: true})
-  })
+  after(() => server.close())
   beforeEach(() => server.reset())
 
-  /** Runs the compiled plugin as a user would, with all debug switches on; kills it (and fails) if it hangs. */
+  /** Everything on: the debug switches, and the fault server as both services. */
+  const debugEnv = (): Record<string, string> => ({
+    APPLINK_HTTP_TIMEOUT: '1',
+    APPLINK_POLL_INTERVAL_MS: '20',
+    APPLINK_WAIT_TIMEOUT: '20',
+    CI: 'true',
+    DEBUG: '*',
+    HEROKU_API_KEY: HEROKU_TOKEN,
+    HEROKU_DEBUG: '1',
+    HEROKU_DEBUG_HEADERS: '1',
+    HEROKU_HOST: server.url,
+  })
+
+  /** Runs the staged plugin's bin/run.js as a user would; kills it (and fails) if it hangs. */
   function cli(argv: string[]): Promise<Outcome> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...argv], {
-        env: {
-          APPLINK_HTTP_TIMEOUT: '1',
-          APPLINK_POLL_INTERVAL_MS: '20',
-          APPLINK_WAIT_TIMEOUT: '20',
-          CI: 'true',
-          DEBUG: '*',
-          HEROKU_API_KEY: HEROKU_TOKEN,
-          HEROKU_DEBUG: '1',
-          HEROKU_DEBUG_HEADERS: '1',
-          HEROKU_HOST: server.url,
-          HOME: home,
-          PATH: process.env.PATH,
-          XDG_CACHE_HOME: join(home, '.cache'),
-          XDG_CONFIG_HOME: join(home, '.config'),
-          XDG_DATA_HOME: join(home, '.local', 'share'),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
+      const env = {...stage.env, ...debugEnv()} as Record<string, string>
+      const child = spawn(process.execPath, [join(stage.pluginDir, 'bin', 'run.js'), ...argv], {cwd: stage.cwd, env, stdio: ['ignore', 'pipe', 'pipe']})
       let stdout = ''
       let stderr = ''
       child.stdout.on('data', c => {
@@ -106,21 +97,28 @@ describe('no secret in any output, with every debug switch on', function () {
     })
   }
 
+  /** The same through the real `heroku` CLI with the plugin linked. */
+  function heroku(argv: string[]): Promise<Outcome> {
+    return runHeroku(stage, argv, {env: debugEnv(), timeoutMs: 45_000})
+  }
+
   function expectNoSecrets(o: Outcome, what: string): void {
     for (const [name, value] of Object.entries(SECRETS)) {
-      expect(o.stdout.includes(value), `${what}: the ${name} is on stdout`).to.equal(false)
-      expect(o.stderr.includes(value), `${what}: the ${name} is on stderr`).to.equal(false)
+      for (const [stream, text] of [['stdout', o.stdout], ['stderr', o.stderr]]) {
+        const at = text.indexOf(value)
+        // the context of a leak, with the secret itself replaced, so the failure is easy to trace
+        const context = at === -1 ? '' : `: …${text.slice(Math.max(0, at - 300), at)}«${name}»${text.slice(at + value.length, at + value.length + 100)}…`
+        expect(at, `${what}: the ${name} is on ${stream}${context}`).to.equal(-1)
+      }
     }
-
-    // and a person can still read what happened
-    expect(o.stderr, `${what}: a stack trace on stderr`).not.to.match(STACK)
   }
 
   /** The failure paths of one command: scripted on its main request. */
   function failures(c: CommandCase): Array<[string, Fault, {processed?: boolean; times?: number}]> {
     const echo = `<!DOCTYPE html><html><body><h1>500</h1><pre>Authorization: Bearer ${APPLINK_TOKEN}\nx-addon-sso: ${SSO_HEADER}\n${KEY_TEXT}</pre></body></html>`
     return [
-      ['a refusal that quotes the token and key back', {body: {id: 'unauthorized', message: `Invalid credentials: Bearer ${APPLINK_TOKEN} (sso ${SSO_HEADER}) key ${KEY_LINES[0]}`}, status: 401}, {}],
+      // only the JWT commands hold the key: they can tell a line of it when the service quotes one back
+      ['a refusal that quotes the credentials back', {body: {id: 'unauthorized', message: `Invalid credentials: Bearer ${APPLINK_TOKEN} (sso ${SSO_HEADER})${c.argv[0].includes('jwt') ? ` key ${KEY_LINES[0]}` : ''}`}, status: 401}, {}],
       ['an HTML error page echoing the request headers', {body: echo, headers: {'content-type': 'text/html'}, status: 500}, {times: Number.POSITIVE_INFINITY}],
       ['a connection reset', 'reset', {times: c.kind === 'read' ? Number.POSITIVE_INFINITY : 1}],
       ['a reset after the request went through', 'reset', {processed: true}],
@@ -164,12 +162,27 @@ describe('no secret in any output, with every debug switch on', function () {
     expectNoSecrets(o, 'jwt failed resource')
   })
 
-  it('authorizations --json: the org access token is redacted, the rest kept', async () => {
+  it('authorizations --json: the org access token is left out or redacted, the rest kept', async () => {
     const o = await cli(['applink:authorizations:info', 'my_auth', '-a', APP.name, '--json'])
     expect(o.code).to.equal(0)
-    const json = JSON.parse(o.stdout) as {org: {developer_name: string; user_auth: {access_token: string}}}
+    const json = JSON.parse(o.stdout) as {org: {developer_name: string; user_auth?: {access_token?: string; username?: string}}}
     expect(json.org.developer_name).to.equal('my_auth')
-    expect(json.org.user_auth.access_token).to.equal('[REDACTED]')
+    expect(json.org.user_auth?.username).to.equal('user@my-org.example')
+    expect([undefined, '[REDACTED]']).to.include(json.org.user_auth?.access_token)
+  })
+
+  describe('through the real heroku CLI', () => {
+    for (const argv of [['applink:connections'], ['applink:authorizations:info', 'my_auth', '--json'], ['salesforce:connect', 'new_org']]) {
+      it(`heroku ${argv.join(' ')}: success, and a refusal that quotes the credentials back`, async () => {
+        const ok = await heroku([...argv, '-a', APP.name])
+        expect(ok.code, ok.stderr.slice(-2000)).to.equal(0)
+        expectNoSecrets(ok, `heroku ${argv[0]}`)
+        server.inject(argv[0] === 'salesforce:connect' ? 'POST' : 'GET', /^\/addons\//, {body: {id: 'unauthorized', message: `Invalid credentials: Bearer ${APPLINK_TOKEN} (sso ${SSO_HEADER})`}, status: 401})
+        const refused = await heroku([...argv, '-a', APP.name])
+        expect(refused.code).to.equal(1)
+        expectNoSecrets(refused, `heroku ${argv[0]}, refused`)
+      })
+    }
   })
 
   it('applink:spec:validate (local only) prints no secret either', async () => {

@@ -67,7 +67,12 @@ export default class Publish extends AppLinkCommand {
     const multipart = await buildMultipart(prepared.zip, plan.appRequest)
     const showProgress = human && multipart.body.length > 1024 * 1024 && Boolean(process.stderr.isTTY) && !process.env.CI
     const progress = showProgress ? uploadProgress(`Uploading ${plan.file}`) : undefined
-    const upload = () => client.publish(plan.connectionName, multipart, {onProgress: progress?.update})
+    // an ambiguous failure (reset, timeout, 5xx) is never resent: the user is told how to check instead
+    const {createOrRecover} = await import('../../lib/recover.js')
+    const upload = () => createOrRecover(() => client.publish(plan.connectionName, multipart, {onProgress: progress?.update}), {
+      check: `heroku salesforce:publications -a ${app} --connection-name ${plan.connectionName}`,
+      subject: `the publication of ${plan.file} to ${plan.connectionName}`,
+    })
     .catch(error => {
       throw publishFailure(error, plan, app)
     })
