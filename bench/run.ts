@@ -205,8 +205,9 @@ async function main(): Promise<void> {
   const {bare, targets} = await setup()
   const [, official] = targets
   const benchServer = await BenchServer.start()
-  const emulatorFile = emulatorModulePath(repo)
-  if (opts.server === 'emulator' && !emulatorFile) throw new Error('--server emulator: the build has no dist/emulator/server.js')
+  // the emulator of the installed package: what users get, and safe from a rebuild of dist/ meanwhile
+  const emulatorFile = emulatorModulePath(targets[0].inst?.root as string)
+  if (opts.server === 'emulator' && !emulatorFile) throw new Error('--server emulator: the installed plugin has no dist/emulator/server.js')
   const server = opts.server !== 'bench' && emulatorFile ? await emulatorBackend(emulatorFile) : benchBackend(benchServer)
   log(`local server: ${server.name} on ${server.env.HEROKU_HOST} (Platform API rounds: bench server on ${benchServer.url})`)
   const rows: Row[] = []
@@ -353,10 +354,12 @@ async function main(): Promise<void> {
 function report(rows: Row[], targets: Target[], started: number, serverName: string): void {
   const [ours, official] = targets
   const heroku = JSON.parse(readFileSync(join(repo, 'node_modules', 'heroku', 'package.json'), 'utf8')).version
-  const header = [
+  const header: string[] = [
     `heroku ${heroku}, node ${process.version}, ${cpus().length} cores, load average ${loadAtStart.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end, ${runs} runs (warmup ${warmup}), local server: ${serverName}, ${new Date().toISOString().slice(0, 10)}`,
     `ours: ${ours.inst?.plugin ?? 'n/a'} · official: ${official.inst?.plugin ?? `n/a (${official.missing})`}`,
   ]
+  const checked = rows.filter(r => r.pass !== undefined)
+  header.push(`goals: ${checked.filter(r => r.pass).length} of ${checked.length} checked figures pass${checked.some(r => !r.pass) ? ` (failing: ${[...new Set(checked.filter(r => !r.pass).map(r => `${r.metric} [${r.unit}]`))].join('; ')})` : ''}`)
   const footnotes = notes(rows, [official.missing ?? '', ours.missing ?? ''].filter(Boolean))
   const text = [...header, '', textTable(rows), '', ...footnotes.map(n => `* ${n}`)].join('\n')
   process.stdout.write(`${text}\n\n[bench] done in ${Math.round((Date.now() - started) / 1000)} s\n`)

@@ -1,6 +1,6 @@
 /**
- * The local server a measured command talks to: the project's AppLink emulator (compiled, started
- * in this process, with auto-approval) when the build has one, else the bench's own server. Both
+ * The local server a measured command talks to: the project's AppLink emulator (from the installed
+ * package, started in this process, with auto-approval) when it has one, else the bench's own server. Both
  * play the Platform API and the AppLink API on one 127.0.0.1 port; the bench only needs the
  * environment that points the CLI at it, a log of the requests, and the instant an OAuth login
  * (or a data action target) was approved, on performance.now()'s clock.
@@ -50,9 +50,9 @@ interface EmulatorModule {
   startEmulator(options: {autoApprove?: boolean; autoApproveMs?: number; dataActionTargetMs?: number; dataDir: string; log?: (line: string, kind: string) => void; port?: number; reset?: boolean}): Promise<{apiKey: string; close(): Promise<void>; url: string}>
 }
 
-/** The compiled emulator of this repository's build, if it has one. */
-export function emulatorModulePath(repo: string): string | undefined {
-  const file = join(repo, 'dist', 'emulator', 'server.js')
+/** The compiled emulator of an installed copy of the plugin, if it has one. */
+export function emulatorModulePath(pluginRoot: string): string | undefined {
+  const file = join(pluginRoot, 'dist', 'emulator', 'server.js')
   return existsSync(file) ? file : undefined
 }
 

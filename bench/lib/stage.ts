@@ -19,6 +19,8 @@ export interface Installed {
   label: string
   /** `name@version` of the installed plugin, or undefined for the bare CLI */
   plugin?: string
+  /** the installed plugin's folder */
+  root?: string
 }
 
 /** A fresh HOME with the CLI's one-time notices silenced. */
@@ -63,9 +65,9 @@ export async function npmPack(spec: string, outDir: string, cwd: string, log: (s
   log(`packing: npm pack ${spec}`)
   const p = await run('npm', ['pack', spec, '--pack-destination', outDir, '--json', '--ignore-scripts'], {cwd, env: process.env, timeoutMs: 5 * 60_000})
   if (p.code !== 0) {
-    const reason = /npm error (?:code )?(E\w+)/.exec(p.stderr)?.[1] ?? `exit ${p.code}`
-    const line = p.stderr.split('\n').find(l => /404|not found|error/i.test(l))?.replace(/^npm error\s*/, '') ?? ''
-    throw new Error(`npm pack ${spec} failed (${reason})${line ? `: ${line.trim()}` : ''}`)
+    const code = /npm error code (E\w+)/.exec(p.stderr)?.[1]
+    if (code === 'E404') throw new Error(`${spec} is not in the npm registry (npm pack: E404)`)
+    throw new Error(`npm pack ${spec} failed (${code ?? `exit ${p.code}`})`)
   }
 
   const [info] = JSON.parse(p.stdout) as {filename: string}[]
@@ -90,7 +92,8 @@ export async function installPlugin(cli: string[], tarball: string, home: string
   // `heroku plugins` prints one `name version` line per user-installed plugin
   const line = list.stdout.split('\n').find(l => /^\S+ \d/.test(l.trim()))?.trim()
   if (!line) fail(`heroku plugins does not list ${label} after installing it`, list)
-  return {cli, env, home, label, plugin: line.split(/\s+/).slice(0, 2).join('@')}
+  const [name, version] = line.split(/\s+/)
+  return {cli, env, home, label, plugin: `${name}@${version}`, root: join(home, '.local', 'share', 'heroku', 'node_modules', name)}
 }
 
 /** The bare CLI (no plugin), for the `heroku --version` baseline. */

@@ -185,7 +185,7 @@ export class AppLinkClient {
           continue
         }
 
-        throw networkFailure(error, label, method, attempt)
+        throw networkFailure(error, label, method, attempt, timeoutMs)
       }
 
       if (method === 'GET' && TRANSIENT_STATUS.has(res.status)) {
@@ -216,7 +216,7 @@ const MAX_RETRY_AFTER_MS = 30_000
  */
 export const unsentRequests = new WeakSet<AppLinkError>()
 
-function networkFailure(error: NetworkError, label: string, method: string, attempts: number): AppLinkError {
+function networkFailure(error: NetworkError, label: string, method: string, attempts: number, timeoutMs: number): AppLinkError {
   const tries = attempts > 1 ? ` (tried ${attempts} times)` : ''
   const message = error.code === 'ETIMEDOUT'
     ? `${label} timed out: ${error.message}${tries}.`
@@ -224,7 +224,7 @@ function networkFailure(error: NetworkError, label: string, method: string, atte
   const hints = error.sent && method !== 'GET'
     ? ['The request may have reached the AppLink service: check the result before sending it again.']
     : [
-      ...(error.code === 'ETIMEDOUT' ? [`Allow more time with APPLINK_HTTP_TIMEOUT=SECONDS (now ${Math.round(defaultTimeoutMs() / 1000)}).`] : []),
+      ...(error.code === 'ETIMEDOUT' ? [`Allow more time with APPLINK_HTTP_TIMEOUT=SECONDS (now ${timeoutMs / 1000}).`] : []),
       'Check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY), then try again.',
     ]
   const failure = new AppLinkError(message, {

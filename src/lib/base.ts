@@ -113,7 +113,10 @@ export abstract class AppLinkCommand extends Command {
       process.stderr.write(maskKnownSecrets(lines.join('\n')) + '\n')
     }
 
-    this.exit(error.exitCode)
+    // Not this.exit(): its ExitError class comes from our copy of @oclif/core, which the heroku
+    // CLI's own copy does not recognise (it would print "Error: EEXIT"). This shape is understood
+    // by every oclif 4 error handler: exit with this code, print nothing more.
+    throw Object.assign(new Error(`EEXIT: ${error.exitCode}`), {code: 'EEXIT', oclif: {exit: error.exitCode}, skipOclifErrorHandling: true})
   }
 }
 

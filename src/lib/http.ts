@@ -134,7 +134,9 @@ function describeCode(code: string): string {
 
 export async function send(req: HttpRequest): Promise<HttpResponse> {
   const {url} = req
-  const mod = url.protocol === 'https:' ? await import('node:https') : await import('node:http')
+  // the module object itself, not its ESM namespace: the namespace's bindings can lag behind the
+  // module when a tool (e.g. an HTTP mock) patches and restores `request`
+  const mod = url.protocol === 'https:' ? (await import('node:https')).default : (await import('node:http')).default
   const viaProxy = await proxyAgentFor(url)
   const agent = viaProxy?.agent
   const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body

@@ -1,26 +1,31 @@
 /**
  * Human output in the Heroku CLI's style: a styled header and a table for lists, key/value blocks
- * for one resource, failed statuses highlighted with a hint. `@heroku/heroku-cli-util/hux` is
- * imported on first use (its sub-path only: the package index is slow to load).
+ * for one resource, failed statuses highlighted with a hint. Only the colour part of
+ * `@heroku/heroku-cli-util` is loaded (`/color`, ~10 ms): hux's table pulls in a React renderer
+ * (~0.2 s, ~25 MiB) for what is a few padded columns, so headers, key/value blocks and tables are
+ * laid out here, in the same shape hux prints them.
  */
+import {stripVTControlCharacters} from 'node:util'
+
 import type {ApiError, Authorization, Connection} from './types.js'
 import {orgTypeLabel} from './types.js'
 
-type Hux = typeof import('@heroku/heroku-cli-util/hux')
+type Color = typeof import('@heroku/heroku-cli-util/color')
 
-let huxModule: Hux | undefined
-export async function hux(): Promise<Hux> {
-  huxModule ??= await import('@heroku/heroku-cli-util/hux')
-  return huxModule
+let colorModule: Color | undefined
+/** The Heroku CLI's semantic colours (honours NO_COLOR, FORCE_COLOR and HEROKU_THEME). */
+export async function colors(): Promise<Color> {
+  colorModule ??= await import('@heroku/heroku-cli-util/color')
+  return colorModule
 }
 
 const FAILED = new Set(['creation_failed', 'disconnected', 'failed'])
 const OK = new Set(['authorized', 'connected', 'created'])
 
-/** Colours a status: failures red, success green, anything pending yellow (plain until hux is loaded). */
+/** Colours a status: failures red, success green, anything pending yellow (plain until colours are loaded). */
 export function statusText(status: string): string {
-  if (!huxModule) return status
-  const {color} = huxModule
+  const color = colorModule
+  if (!color) return status
   if (FAILED.has(status)) return color.failure(status)
   if (OK.has(status)) return color.success(status)
   return color.warning(status)
@@ -81,17 +86,24 @@ export function authorizationRows(a: Authorization): Record<string, string | und
   }
 }
 
-/** Prints `rows` as an aligned key/value block (status coloured), via hux.styledObject. */
-export async function printInfo(header: string, rows: Record<string, string | undefined>): Promise<void> {
-  const h = await hux()
-  h.styledHeader(header)
-  const shown: Record<string, string> = {}
-  for (const [k, v] of Object.entries(rows)) {
-    if (v === undefined || v === '') continue
-    shown[k] = k === 'Status' ? statusText(v) : k === 'Error' ? h.color.failure(v) : v
-  }
+const width = (text: string) => stripVTControlCharacters(text).length
+const pad = (text: string, to: number) => text + ' '.repeat(Math.max(0, to - width(text)))
 
-  h.styledObject(shown, Object.keys(shown))
+function header(color: Color, text: string): void {
+  process.stdout.write(`${color.label('=== ')}${color.label(text)}\n\n`)
+}
+
+/** Prints `rows` as an aligned key/value block (status coloured), values left out when empty. */
+export async function printInfo(title: string, rows: Record<string, string | undefined>): Promise<void> {
+  const color = await colors()
+  header(color, title)
+  const shown = Object.entries(rows).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
+  const keyWidth = Math.max(0, ...shown.map(([k]) => k.length)) + 2
+  const lines = shown.map(([k, v]) => {
+    const value = k === 'Status' ? statusText(v) : k === 'Error' ? color.failure(v) : v
+    return `${color.label(k)}:${' '.repeat(keyWidth - k.length - 1)}${value}`
+  })
+  process.stdout.write(lines.join('\n') + '\n')
 }
 
 export interface Column<T> {
@@ -100,15 +112,21 @@ export interface Column<T> {
 }
 
 /** A styled header, then a table (or a plain line when empty). */
-export async function printTable<T extends object>(header: string, rows: T[], columns: Column<T>[], empty: string): Promise<void> {
-  const h = await hux()
-  h.styledHeader(header)
+export async function printTable<T extends object>(title: string, rows: T[], columns: Column<T>[], empty: string): Promise<void> {
+  const color = await colors()
+  header(color, title)
   if (rows.length === 0) {
     process.stdout.write(`${empty}\n`)
     return
   }
 
-  const cols: Record<string, {get: (row: Record<string, unknown>) => string; header: string}> = {}
-  for (const [i, c] of columns.entries()) cols[`c${i}`] = {get: r => c.get(r as T) ?? '', header: c.header}
-  h.table(rows as Record<string, unknown>[], cols)
+  const cells = rows.map(r => columns.map(c => (c.get(r) ?? '').replaceAll(/\s*\n\s*/g, ' ')))
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map(row => width(row[i]))))
+  const line = (values: string[]) => ('  ' + values.map((v, i) => pad(v, widths[i])).join('   ')).trimEnd()
+  const out = [
+    line(columns.map(c => color.label(c.header))),
+    ' ' + '─'.repeat(widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1) + 2),
+    ...cells.map(row => line(row)),
+  ]
+  process.stdout.write(out.join('\n') + '\n')
 }

@@ -14,6 +14,7 @@
 import {unsentRequests} from './applink-client.js'
 import {AppLinkError} from './errors.js'
 import {isNotFound} from './lookup.js'
+import {redactText} from './redact.js'
 
 export interface Recovery<T> {
   action: 'create' | 'delete'
@@ -99,8 +100,9 @@ export function deleteOrRecover<T>(request: () => Promise<T>, r: Omit<Recovery<T
   return withRecovery(request, {note: writeNote, ...r, action: 'delete'})
 }
 
+/** A note on stderr; the failure it quotes may echo a secret back, so it is masked like an error. */
 function writeNote(text: string): void {
-  process.stderr.write(`${text}\n`)
+  process.stderr.write(`${redactText(text)}\n`)
 }
 
 /** The recovery step alone, for callers that caught the failure themselves. */

@@ -122,6 +122,7 @@ describe('no secret in any output, with every debug switch on', function () {
       ['an HTML error page echoing the request headers', {body: echo, headers: {'content-type': 'text/html'}, status: 500}, {times: Number.POSITIVE_INFINITY}],
       ['a connection reset', 'reset', {times: c.kind === 'read' ? Number.POSITIVE_INFINITY : 1}],
       ['a reset after the request went through', 'reset', {processed: true}],
+      ['a 502 quoting the credentials, after the request went through', {body: {id: 'bad_gateway', message: `upstream refused Bearer ${APPLINK_TOKEN} x-addon-sso ${SSO_HEADER}`}, status: 502}, {processed: true}],
     ]
   }
 
@@ -133,6 +134,9 @@ describe('no secret in any output, with every debug switch on', function () {
         // the debug output is there, redacted
         expect(o.stderr).to.match(/applink --> (GET|POST|DELETE) /)
         expect(o.stderr).to.contain('authorization":"[REDACTED]"')
+        // …and so is the Heroku client's, config vars by name only
+        expect(o.stderr).to.match(/http ← GET \S+\/apps\/my-app\/config-vars 200/)
+        expect(o.stderr).to.contain('HEROKU_APPLINK_TOKEN: \'[REDACTED]\'')
         expectNoSecrets(o, 'success')
       })
 
