@@ -91,3 +91,8 @@ export function orgTypeLabel(type: string | undefined): string {
   if (type === 'DataCloudOrg' || type === 'DatacloudOrg') return 'Data Cloud Org'
   return type ?? ''
 }
+
+/** How the org kind reads in messages: `Salesforce connection my_org`, `Data Cloud authorization a`. */
+export function orgKindLabel(kind: OrgKind): string {
+  return kind === 'datacloud' ? 'Data Cloud' : 'Salesforce'
+}

@@ -1,16 +1,9 @@
-import {Args} from '@oclif/core'
+import SalesforceAuthorizationsAdd from '../../salesforce/authorizations/add.js'
+import type {OrgKind} from '../../../lib/types.js'
 
-import {AppLinkCommand} from '../../../lib/base.js'
-import {authorizationFlow, flowIO, oauthFlags, runFlow, waitTimeoutMs} from '../../../lib/flow.js'
-import {loginUrl} from '../../../lib/jwt.js'
-import {assertValidName} from '../../../lib/names.js'
-import {authorizationRows, printInfo} from '../../../lib/output.js'
-import type {Authorization} from '../../../lib/types.js'
-
-export default class DatacloudAuthorizationsAdd extends AppLinkCommand {
-  static args = {
-    developer_name: Args.string({description: 'developer name for the authorization: 3-30 letters, digits and single underscores, starting with a letter', required: true}),
-  }
+export default class DatacloudAuthorizationsAdd extends SalesforceAuthorizationsAdd {
+  // own copy: oclif's parse() spreads the class, which skips inherited statics
+  static args = SalesforceAuthorizationsAdd.args
 
   static description = `store a Data Cloud user's credentials for an app: log in as that user in a browser (OAuth), then wait until the authorization is ready
 
@@ -21,18 +14,5 @@ On a terminal, press a key to open the browser (q quits). Without one, the login
     '$ heroku datacloud:authorizations:add my_dc_auth -a my-app -l https://MyDomain.my.salesforce.com --browser firefox',
   ]
 
-  static flags = oauthFlags
-
-  async run(): Promise<Authorization> {
-    const {args, flags} = await this.parse(DatacloudAuthorizationsAdd)
-    const name = args.developer_name
-    assertValidName('developer name', name)
-    const login = loginUrl(flags['login-url'])
-    const timeoutMs = waitTimeoutMs(flags['wait-timeout'])
-    const {client, context} = await this.applink(flags.app, flags.addon)
-    const app = context.app.name
-    const flow = authorizationFlow(client, 'datacloud', name, login, flags.browser, {addon: flags.addon, app, timeoutMs})
-    const authorization = await runFlow(flow, await flowIO(this.interactive))
-    return this.render(authorization, () => printInfo(`Data Cloud authorization ${name} on app ${app}`, authorizationRows(authorization)))
-  }
+  static org: OrgKind = 'datacloud'
 }

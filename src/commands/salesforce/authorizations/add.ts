@@ -5,8 +5,9 @@ import {authorizationFlow, flowIO, oauthFlags, runFlow, waitTimeoutMs} from '../
 import {loginUrl} from '../../../lib/jwt.js'
 import {assertValidName} from '../../../lib/names.js'
 import {authorizationRows, printInfo} from '../../../lib/output.js'
-import type {Authorization} from '../../../lib/types.js'
+import {type Authorization, orgKindLabel, type OrgKind} from '../../../lib/types.js'
 
+/** `salesforce:authorizations:add`; `datacloud:authorizations:add` is this command with `org = 'datacloud'`. */
 export default class SalesforceAuthorizationsAdd extends AppLinkCommand {
   static args = {
     developer_name: Args.string({description: 'developer name for the authorization: 3-30 letters, digits and single underscores, starting with a letter', required: true}),
@@ -23,16 +24,19 @@ On a terminal, press a key to open the browser (q quits). Without one, the login
 
   static flags = oauthFlags
 
+  static org: OrgKind = 'salesforce'
+
   async run(): Promise<Authorization> {
-    const {args, flags} = await this.parse(SalesforceAuthorizationsAdd)
+    const {org} = this.constructor as typeof SalesforceAuthorizationsAdd
+    const {args, flags} = await this.parse(this.constructor as typeof SalesforceAuthorizationsAdd)
     const name = args.developer_name
     assertValidName('developer name', name)
     const login = loginUrl(flags['login-url'])
     const timeoutMs = waitTimeoutMs(flags['wait-timeout'])
     const {client, context} = await this.applink(flags.app, flags.addon)
     const app = context.app.name
-    const flow = authorizationFlow(client, 'salesforce', name, login, flags.browser, {addon: flags.addon, app, timeoutMs})
+    const flow = authorizationFlow(client, org, name, login, flags.browser, {addon: flags.addon, app, timeoutMs})
     const authorization = await runFlow(flow, await flowIO(this.interactive))
-    return this.render(authorization, () => printInfo(`Salesforce authorization ${name} on app ${app}`, authorizationRows(authorization)))
+    return this.render(authorization, () => printInfo(`${orgKindLabel(org)} authorization ${name} on app ${app}`, authorizationRows(authorization)))
   }
 }

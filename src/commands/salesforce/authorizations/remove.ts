@@ -3,11 +3,12 @@ import {Args} from '@oclif/core'
 import {AppLinkCommand} from '../../../lib/base.js'
 import {confirmFlag} from '../../../lib/confirm.js'
 import {removeNamed} from '../../../lib/remove.js'
-import type {Authorization} from '../../../lib/types.js'
+import {type Authorization, orgKindLabel, type OrgKind} from '../../../lib/types.js'
 
+/** `salesforce:authorizations:remove`; the Data Cloud twin is this command with `org = 'datacloud'`. */
 export default class Remove extends AppLinkCommand {
   static args = {
-    developer_name: Args.string({description: 'developer name of the Salesforce authorization to remove', required: true}),
+    developer_name: Args.string({description: 'developer name of the authorization to remove', required: true}),
   }
 
   static description = 'remove a Salesforce authorization from an app (asks you to type the developer name)'
@@ -21,16 +22,19 @@ export default class Remove extends AppLinkCommand {
     confirm: confirmFlag('the developer name'),
   }
 
+  static org: OrgKind = 'salesforce'
+
   async run(): Promise<Authorization> {
-    const {args, flags} = await this.parse(Remove)
+    const {org} = this.constructor as typeof Remove
+    const {args, flags} = await this.parse(this.constructor as typeof Remove)
     return removeNamed({
       app: flags.app,
-      command: 'heroku salesforce:authorizations:remove',
+      command: `heroku ${this.id}`,
       confirm: flags.confirm,
       connect: () => this.applink(flags.app, flags.addon),
       interactive: this.interactive,
       kind: 'authorization',
-      label: 'Salesforce authorization',
+      label: `${orgKindLabel(org)} authorization`,
       name: args.developer_name,
       quiet: this.jsonEnabled(),
       remove: (client, name) => client.deleteAuthorization(name),

@@ -5,8 +5,9 @@ import {connectionFlow, flowIO, oauthFlags, runFlow, waitTimeoutMs} from '../../
 import {loginUrl} from '../../../lib/jwt.js'
 import {assertValidName} from '../../../lib/names.js'
 import {connectionRows, printInfo} from '../../../lib/output.js'
-import type {Connection} from '../../../lib/types.js'
+import {type Connection, orgKindLabel, type OrgKind} from '../../../lib/types.js'
 
+/** `salesforce:connect`; `datacloud:connect` is this command with `org = 'datacloud'`. */
 export default class SalesforceConnect extends AppLinkCommand {
   static args = {
     connection_name: Args.string({description: 'name for the connection: 3-30 letters, digits and single underscores, starting with a letter', required: true}),
@@ -24,16 +25,19 @@ On a terminal, press a key to open the browser (q quits). Without one, the login
 
   static flags = oauthFlags
 
+  static org: OrgKind = 'salesforce'
+
   async run(): Promise<Connection> {
-    const {args, flags} = await this.parse(SalesforceConnect)
+    const {org} = this.constructor as typeof SalesforceConnect
+    const {args, flags} = await this.parse(this.constructor as typeof SalesforceConnect)
     const name = args.connection_name
     assertValidName('connection name', name)
     const login = flags['login-url'] === undefined ? undefined : loginUrl(flags['login-url'])
     const timeoutMs = waitTimeoutMs(flags['wait-timeout'])
     const {client, context} = await this.applink(flags.app, flags.addon)
     const app = context.app.name
-    const flow = connectionFlow(client, 'salesforce', name, login, flags.browser, {addon: flags.addon, app, timeoutMs})
+    const flow = connectionFlow(client, org, name, login, flags.browser, {addon: flags.addon, app, timeoutMs})
     const connection = await runFlow(flow, await flowIO(this.interactive))
-    return this.render(connection, () => printInfo(`Salesforce connection ${name} on app ${app}`, connectionRows(connection)))
+    return this.render(connection, () => printInfo(`${orgKindLabel(org)} connection ${name} on app ${app}`, connectionRows(connection)))
   }
 }
