@@ -73,7 +73,8 @@ export interface OrgRecord {
   username?: string
 }
 
-export interface ConnectionRecord extends Audit {
+/** What connections and authorizations both hold. */
+interface OrgLinkRecord extends Audit {
   addon_id: string
   alias?: string
   app_id: string
@@ -91,24 +92,12 @@ export interface ConnectionRecord extends Audit {
   status: string
 }
 
-export interface AuthorizationRecord extends Audit {
+export type ConnectionRecord = OrgLinkRecord
+
+export interface AuthorizationRecord extends OrgLinkRecord {
   access_token?: string
-  addon_id: string
-  alias?: string
   api_version: string
-  app_id: string
   app_name: string
-  client_id?: string
-  connection_method: 'JWT' | 'OAuth'
-  created_via_app: string
-  error?: ApiErrorBody
-  id: string
-  kind: OrgKind
-  login_url?: string
-  name: string
-  org: OrgRecord
-  state?: string
-  status: string
 }
 
 export interface PublishedOperation {

@@ -1,16 +1,13 @@
-import {Args} from '@oclif/core'
-
 import type {AppLinkClient} from '../../lib/applink-client.js'
-import {AppLinkCommand} from '../../lib/base.js'
-import {confirmFlag} from '../../lib/confirm.js'
 import {type NamedResource, orNotFound} from '../../lib/lookup.js'
-import {removeNamed} from '../../lib/remove.js'
-import type {Connection} from '../../lib/types.js'
+import type {OrgKind} from '../../lib/types.js'
+import SalesforceDisconnect from '../salesforce/disconnect.js'
 
-export default class Disconnect extends AppLinkCommand {
-  static args = {
-    connection_name: Args.string({description: 'name of the Data Cloud connection to remove', required: true}),
-  }
+export default class DatacloudDisconnect extends SalesforceDisconnect {
+  // own copy: oclif's parse() spreads the class, which skips inherited statics
+  static args = SalesforceDisconnect.args
+
+  static before = warnAboutTargets
 
   static description = 'disconnect a Data Cloud org from an app; its data action targets are deleted with it (asks you to type the connection name)'
 
@@ -19,27 +16,7 @@ export default class Disconnect extends AppLinkCommand {
     '$ heroku datacloud:disconnect my_dc_org -a my-app --confirm my_dc_org',
   ]
 
-  static flags = {
-    confirm: confirmFlag('the connection name'),
-  }
-
-  async run(): Promise<Connection> {
-    const {args, flags} = await this.parse(Disconnect)
-    return removeNamed({
-      app: flags.app,
-      before: warnAboutTargets,
-      command: 'heroku datacloud:disconnect',
-      confirm: flags.confirm,
-      connect: () => this.applink(flags.app, flags.addon),
-      interactive: this.interactive,
-      kind: 'connection',
-      label: 'Data Cloud connection',
-      name: args.connection_name,
-      quiet: this.jsonEnabled(),
-      remove: (client, name) => client.deleteConnection(name),
-      verb: 'disconnect',
-    })
-  }
+  static org: OrgKind = 'datacloud'
 }
 
 /** Lists, on stderr, the data action targets that are deleted with the connection. */

@@ -2,13 +2,19 @@ import {Args} from '@oclif/core'
 
 import {AppLinkCommand} from '../../lib/base.js'
 import {confirmFlag} from '../../lib/confirm.js'
+import type {AppLinkClient} from '../../lib/applink-client.js'
+import type {NamedResource} from '../../lib/lookup.js'
 import {removeNamed} from '../../lib/remove.js'
-import type {Connection} from '../../lib/types.js'
+import {type Connection, orgKindLabel, type OrgKind} from '../../lib/types.js'
 
+/** `salesforce:disconnect`; `datacloud:disconnect` is this command with `org = 'datacloud'` and a warning step. */
 export default class Disconnect extends AppLinkCommand {
   static args = {
-    connection_name: Args.string({description: 'name of the Salesforce connection to remove', required: true}),
+    connection_name: Args.string({description: 'name of the connection to remove', required: true}),
   }
+
+  /** runs once the add-on is resolved, before the prompt and the DELETE (e.g. to list what goes with it) */
+  static before?: (client: AppLinkClient, resource: NamedResource) => Promise<void>
 
   static description = 'disconnect a Salesforce org from an app (asks you to type the connection name)'
 
@@ -21,16 +27,20 @@ export default class Disconnect extends AppLinkCommand {
     confirm: confirmFlag('the connection name'),
   }
 
+  static org: OrgKind = 'salesforce'
+
   async run(): Promise<Connection> {
-    const {args, flags} = await this.parse(Disconnect)
+    const {before, org} = this.constructor as typeof Disconnect
+    const {args, flags} = await this.parse(this.constructor as typeof Disconnect)
     return removeNamed({
       app: flags.app,
-      command: 'heroku salesforce:disconnect',
+      before,
+      command: `heroku ${this.id}`,
       confirm: flags.confirm,
       connect: () => this.applink(flags.app, flags.addon),
       interactive: this.interactive,
       kind: 'connection',
-      label: 'Salesforce connection',
+      label: `${orgKindLabel(org)} connection`,
       name: args.connection_name,
       quiet: this.jsonEnabled(),
       remove: (client, name) => client.deleteConnection(name),
