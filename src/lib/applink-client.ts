@@ -5,6 +5,7 @@
 import {AppLinkError} from './errors.js'
 import {debugLog, defaultTimeoutMs, type HttpRequest, type HttpResponse, NetworkError, send} from './http.js'
 import {registerSecret} from './redact.js'
+import {DEFAULT_RETRIES, looksLikeHtml, retryAfterMs, retryDelay, sleep as sleepMs} from './retry.js'
 import type {Authorization, Connection, DataActionTarget, OrgKind, Publication} from './types.js'
 
 export interface AppLinkClientOptions {
@@ -44,13 +45,6 @@ export interface MultipartBody {
   body: Buffer
   contentType: string
 }
-
-const TRANSIENT_STATUS = new Set([429, 502, 503, 504])
-const TRANSIENT_CODES = new Set(['EAI_AGAIN', 'ECONNABORTED', 'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETDOWN', 'ENETUNREACH', 'EPIPE', 'ETIMEDOUT'])
-
-const sleepMs = (ms: number) => new Promise<void>(resolve => {
-  setTimeout(resolve, ms)
-})
 
 const seg = encodeURIComponent
 
@@ -142,11 +136,12 @@ export class AppLinkClient {
   }
 
   /**
-   * Sends one AppLink request. GETs are retried on transient failures (connection reset or refused,
-   * timeouts, 429 honouring Retry-After, 502/503/504) with capped exponential backoff and jitter.
-   * POST and DELETE are sent again only when the connection was refused (nothing reached the
-   * service); any other failure is reported, and `src/lib/recover.ts` checks what happened.
-   * `expect` names the JSON shape a 2xx answer must have; anything else is an `invalid_response`.
+   * Sends one AppLink request, repeating it as the retry policy (`src/lib/retry.ts`) says: a GET
+   * after transient failures (connection reset or refused, timeouts, 429 honouring Retry-After,
+   * 502/503/504) with capped exponential backoff and jitter; a POST or DELETE only when the
+   * connection was refused (nothing reached the service). Any other failure is reported, and
+   * `src/lib/recover.ts` checks what happened. `expect` names the JSON shape a 2xx answer must
+   * have; anything else is an `invalid_response`.
    */
   async request<T>(method: HttpRequest['method'], path: string, options: {expect?: Expect; json?: unknown; raw?: MultipartBody; onProgress?: HttpRequest['onProgress']} = {}): Promise<T> {
     const url = new URL(path, this.origin)
@@ -176,45 +171,23 @@ export class AppLinkClient {
         res = await send({body, headers, method, onProgress: options.onProgress, timeoutMs, url})
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error
-        // a GET is safe to repeat; anything else only when it certainly never reached the service
-        const resendable = method === 'GET' || !error.sent
-        if (attempt < maxAttempts && resendable && TRANSIENT_CODES.has(error.code)) {
-          const wait = backoffMs(attempt)
-          debugLog(`retrying ${label} in ${wait} ms after ${error.code} (attempt ${attempt + 1} of ${maxAttempts})`)
-          await sleep(wait)
-          continue
-        }
-
-        throw networkFailure(error, label, method, attempt, timeoutMs)
+        const wait = retryDelay(method, error, attempt, maxAttempts)
+        if (wait === undefined) throw networkFailure(error, label, method, attempt, timeoutMs)
+        debugLog(`retrying ${label} in ${wait} ms after ${error.code} (attempt ${attempt + 1} of ${maxAttempts})`)
+        await sleep(wait)
+        continue
       }
 
-      if (method === 'GET' && TRANSIENT_STATUS.has(res.status)) {
-        const asked = retryAfterMs(res)
-        if (attempt < maxAttempts && (asked === undefined || asked <= MAX_RETRY_AFTER_MS)) {
-          const wait = asked ?? backoffMs(attempt)
-          debugLog(`retrying ${label} in ${wait} ms after HTTP ${res.status} (attempt ${attempt + 1} of ${maxAttempts})`)
-          await sleep(wait)
-          continue
-        }
-      }
-
-      return decode<T>(res, label, url.host, options.expect, attempt)
+      const wait = retryDelay(method, res, attempt, maxAttempts)
+      if (wait === undefined) return decode<T>(res, label, url.host, options.expect, attempt)
+      debugLog(`retrying ${label} in ${wait} ms after HTTP ${res.status} (attempt ${attempt + 1} of ${maxAttempts})`)
+      await sleep(wait)
     }
   }
 }
 
 /** The JSON a 2xx answer must hold: an array (of objects), an object, or either. */
 export type Expect = 'json' | 'list' | 'object'
-
-const DEFAULT_RETRIES = 3
-/** Retry-After longer than this is not waited for: the error says when to try again. */
-const MAX_RETRY_AFTER_MS = 30_000
-
-/**
- * Failures after which the request certainly never reached the service (connection refused, name
- * not resolved): nothing was created or deleted. See `src/lib/recover.ts`.
- */
-export const unsentRequests = new WeakSet<AppLinkError>()
 
 function networkFailure(error: NetworkError, label: string, method: string, attempts: number, timeoutMs: number): AppLinkError {
   const tries = attempts > 1 ? ` (tried ${attempts} times)` : ''
@@ -227,13 +200,12 @@ function networkFailure(error: NetworkError, label: string, method: string, atte
       ...(error.code === 'ETIMEDOUT' ? [`Allow more time with APPLINK_HTTP_TIMEOUT=SECONDS (now ${timeoutMs / 1000}).`] : []),
       'Check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY), then try again.',
     ]
-  const failure = new AppLinkError(message, {
+  return new AppLinkError(message, {
     hints,
     id: error.code === 'ETIMEDOUT' ? 'timeout' : 'network_error',
     request: label,
+    sent: error.sent,
   })
-  if (!error.sent) unsentRequests.add(failure)
-  return failure
 }
 
 /**
@@ -247,22 +219,6 @@ export function withoutAccessToken(a: Authorization): Authorization {
   const userAuth: Record<string, unknown> = {...a.org.user_auth}
   delete userAuth.access_token
   return {...a, org: {...a.org, user_auth: userAuth as NonNullable<Authorization['org']['user_auth']>}}
-}
-
-/** Capped exponential backoff with jitter: ~0.25 s, 0.5 s, 1 s … at most 4 s (each between half and all of it). */
-export function backoffMs(attempt: number): number {
-  const cap = Math.min(4000, 250 * 2 ** (Math.max(1, attempt) - 1))
-  return Math.round(cap / 2 + Math.random() * (cap / 2))
-}
-
-/** Retry-After in ms (seconds or an HTTP date), or undefined when absent or unreadable. */
-export function retryAfterMs(res: Pick<HttpResponse, 'headers'>, now = Date.now()): number | undefined {
-  const header = res.headers['retry-after']
-  const value = Array.isArray(header) ? header[0] : header
-  if (!value || !value.trim()) return undefined
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000)
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
 function shapeOf(value: unknown): string {
@@ -335,7 +291,7 @@ function decode<T>(res: HttpResponse, label: string, host: string, expect: Expec
     message = `The AppLink service at ${host} refused the add-on's token (HTTP 401: ${message}).`
     hints.push('The token comes from the add-on\'s _TOKEN config var. If the add-on was just created or its credentials rotated, wait a minute and retry; otherwise check it with: heroku addons -a APP')
   } else if (res.status === 429) {
-    const wait = retryAfterMs(res)
+    const wait = retryAfterMs(res.headers['retry-after'])
     if (!serviceMessage) message = `${label} was rate limited by the AppLink service (HTTP 429${tries}).`
     hints.push(wait === undefined ? 'Wait a minute, then try again.' : `Try again in ${Math.max(1, Math.ceil(wait / 1000))} s (the service's Retry-After).`)
   } else if (res.status >= 500) {
@@ -358,8 +314,4 @@ function statusId(status: number): string {
   if (status === 429) return 'rate_limited'
   if (status >= 500) return 'service_unavailable'
   return 'request_failed'
-}
-
-function looksLikeHtml(text: string): boolean {
-  return /^\s*<(!doctype|html|head|body)/i.test(text)
 }

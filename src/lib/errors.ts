@@ -27,6 +27,11 @@ export interface AppLinkErrorOptions {
   exitCode?: number
   /** the request that failed, as `METHOD path` (never a full URL with credentials) */
   request?: string
+  /**
+   * Whether the request reached the service: false only when it certainly did not (connection
+   * refused, name not resolved), so nothing was created or deleted. Unset when no request failed.
+   */
+  sent?: boolean
   cause?: unknown
 }
 
@@ -36,6 +41,8 @@ export class AppLinkError extends Error {
   readonly hints: string[]
   readonly exitCode: number
   readonly request?: string
+  /** see AppLinkErrorOptions.sent; never part of the JSON form */
+  readonly sent?: boolean
 
   constructor(message: string, options: AppLinkErrorOptions) {
     super(message)
@@ -45,6 +52,7 @@ export class AppLinkError extends Error {
     this.hints = options.hints ?? []
     this.exitCode = options.exitCode ?? ExitCode.FAILED
     this.request = options.request
+    this.sent = options.sent
   }
 
   toJSON(): Record<string, unknown> {

@@ -1,7 +1,8 @@
 /**
  * One HTTP exchange over node:http/https: a whole-request timeout, proxies from the environment
- * (HTTPS_PROXY / HTTP_PROXY / NO_PROXY), and redacted debug traces. Retry policy lives in the
- * AppLink client, which knows which requests are safe to resend.
+ * (HTTPS_PROXY / HTTP_PROXY / NO_PROXY), and redacted debug traces. Whether to send a request
+ * again is the retry policy's call (`retry.ts`), made by the AppLink client and by the Platform API
+ * wrapper below.
  *
  * Also home of the debug switches: `DEBUG=*` (or any list naming `applink`), `HEROKU_DEBUG=1`;
  * `guardPlatformDebug()` makes the Heroku Platform API client's own debug output safe to share.
@@ -10,6 +11,7 @@ import type {Agent, ClientRequest, IncomingHttpHeaders} from 'node:http'
 
 import {AppLinkError} from './errors.js'
 import {maskKnownSecrets, REDACTED, redactBody, redactHeaders, redactJson, redactText, redactUrl} from './redact.js'
+import {DEFAULT_RETRIES, looksLikeHtml, retryDelay, sleep as sleepMs} from './retry.js'
 
 export interface HttpRequest {
   body?: Buffer | string
@@ -319,8 +321,6 @@ interface PlatformFailure {
   name?: string
 }
 
-const PLATFORM_TRANSIENT_STATUS = new Set([429, 502, 503, 504])
-
 /** Platform API paths whose answer is a list; every other one answers an object. */
 function platformExpectsList(path: string): boolean {
   return /\/(addons|addon-attachments)$/.test(path.split('?')[0])
@@ -334,21 +334,18 @@ export interface ResilienceOptions {
 
 /**
  * Wraps the Platform API client for add-on resolution (all GETs): the per-request timeout of
- * APPLINK_HTTP_TIMEOUT instead of its fixed 60 s, retries of 429 (Retry-After honoured) and
- * 502/503/504 and timeouts with backoff (it already retries network errors itself), and
+ * APPLINK_HTTP_TIMEOUT instead of its fixed 60 s, retries as the retry policy says (429 with
+ * Retry-After, 502/503/504, timeouts; the client already retries other network errors itself), and
  * AppLinkErrors that name the request for timeouts, network failures, HTML or malformed answers.
  */
 export function resilientPlatformApi(api: PlatformGet, options: ResilienceOptions = {}): PlatformGet {
-  const retries = options.retries ?? 3
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>(resolve => {
-    setTimeout(resolve, ms)
-  }))
+  const maxAttempts = 1 + Math.max(0, options.retries ?? DEFAULT_RETRIES)
+  const sleep = options.sleep ?? sleepMs
   return {
     async get<T>(url: string, requestOptions: {headers?: Record<string, string>} = {}): Promise<{body: T}> {
       const label = `GET ${url.split('?')[0]}`
       const host = options.host ?? 'the Heroku API'
       for (let attempt = 1; ; attempt++) {
-        const last = attempt > retries
         let response: {body: T}
         try {
           response = await api.get<T>(url, {...requestOptions, timeout: defaultTimeoutMs()} as {headers?: Record<string, string>})
@@ -356,19 +353,16 @@ export function resilientPlatformApi(api: PlatformGet, options: ResilienceOption
           const e = error as PlatformFailure
           const status = e.http?.statusCode
           if (status !== undefined) {
-            if (!last && PLATFORM_TRANSIENT_STATUS.has(status)) {
-              const header = e.http?.headers?.['retry-after']
-              const asked = retryAfterFrom(Array.isArray(header) ? header[0] : header)
-              if (asked === undefined || asked <= 30_000) {
-                await sleep(asked ?? platformBackoffMs(attempt))
-                continue
-              }
+            const wait = retryDelay('GET', {headers: e.http?.headers, status}, attempt, maxAttempts)
+            if (wait !== undefined) {
+              await sleep(wait)
+              continue
             }
 
             const body = e.body as {message?: unknown} | undefined
             // a JSON error with a message: the base command renders it (with its hints)
             if (body && typeof body === 'object' && typeof body.message === 'string') throw error
-            const html = typeof e.body === 'string' && /^\s*<(!doctype|html|head|body)/i.test(e.body)
+            const html = typeof e.body === 'string' && looksLikeHtml(e.body)
             throw new AppLinkError(`${label} failed with HTTP ${status}${html ? ' (the response was an HTML page, not JSON)' : ''}.`, {
               hints: status >= 500 || status === 429 ? ['The Heroku API (or a proxy in between) may be having trouble; try again in a minute.'] : [],
               id: status === 429 ? 'rate_limited' : status >= 500 ? 'service_unavailable' : 'platform_api_error',
@@ -386,8 +380,10 @@ export function resilientPlatformApi(api: PlatformGet, options: ResilienceOption
           }
 
           const timedOut = e.message === 'Request timed out' || e.code === 'ETIMEDOUT'
-          if (timedOut && !last) {
-            await sleep(platformBackoffMs(attempt))
+          // only timeouts: the client has already retried every other network error it could
+          const wait = timedOut ? retryDelay('GET', {code: 'ETIMEDOUT', sent: true}, attempt, maxAttempts) : undefined
+          if (wait !== undefined) {
+            await sleep(wait)
             continue
           }
 
@@ -411,7 +407,7 @@ export function resilientPlatformApi(api: PlatformGet, options: ResilienceOption
         const expectList = platformExpectsList(url)
         const ok = expectList ? Array.isArray(body) : body !== null && typeof body === 'object' && !Array.isArray(body)
         if (!ok) {
-          const got = typeof body === 'string' ? (/^\s*<(!doctype|html|head|body)/i.test(body) ? 'an HTML page' : 'text, not JSON') : Array.isArray(body) ? 'a list' : body === null || body === undefined ? 'an empty body' : `a ${typeof body}`
+          const got = typeof body === 'string' ? (looksLikeHtml(body) ? 'an HTML page' : 'text, not JSON') : Array.isArray(body) ? 'a list' : body === null || body === undefined ? 'an empty body' : `a ${typeof body}`
           throw new AppLinkError(`${label} returned an unexpected response: expected ${expectList ? 'a list' : 'an object'}, got ${got}.`, {
             hints: ['The Heroku API (or a proxy in between) may be having trouble; try again in a minute.'],
             id: 'invalid_response',
@@ -423,16 +419,4 @@ export function resilientPlatformApi(api: PlatformGet, options: ResilienceOption
       }
     },
   }
-}
-
-function platformBackoffMs(attempt: number): number {
-  const cap = Math.min(4000, 250 * 2 ** (attempt - 1))
-  return Math.round(cap / 2 + Math.random() * (cap / 2))
-}
-
-function retryAfterFrom(value: string | undefined): number | undefined {
-  if (!value || !value.trim()) return undefined
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000)
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
 }

@@ -11,10 +11,10 @@
  *
  * Failures that certainly did not change anything (4xx, 429, connection refused) pass through as they are.
  */
-import {unsentRequests} from './applink-client.js'
 import {AppLinkError} from './errors.js'
 import {isNotFound} from './lookup.js'
 import {redactText} from './redact.js'
+import {sleep as sleepMs} from './retry.js'
 
 export interface Recovery<T> {
   action: 'create' | 'delete'
@@ -37,7 +37,8 @@ export interface Recovery<T> {
 /** True when `error` leaves it open whether a POST/DELETE took effect. */
 export function isAmbiguous(error: unknown): error is AppLinkError {
   if (!(error instanceof AppLinkError)) return false
-  if (unsentRequests.has(error)) return false
+  // it certainly never reached the service (connection refused, name not resolved): nothing changed
+  if (error.sent === false) return false
   if (error.id === 'timeout' || error.id === 'network_error') return true
   if (error.status === undefined) return false
   if (error.status >= 500) return true
@@ -58,12 +59,8 @@ function otherHints(error: AppLinkError): string[] {
 }
 
 function derived(error: AppLinkError, message: string, hints: string[]): AppLinkError {
-  return new AppLinkError(message, {cause: error, exitCode: error.exitCode, hints, id: error.id, request: error.request, status: error.status})
+  return new AppLinkError(message, {cause: error, exitCode: error.exitCode, hints, id: error.id, request: error.request, sent: error.sent, status: error.status})
 }
-
-const sleepMs = (ms: number) => new Promise<void>(resolve => {
-  setTimeout(resolve, ms)
-})
 
 type Look<T> = {found: T; state: 'found'} | {error: unknown; state: 'unknown'} | {state: 'absent'}
 

@@ -118,9 +118,9 @@ describe('http send()', () => {
 
   it('tells a reset (may have arrived) from a refused connection (never arrived)', async () => {
     server.inject('POST', /connections/, 'reset')
-    const reset = await send({body: '{}', headers, method: 'POST', timeoutMs: 1000, url: url('/connections/salesforce')}).catch(error => error)
+    const reset = await send({body: '{}', headers, method: 'POST', timeoutMs: 10_000, url: url('/connections/salesforce')}).catch(error => error)
     expect(reset).to.include({code: 'ECONNRESET', sent: true})
-    const refused = await send({headers, method: 'POST', timeoutMs: 1000, url: new URL('http://127.0.0.1:1/x')}).catch(error => error)
+    const refused = await send({headers, method: 'POST', timeoutMs: 10_000, url: new URL('http://127.0.0.1:1/x')}).catch(error => error)
     expect(refused).to.include({code: 'ECONNREFUSED', sent: false})
     expect((refused as Error).message).to.equal('127.0.0.1:1 refused the connection')
   })
@@ -161,7 +161,7 @@ describe('http send()', () => {
       setEnv({HTTP_PROXY: proxy.url})
       // a name that does not resolve: only the proxy can have reached the server
       const target = `http://applink.invalid:${new URL(server.url).port}/addons/${ADDON.id}`
-      const client = new AppLinkClient({addonId: ADDON.id, apiUrl: target, appId: APP.id, retries: 0, sso: SSO_HEADER, timeoutMs: 2000, token: APPLINK_TOKEN})
+      const client = new AppLinkClient({addonId: ADDON.id, apiUrl: target, appId: APP.id, retries: 0, sso: SSO_HEADER, timeoutMs: 10_000, token: APPLINK_TOKEN})
       const connections = await client.listConnections()
       expect(connections).to.have.length(2)
       expect(proxy.seen.map(s => `${s.method} ${s.url}`)).to.deep.equal([`GET ${target}/connections`])
@@ -170,14 +170,14 @@ describe('http send()', () => {
 
     it('honours NO_PROXY', async () => {
       setEnv({HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1'})
-      const res = await send({headers, method: 'GET', timeoutMs: 2000, url: url()})
+      const res = await send({headers, method: 'GET', timeoutMs: 10_000, url: url()})
       expect(res.status).to.equal(200)
       expect(proxy.seen).to.deep.equal([])
     })
 
     it('tunnels HTTPS through HTTPS_PROXY with CONNECT, and a refused tunnel is a clear network error', async () => {
       setEnv({HTTPS_PROXY: proxy.url})
-      const client = new AppLinkClient({addonId: 'x', apiUrl: 'https://applink.example.com/addons/x', appId: APP.id, retries: 0, sso: SSO_HEADER, timeoutMs: 2000, token: APPLINK_TOKEN})
+      const client = new AppLinkClient({addonId: 'x', apiUrl: 'https://applink.example.com/addons/x', appId: APP.id, retries: 0, sso: SSO_HEADER, timeoutMs: 10_000, token: APPLINK_TOKEN})
       const error = await client.listConnections().catch(error_ => error_)
       expect(proxy.seen.map(s => `${s.method} ${s.url}`)).to.deep.equal(['CONNECT applink.example.com:443'])
       expect(error).to.be.instanceOf(AppLinkError)
@@ -191,7 +191,7 @@ describe('http send()', () => {
     it('the lowercase variables work too', async () => {
       setEnv({http_proxy: proxy.url})
       const target = new URL(`http://applink.invalid:${new URL(server.url).port}/addons/${ADDON.id}/connections`)
-      const res = await send({headers, method: 'GET', timeoutMs: 2000, url: target})
+      const res = await send({headers, method: 'GET', timeoutMs: 10_000, url: target})
       expect(res.status).to.equal(200)
       expect(proxy.seen).to.have.length(1)
     })
@@ -206,7 +206,7 @@ describe('http send()', () => {
         body: JSON.stringify({client_id: 'cid', jwt_private_key: key, username: 'u'}),
         headers: {...headers, 'content-type': 'application/json'},
         method: 'POST',
-        timeoutMs: 2000,
+        timeoutMs: 10_000,
         url: new URL(`${server.apiUrl}/connections/salesforce/jwt?code=oauth-code-555555`),
       }))
       expect(text).to.contain(`applink --> POST ${server.apiUrl}/connections/salesforce/jwt?code=[REDACTED] {`)
@@ -219,7 +219,7 @@ describe('http send()', () => {
     })
 
     it('is silent without a debug switch', async () => {
-      const text = await stderrOf(() => send({headers, method: 'GET', timeoutMs: 2000, url: url()}))
+      const text = await stderrOf(() => send({headers, method: 'GET', timeoutMs: 10_000, url: url()}))
       expect(text).to.equal('')
     })
 
@@ -227,7 +227,7 @@ describe('http send()', () => {
       const proxy = await RecordingProxy.start(() => server.url)
       try {
         setEnv({DEBUG: '*', HTTP_PROXY: proxy.url.replace('http://', 'http://proxyuser:proxy-pass-31337@')})
-        const text = await stderrOf(() => send({headers, method: 'GET', timeoutMs: 2000, url: new URL(`http://applink.invalid:${new URL(server.url).port}/x`)}))
+        const text = await stderrOf(() => send({headers, method: 'GET', timeoutMs: 10_000, url: new URL(`http://applink.invalid:${new URL(server.url).port}/x`)}))
         expect(text).to.contain('applink via proxy http://127.0.0.1')
         expect(text).not.to.contain('proxy-pass-31337')
       } finally {
@@ -340,9 +340,22 @@ describe('the Heroku Platform API client', () => {
       expect(error.hints[0]).to.contain('APPLINK_HTTP_TIMEOUT')
     })
 
+    it('does not wait for a Retry-After past 30 s: the error comes at once', async () => {
+      const {api, calls} = fake([httpError(429, '', {'retry-after': '120'})])
+      const waits: number[] = []
+      const error = await resilientPlatformApi(api, {sleep: async ms => {
+        waits.push(ms)
+      }}).get(`/apps/${APP.name}`).catch(error_ => error_)
+      expect(calls).to.have.length(1)
+      expect(waits).to.deep.equal([])
+      expect(error).to.include({id: 'rate_limited', status: 429})
+    })
+
     it('a network failure (after the client\'s own retries) is an error naming the request', async () => {
-      const {api} = fake([Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {code: 'ECONNREFUSED'})])
+      const {api, calls} = fake([Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {code: 'ECONNREFUSED'})])
       const error = await resilientPlatformApi(api, {host: 'api.heroku.com'}).get(`/apps/${APP.name}`).catch(error_ => error_)
+      // the Platform API client has retried it already: not once more here
+      expect(calls).to.have.length(1)
       expect(error).to.include({id: 'network_error', message: `GET /apps/${APP.name} failed: api.heroku.com refused the connection.`})
     })
 

@@ -22,13 +22,25 @@ describe('recovery after an ambiguous failure', () => {
   before(async () => {
     // pending resources stay pending for a few reads, as a real login would
     server = await FaultServer.start({settleAfter: 3})
-    client = new AppLinkClient({addonId: ADDON.id, apiUrl: server.apiUrl, appId: APP.id, sleep: async () => {}, sso: SSO_HEADER, timeoutMs: 300, token: APPLINK_TOKEN})
   })
   after(() => server.close())
   beforeEach(() => {
     server.reset()
     notes = []
+    useClient()
   })
+
+  /**
+   * A client with a generous timeout, so that healthy requests never time out on a busy machine;
+   * the cases that stall a request on purpose use a short one (1 s) to keep the wait short.
+   */
+  function useClient(timeoutMs = 10_000): void {
+    client = new AppLinkClient({addonId: ADDON.id, apiUrl: server.apiUrl, appId: APP.id, sleep: async () => {}, sso: SSO_HEADER, timeoutMs, token: APPLINK_TOKEN})
+  }
+
+  const stallTimeout = (fault: Fault) => {
+    if (fault === 'stall') useClient(1000)
+  }
 
   const create = () => createOrRecover(() => client.createConnection('salesforce', {connection_name: 'new_org'}), {
     check: CHECK,
@@ -49,6 +61,7 @@ describe('recovery after an ambiguous failure', () => {
   for (const [name, fault] of ambiguous) {
     it(`create, after ${name}, when the request went through: carries on with the resource`, async () => {
       server.inject('POST', `${BASE}/connections/salesforce`, fault, {processed: true})
+      stallTimeout(fault)
       const connection = await create()
       expect(connection.status).to.equal('connecting')
       expect(server.seen('POST')).to.have.length(1)
@@ -59,6 +72,7 @@ describe('recovery after an ambiguous failure', () => {
 
     it(`create, after ${name}, when nothing happened: says it is safe to run again`, async () => {
       server.inject('POST', `${BASE}/connections/salesforce`, fault)
+      stallTimeout(fault)
       const error = await create().catch(error_ => error_)
       expect(error).to.be.instanceOf(AppLinkError)
       expect(error.message).to.match(/ Salesforce connection new_org was not created: it is safe to run the command again\.$/)
@@ -109,6 +123,7 @@ describe('recovery after an ambiguous failure', () => {
 
   it('delete, when the resource is leaving: done', async () => {
     server.inject('DELETE', `${BASE}/connections/my_org`, 'stall')
+    stallTimeout('stall')
     server.connections.get('my_org')!.status = 'disconnecting'
     const result = await remove()
     expect(result).to.include({status: 'disconnecting'})
