@@ -1,5 +1,5 @@
 /**
- * The AppLink API (contract §2–§5): connections, authorizations, data action targets and
+ * The AppLink API (docs/applink-api.md §2–§5): connections, authorizations, data action targets and
  * publications of one add-on. Every request needs `Authorization: Bearer {that add-on's token}`
  * (401 otherwise) and `x-app-uuid` naming an app the add-on is attached to (400 when missing, 403
  * when it is another app). `x-addon-sso`, when sent, must be an SSO payload this emulator issued

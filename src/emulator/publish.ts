@@ -1,10 +1,12 @@
 /**
- * Publishing (contract §4): a multipart upload with a `metadata` zip (the spec as api-spec.json or
+ * Publishing (docs/applink-api.md §4): a multipart upload with a `metadata` zip (the spec as api-spec.json or
  * api-spec.yaml, optional connectedapp-meta.xml / permissionset-meta.xml) and an `app_request`
- * JSON part. The zip is checked before anything is inflated (at most 10 entries, 20 MB in all, no
+ * JSON part. The zip is checked before anything is inflated (the contract's limits from
+ * src/contract/limits.ts: at most 10 entries, 20 MB in all, each spec within its own limit; no
  * `..` or absolute names), the spec goes through the plugin's own checker, and the result is
  * recorded as an external service registration with its operations and Agentforce actions.
  */
+import {MB, PUBLISH_LIMITS} from '../contract/limits.js'
 import type {SpecReport} from '../lib/openapi/types.js'
 import type {Caller} from './applink.js'
 import {requireConnected, touch} from './model.js'
@@ -12,14 +14,16 @@ import {type Ctx, sendJson} from './server.js'
 import type {PublicationRecord, PublishedOperation} from './store.js'
 import {badRequest, conflict, HttpError, newId, now, salesforceId, typeName} from './util.js'
 
-export const ZIP_MAX_ENTRIES = 10
-export const ZIP_MAX_TOTAL = 20 * 1024 * 1024
-const SPEC_LIMITS: Record<string, number> = {'api-spec.json': 10 * 1024 * 1024, 'api-spec.yaml': 3 * 1024 * 1024, 'api-spec.yml': 3 * 1024 * 1024}
+// the contract's limits, the same numbers the plugin checks before an upload
+export const ZIP_MAX_ENTRIES = PUBLISH_LIMITS.zipFiles
+export const ZIP_MAX_TOTAL = PUBLISH_LIMITS.zipBytes
+const SPEC_LIMITS: Record<string, number> = {'api-spec.json': PUBLISH_LIMITS.jsonBytes, 'api-spec.yaml': PUBLISH_LIMITS.yamlBytes, 'api-spec.yml': PUBLISH_LIMITS.yamlBytes}
 const METADATA_FILES = new Set(['connectedapp-meta.xml', 'permissionset-meta.xml'])
 const APP_REQUEST_FIELDS = ['authorization_connected_app_name', 'authorization_external_client_app_name', 'authorization_permission_set_name'] as const
 
+/** "3,000,001 bytes (3.0 MB)": decimal, as the limits are stated */
 function mb(n: number): string {
-  return `${(n / (1024 * 1024)).toFixed(1)} MB`
+  return `${n.toLocaleString('en-US')} bytes (${(n / MB).toFixed(1)} MB)`
 }
 
 /** Rejects entry names that could escape a directory or are not plain file names. */

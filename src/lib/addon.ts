@@ -1,5 +1,5 @@
 /**
- * Add-on resolution (contract §1): from `--app` (and `--addon`) to the AppLink add-on, its
+ * Add-on resolution (docs/applink-api.md §1): from `--app` (and `--addon`) to the AppLink add-on, its
  * attachment's config vars and the SSO payload. The only place that knows these Platform API calls.
  */
 import {AppLinkError, invalidInput} from './errors.js'
@@ -38,7 +38,7 @@ export function applinkServiceSlug(): string {
 
 const enc = encodeURIComponent
 
-/** Picks the add-on per contract §1; pure, so the rules are tested without HTTP. */
+/** Picks the add-on per docs/applink-api.md §1; pure, so the rules are tested without HTTP. */
 export function chooseAddon(app: string, addons: PlatformAddon[], wanted?: string): PlatformAddon {
   const slug = applinkServiceSlug()
   const applink = addons.filter(a => a.addon_service?.name === slug)

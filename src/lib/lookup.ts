@@ -51,7 +51,7 @@ export async function orNotFound<T>(resource: NamedResource, request: Promise<T>
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
- * Lookups accept a resource's name or its id (contract §2): a UUID passes as an id, anything else
+ * Lookups accept a resource's name or its id (docs/applink-api.md §2): a UUID passes as an id, anything else
  * must follow the name rules; checked before any request.
  */
 export function assertNameOrId(kind: NameKind, value: string): void {

@@ -4,7 +4,7 @@ import {invalidInput} from './errors.js'
 export type NameKind = 'API name' | 'connection name' | 'developer name'
 
 /**
- * The rule for connection names, developer names and data action target API names (contract §5):
+ * The rule for connection names, developer names and data action target API names (docs/applink-api.md §5):
  * 3–30 characters, starts with a letter, ends with a letter or digit, only letters, digits and
  * single underscores. Returns the first broken rule, or undefined when the name is valid.
  */

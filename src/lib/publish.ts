@@ -1,5 +1,5 @@
 /**
- * Publishing an API spec (contract §4): read `--metadata-dir`, check the spec, build the zip
+ * Publishing an API spec (docs/applink-api.md §4): read `--metadata-dir`, check the spec, build the zip
  * (`fflate`) and the multipart body (the platform's FormData), and describe what Salesforce will
  * get, for `--dry-run` and for the success message. No request is made here; the command sends
  * the body with `AppLinkClient.publish`.
@@ -20,7 +20,7 @@ export interface PublishInput {
   specFile: string
 }
 
-/** The `app_request` part, as sent (contract §4): only the names that were given. */
+/** The `app_request` part, as sent (docs/applink-api.md §4): only the names that were given. */
 export interface AppRequest {
   authorization_connected_app_name?: string
   authorization_external_client_app_name?: string
@@ -123,7 +123,7 @@ export async function buildZip(entries: Array<{data: Uint8Array; name: string}>)
   return zipSync(files, {level: 6})
 }
 
-/** The multipart/form-data body: `metadata` (the zip) and `app_request` (JSON), as contract §4 says. */
+/** The multipart/form-data body: `metadata` (the zip) and `app_request` (JSON), as docs/applink-api.md §4 says. */
 export async function buildMultipart(zip: Uint8Array, appRequest: AppRequest): Promise<{body: Buffer; contentType: string}> {
   const form = new FormData()
   form.append('metadata', new Blob([zip as Uint8Array<ArrayBuffer>], {type: 'application/zip'}), 'metadata.zip')

@@ -1,4 +1,4 @@
-/** Resource shapes of the AppLink API (contract §3). */
+/** Resource shapes of the AppLink API (docs/applink-api.md §3). */
 
 export interface ApiError {
   id: string

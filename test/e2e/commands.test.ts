@@ -213,7 +213,7 @@ describe('e2e: every command through the heroku CLI against the emulator (--auto
 
   it('salesforce:publish publishes the example spec to the Salesforce org', async () => {
     const r = await ok(['salesforce:publish', SPEC, '-a', APP, '-c', 'OrdersAPI', '--connection-name', 'sf_org', '--authorization-permission-set-name', 'Orders_Perms'])
-    expect(r.stderr).to.match(new RegExp(`^Publishing ${SPEC.replaceAll('.', '\\.')} to sf_org as OrdersAPI\\.\\.\\.( done)?\\n$`))
+    expect(r.stderr).to.match(new RegExp(`^Publishing ${SPEC.replaceAll('.', '\\.')} to sf_org as OrdersAPI\\.\\.\\. done\\n$`))
     expect(r.stdout).to.contain('Published orders-api.yaml to connection sf_org as OrdersAPI: 3 operations, 2 Agentforce actions in topic order_management.\n')
     expect(r.stdout).to.match(/POST\s+\/orders\/status\s+getOrderStatus\s+Agentforce action\n/)
   })

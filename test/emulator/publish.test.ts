@@ -2,6 +2,7 @@ import {expect} from 'chai'
 import {zipSync} from 'fflate'
 import {readFileSync} from 'node:fs'
 
+import {PUBLISH_LIMITS} from '../../src/contract/limits.js'
 import type {Emulator} from '../../src/emulator/server.js'
 import {AppLinkClient} from '../../src/lib/applink-client.js'
 import {answerLogin, applink, provision, type Provisioned, removeTempDirs, request, start} from './helpers.js'
@@ -102,8 +103,8 @@ describe('emulator: publishing', () => {
     ['a nested ../ entry', () => upload(zipOf({'a/../../x': 'x', 'api-spec.yaml': SPEC})), 400, 'climbs out of the archive'],
     ['an absolute entry', () => upload(zipOf({'/etc/api-spec.yaml': SPEC})), 400, 'The metadata zip entry "/etc/api-spec.yaml" is an absolute path.'],
     ['too many entries', () => upload(zipOf(Object.fromEntries([['api-spec.yaml', SPEC], ...Array.from({length: 10}, (_, i) => [`f${i}.xml`, 'x'])]))), 400, 'The metadata zip has more than 10 entries.'],
-    ['an oversized entry', () => upload(zipOf({'api-spec.yaml': SPEC, 'permissionset-meta.xml': new Uint8Array(21 * 1024 * 1024)})), 413, 'The metadata zip holds more than 20.0 MB uncompressed'],
-    ['a spec over its limit', () => upload(zipOf({'api-spec.yaml': new Uint8Array(3 * 1024 * 1024 + 1).fill(0x20)})), 413, 'api-spec.yaml is 3.0 MB uncompressed; the limit is 3.0 MB.'],
+    ['an oversized entry', () => upload(zipOf({'api-spec.yaml': SPEC, 'permissionset-meta.xml': new Uint8Array(PUBLISH_LIMITS.zipBytes)})), 413, 'The metadata zip holds more than 20,000,000 bytes (20.0 MB) uncompressed (entry "permissionset-meta.xml" passes the limit).'],
+    ['a spec over its limit', () => upload(zipOf({'api-spec.yaml': new Uint8Array(PUBLISH_LIMITS.yamlBytes + 1).fill(0x20)})), 413, 'api-spec.yaml is 3,000,001 bytes (3.0 MB) uncompressed; the limit is 3,000,000 bytes (3.0 MB).'],
     ['no metadata part', () => upload('', undefined, {metadata: false}), 400, 'The metadata part is missing from the multipart body.'],
     ['no app_request part', () => upload(zipOf({'api-spec.yaml': SPEC}), undefined, {appRequest: false}), 400, 'The app_request part is missing from the multipart body.'],
     ['app_request not JSON', () => upload(zipOf({'api-spec.yaml': SPEC}), '{client_name'), 400, 'The app_request part is not valid JSON'],

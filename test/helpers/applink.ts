@@ -26,7 +26,7 @@ process.env.HEROKU_API_KEY = HEROKU_TOKEN
 delete process.env.HEROKU_APP
 delete process.env.HEROKU_APPLINK_ADDON
 
-/** The Platform API calls of add-on resolution (contract §1), answered for APP with one add-on. */
+/** The Platform API calls of add-on resolution (docs/applink-api.md §1), answered for APP with one add-on. */
 export function platformApi(options: {addons?: unknown[]; attachments?: unknown[]; config?: Record<string, string>; sso?: boolean} = {}): nock.Scope {
   const scope = nock('https://api.heroku.com', {reqheaders: {authorization: `Bearer ${HEROKU_TOKEN}`}})
     .get(`/apps/${APP.name}`).reply(200, APP)
@@ -42,7 +42,7 @@ export function platformApi(options: {addons?: unknown[]; attachments?: unknown[
   return scope
 }
 
-/** The AppLink API, matching only requests that carry every required header (contract §2). */
+/** The AppLink API, matching only requests that carry every required header (docs/applink-api.md §2). */
 export function applinkApi(origin = APPLINK_ORIGIN): nock.Scope {
   return nock(origin, {
     reqheaders: {

@@ -1,15 +1,16 @@
 /**
  * A fault-injecting HTTP server on 127.0.0.1 (port 0) for the fault and secrets tests. It plays
  * both services the plugin talks to, with an in-memory store:
- * - the Heroku Platform API calls of add-on resolution (contract §1), for HEROKU_HOST;
- * - the AppLink API (contract §2), at `${url}/addons/{addon}`: connections, authorizations, data
+ * - the Heroku Platform API calls of add-on resolution (docs/applink-api.md §1), for HEROKU_HOST;
+ * - the AppLink API (docs/applink-api.md §2), at `${url}/addons/{addon}`: connections, authorizations, data
  *   action targets, publishing. Pending resources (`connecting`, `authorizing`, `pending`) finish
  *   after `settleAfter` status reads.
  * Per request, a test can script a fault (`inject`): reset the connection, stall past the client's
  * timeout, answer 500/502/503/429, send HTML, truncated or malformed JSON, or JSON of the wrong
  * shape; `processed: true` lets the request take effect first (the ambiguous case: it happened,
  * but the client never heard). Every request is recorded. The server closes its sockets on
- * `close()` and, as a safety net, by itself after `lifetimeMs`.
+ * `close()` and, as a safety net, by itself once no request arrived for `idleMs` (idle, not since
+ * start: a long suite on a busy machine must not outlive its server).
  */
 import {createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo, Socket} from 'node:net'
@@ -73,8 +74,8 @@ export interface FaultServerOptions {
   settleAfter?: number
   /** the status pending resources finish with (default: success) */
   finishAs?: 'failed' | 'success'
-  /** safety net: close by itself after this long (default 120 s) */
-  lifetimeMs?: number
+  /** safety net: close by itself after this long without a request (default 120 s) */
+  idleMs?: number
   /**
    * Secrets the service (or the app's config) may carry, for the secrets test: an org access token
    * in authorizations (`org.user_auth`), an OAuth code in a finished resource's `redirect_uri`, a
@@ -94,7 +95,7 @@ export class FaultServer {
   private readonly reads = new Map<string, number>()
   private readonly server: Server
   private readonly sockets = new Set<Socket>()
-  private readonly lifetime: NodeJS.Timeout
+  private idle?: NodeJS.Timeout
   private closed = false
 
   private constructor(private readonly options: FaultServerOptions) {
@@ -103,8 +104,7 @@ export class FaultServer {
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
     })
-    this.lifetime = setTimeout(() => this.close(), options.lifetimeMs ?? 120_000)
-    this.lifetime.unref()
+    this.armIdleTimer()
     this.seed()
   }
 
@@ -154,7 +154,7 @@ export class FaultServer {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    clearTimeout(this.lifetime)
+    clearTimeout(this.idle)
     for (const socket of this.sockets) socket.destroy()
     await new Promise<void>(resolve => {
       this.server.close(() => resolve())
@@ -162,6 +162,12 @@ export class FaultServer {
   }
 
   // ------------------------------------------------------------------------------------------
+
+  private armIdleTimer(): void {
+    clearTimeout(this.idle)
+    this.idle = setTimeout(() => this.close(), this.options.idleMs ?? 120_000)
+    this.idle.unref()
+  }
 
   private seed(): void {
     this.connections.clear()
@@ -178,6 +184,7 @@ export class FaultServer {
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
+    this.armIdleTimer()
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('error', () => {})

@@ -95,7 +95,7 @@ describe('integration: the plugin through the real heroku CLI, against scripted 
     return r
   }
 
-  /** Add-on resolution (contract §1): the four reads, then the SSO call, all with the Heroku token. */
+  /** Add-on resolution (docs/applink-api.md §1): the four reads, then the SSO call, all with the Heroku token. */
   function expectPlatformResolution(): void {
     expect(platform.requests.map(r => `${r.method} ${r.path}`).sort()).to.deep.equal(PLATFORM_PATHS.map(p => `GET ${p}`))
     for (const r of platform.requests) expect(r.headers.authorization, `${r.path} auth`).to.equal(`Bearer ${HEROKU_TOKEN}`)
@@ -253,7 +253,7 @@ describe('integration: the plugin through the real heroku CLI, against scripted 
     const files = unzipSync(new Uint8Array(metadata.body))
     expect(Object.keys(files)).to.deep.equal(['api-spec.yaml'])
     expect(Buffer.from(files['api-spec.yaml']).toString('utf8')).to.equal(spec)
-    expect(r.stderr).to.match(new RegExp(`^Publishing ${specFile.replaceAll('.', '\\.')} to sales_org as IntegrationClient\\.\\.\\.( done)?\\n$`))
+    expect(r.stderr).to.match(new RegExp(`^Publishing ${specFile.replaceAll('.', '\\.')} to sales_org as IntegrationClient\\.\\.\\. done\\n$`))
     expect(r.stdout).to.contain('Published api.yaml to connection sales_org as IntegrationClient: 1 operation.\n')
     expect(r.stdout).to.match(/GET\s+\/ping\s+ping/)
     expectNoSecrets(r.stdout + r.stderr, SECRETS)

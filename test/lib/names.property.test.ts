@@ -1,5 +1,5 @@
 /**
- * Property-based tests of the name rule (contract §5): random input never makes the validator
+ * Property-based tests of the name rule (docs/applink-api.md §5): random input never makes the validator
  * throw anything but an invalid-input AppLinkError, every name built from the rule's grammar is
  * accepted, and names that break one rule are rejected for that rule.
  */

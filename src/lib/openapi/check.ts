@@ -8,6 +8,7 @@
 import {readFile, stat} from 'node:fs/promises'
 import {extname} from 'node:path'
 
+import {MB, PUBLISH_LIMITS, specLimit} from '../../contract/limits.js'
 import {AppLinkError, ExitCode, invalidInput} from '../errors.js'
 import {parseSpecText} from './parse.js'
 import {refDrafts} from './refs.js'
@@ -15,16 +16,11 @@ import {apiNameProblem, applinkRules, type Draft} from './rules.js'
 import {isObject, schemaDrafts, versionDrafts} from './structure.js'
 import type {Diagnostic, SpecReport} from './types.js'
 
-/** Sizes are decimal, as the publish API states its limits: 1 MB = 1,000,000 bytes. */
-export const MB = 1_000_000
-
-/** Limits of the publish API (openapi-rules.md), checked before anything is read or sent. */
-export const LIMITS = {
-  jsonBytes: 10 * MB,
-  yamlBytes: 3 * MB,
-  zipBytes: 20 * MB,
-  zipFiles: 10,
-} as const
+/**
+ * Limits of the publish API, checked before anything is read or sent: the contract's numbers
+ * (decimal MB), shared with the emulator (`src/contract/limits.ts`).
+ */
+export {MB, PUBLISH_LIMITS as LIMITS} from '../../contract/limits.js'
 
 export const METADATA_FILES = ['connectedapp-meta.xml', 'permissionset-meta.xml'] as const
 
@@ -63,18 +59,14 @@ export function sizeText(bytes: number): string {
   return `${value} (${exact})`
 }
 
-export function limitFor(format: 'json' | 'yaml'): number {
-  return format === 'json' ? LIMITS.jsonBytes : LIMITS.yamlBytes
-}
-
 /** The size-limit diagnostic, or undefined when the spec fits. */
 export function sizeDiagnostic(bytes: number, format: 'json' | 'yaml'): Diagnostic | undefined {
-  const limit = limitFor(format)
+  const limit = specLimit(format)
   if (bytes <= limit) return undefined
   return {
     column: 0,
     fix: format === 'yaml'
-      ? 'Trim the spec (unused schemas, long examples), split the API, or publish it as JSON, whose limit is 10 MB.'
+      ? `Trim the spec (unused schemas, long examples), split the API, or publish it as JSON, whose limit is ${PUBLISH_LIMITS.jsonBytes / MB} MB.`
       : 'Trim the spec (unused schemas, long examples) or split the API into several publications.',
     line: 0,
     message: `the spec is ${sizeText(bytes)}; AppLink takes ${format.toUpperCase()} specs up to ${limit / MB} MB (${limit.toLocaleString('en-US')} bytes)`,

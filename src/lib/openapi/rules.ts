@@ -1,5 +1,5 @@
 /**
- * AppLink's own rules on top of OpenAPI 3.0 (see shared/openapi-rules.md): operationIds,
+ * AppLink's own rules on top of OpenAPI 3.0 (see docs/openapi-rules.md): operationIds,
  * paths and servers Salesforce can use, and the `x-sfdc` extensions (user-plus authorization,
  * Agentforce topic and actions). Also lists the operations that would be published.
  */
