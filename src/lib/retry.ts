@@ -4,7 +4,7 @@
  * again for, and how long to wait first. Also the helpers every transport shares: the backoff, the
  * Retry-After parser, the HTML-body check and a sleep.
  *
- * - A GET is repeated after a transient network failure (reset, timeout, refused, unresolvable…)
+ * - A GET is repeated after a transient network failure (reset, timeout, refused, EAI_AGAIN…)
  *   and after a transient status (429, 502, 503, 504), honouring Retry-After up to 30 s.
  * - Anything else (POST, DELETE…) is repeated only when the request certainly never reached the
  *   server (`sent: false`); a status answer always means it did, so it is never repeated.
