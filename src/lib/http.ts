@@ -16,7 +16,7 @@ export interface HttpRequest {
   headers: Record<string, string>
   /** when set, the body is written in chunks and this is called with the bytes written so far */
   onProgress?: (sent: number, total: number) => void
-  method: 'DELETE' | 'GET' | 'PATCH' | 'POST' | 'PUT'
+  method: 'DELETE' | 'GET' | 'HEAD' | 'OPTIONS' | 'PATCH' | 'POST' | 'PUT' | 'TRACE'
   /** whole exchange, from connect to the last body byte */
   timeoutMs: number
   url: URL
@@ -61,10 +61,10 @@ function truthy(value: string | undefined): boolean {
   return value === '1' || value?.toLowerCase() === 'true'
 }
 
-/** True with HEROKU_DEBUG=1|true, DEBUG=* or a DEBUG list naming applink (`applink`, `applink*`). */
+/** True with HEROKU_DEBUG=1|true, APPLINK_DEBUG=1|true, DEBUG=* or a DEBUG list naming applink (`applink`, `applink*`). */
 export function debugEnabled(): boolean {
   const d = process.env.DEBUG ?? ''
-  return truthy(process.env.HEROKU_DEBUG) || d.split(/[\s,]+/).some(ns => ns === '*' || ns.startsWith('applink'))
+  return truthy(process.env.HEROKU_DEBUG) || truthy(process.env.APPLINK_DEBUG) || d.split(/[\s,]+/).some(ns => ns === '*' || ns.startsWith('applink'))
 }
 
 /** Writes one debug line to stderr, after masking every secret it could hold. */
