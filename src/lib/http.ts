@@ -132,8 +132,24 @@ function describeCode(code: string): string {
   }
 }
 
+let nodeDebugGuarded = false
+
+/**
+ * NODE_DEBUG=http (or net, tls…) makes Node print each request's options, headers included, on
+ * stderr. When it is set, everything written to stderr passes through `redactText` first, so
+ * tokens (the Heroku token's `Bearer …`, registered secrets such as an org access token) are
+ * masked there too.
+ */
+export function guardNodeDebug(): void {
+  if (nodeDebugGuarded || !process.env.NODE_DEBUG) return
+  nodeDebugGuarded = true
+  const write = process.stderr.write.bind(process.stderr) as (chunk: unknown, ...rest: unknown[]) => boolean
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? redactText(chunk) : Buffer.isBuffer(chunk) ? redactText(chunk.toString('utf8')) : chunk, ...rest)) as typeof process.stderr.write
+}
+
 export async function send(req: HttpRequest): Promise<HttpResponse> {
   const {url} = req
+  guardNodeDebug()
   // the module object itself, not its ESM namespace: the namespace's bindings can lag behind the
   // module when a tool (e.g. an HTTP mock) patches and restores `request`
   const mod = url.protocol === 'https:' ? (await import('node:https')).default : (await import('node:http')).default
@@ -261,6 +277,7 @@ export function redactPlatformBody(path: string, body: unknown): unknown {
  * `redactText`. Costs nothing when no debug switch is set.
  */
 export async function guardPlatformDebug(): Promise<void> {
+  guardNodeDebug()
   if (platformDebugGuarded) return
   if (!process.env.DEBUG && !truthy(process.env.HEROKU_DEBUG) && !truthy(process.env.HEROKU_DEBUG_HEADERS)) return
   platformDebugGuarded = true
