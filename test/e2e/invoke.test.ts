@@ -9,9 +9,9 @@ import {expect} from 'chai'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {repoRoot} from '../../scripts/lib/heroku-env.mjs'
+import {repoRoot, startHeroku} from '../../scripts/lib/heroku-env.mjs'
 import {type InvokeApp, startInvokeApp} from '../helpers/invoke-app.js'
-import {type CliResult, expectNoSecrets, explain} from '../integration/helpers/cli.js'
+import {type CliResult, expectNoSecrets, explain, sharedStage} from '../integration/helpers/cli.js'
 import {type EmulatorFixture, startEmulatorFixture} from './helpers/emulator.js'
 
 const APP = 'e2e-invoke'
@@ -125,5 +125,21 @@ describe('e2e: applink:invoke through the heroku CLI against the emulator and a 
     expect(r.stderr).to.contain(`Error: Authorization nobody_auth was not found on app ${APP}.`)
     expect(r.stderr).to.contain(`heroku applink:authorizations -a ${APP}`)
     expect(app.requests).to.deep.equal([])
+  })
+
+  it('Ctrl-C while the app works exits 130 and says how to find the request, with telemetry on', async () => {
+    app.next = {status: 0}
+    // telemetry at its default: the CLI then installs its own SIGINT handler
+    const handle = startHeroku(await sharedStage(), ['applink:invoke', 'listAccounts', '-a', APP, '--authorization', 'my_auth', '--spec', SPEC, '--url', app.url], {env: {...emu.env, DISABLE_TELEMETRY: undefined}})
+    // wait until the app holds the request, then interrupt
+    for (let i = 0; i < 600 && app.requests.length === 0 && handle.child.exitCode === null; i++) await new Promise(resolve => {
+      setTimeout(resolve, 50)
+    })
+    expect(app.requests, `the app received the request\n${handle.stderr}`).to.have.length(1)
+    const r = await handle.stop('SIGINT', 20_000)
+    const requestId = String(app.requests[0].headers['x-request-id'])
+    expect(r.code, explain(r)).to.equal(130)
+    expect(r.stderr).to.contain(`Interrupted: GET ${app.url}/accounts was sent and the app may still complete it; look for x-request-id ${requestId} in its logs.`)
+    expectNoSecrets(r.stdout + r.stderr, secrets())
   })
 })

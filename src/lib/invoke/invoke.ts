@@ -216,6 +216,15 @@ export async function sendInvocation(prepared: PreparedInvocation, identity: Ide
   if (prepared.body) base['content-type'] = prepared.contentType ?? 'application/json'
   const headers = applyHeaderFlags(base, headerFlags)
   for (const h of headerFlags) if (/^x-(client|request)-context$/.test(h.name)) registerSecret(h.value)
+  // Ctrl-C while the app works: say what may have happened and exit 130. Prepended, so it runs
+  // before a handler the heroku CLI installed (its telemetry exits 1 on SIGINT).
+  const onSignal = () => {
+    process.stderr.write(`\nInterrupted: ${op.method} ${url} was sent and the app may still complete it; look for x-request-id ${headers['x-request-id'] ?? salesforce.requestId} in its logs.\n`)
+    process.exit(ExitCode.INTERRUPTED)
+  }
+
+  process.prependListener('SIGINT', onSignal)
+  process.prependListener('SIGTERM', onSignal)
   const started = performance.now()
   let res
   try {
@@ -223,6 +232,9 @@ export async function sendInvocation(prepared: PreparedInvocation, identity: Ide
   } catch (error) {
     if (error instanceof NetworkError) throw appUnreachable(error, url)
     throw error
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
   }
 
   const duration = Math.round(performance.now() - started)
