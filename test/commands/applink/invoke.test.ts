@@ -3,6 +3,7 @@ import nock from 'nock'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {PassThrough} from 'node:stream'
 
 import {APP, applinkApi, assertNoSecrets, authorization, BASE, platformApi, root, run as runLoose, SECRETS} from '../../helpers/applink.js'
 import {type InvokeApp, startInvokeApp} from '../../helpers/invoke-app.js'
@@ -211,6 +212,18 @@ describe('applink:invoke', () => {
       const missing = await invoke('createAccount', '--data', `@${join(dir, 'nope.json')}`)
       expect(missing.exitCode).to.equal(2)
       expect(missing.stderr).to.contain(`--data @${join(dir, 'nope.json')}: the file does not exist.`)
+      const saved = Object.getOwnPropertyDescriptor(process, 'stdin')!
+      const stdin = new PassThrough()
+      stdin.end('{"name": "From stdin"}')
+      Object.defineProperty(process, 'stdin', {configurable: true, get: () => stdin})
+      try {
+        services()
+        const fromStdin = await invoke('createAccount', '--data', '-')
+        expect(fromStdin.exitCode, fromStdin.stderr).to.equal(0)
+        expect(app.requests[1].sdk.eventData).to.deep.equal({name: 'From stdin'})
+      } finally {
+        Object.defineProperty(process, 'stdin', saved)
+      }
     } finally {
       rmSync(dir, {force: true, recursive: true})
     }
@@ -312,6 +325,17 @@ describe('applink:invoke', () => {
     expect(exitCode).to.equal(1)
     expect(JSON.parse(stdout)).to.deep.equal({message: 'No account missing'})
     expect(stderr).to.match(/^404 Not Found {2}GET http:\/\/127\.0\.0\.1:\d+\/accounts\/missing \(\d+ ms\)\n$/)
+  })
+
+  it('--json with an error status still prints the document, and exits 1', async () => {
+    services()
+    const {exitCode, json} = await invoke('getAccount', '-p', 'accountId=missing', '--json')
+    expect(exitCode).to.equal(1)
+    const doc = json as {problems: unknown[]; request: {url: string}; response: {body: unknown; status: number}}
+    expect(doc.request.url).to.equal(`${app.url}/accounts/missing`)
+    expect(doc.response.status).to.equal(404)
+    expect(doc.response.body).to.deep.equal({message: 'No account missing'})
+    expect(doc.problems).to.deep.equal([])
   })
 
   it('warns when the response does not match the spec; --strict makes it exit 1', async () => {
