@@ -100,6 +100,17 @@ export class AppLinkClient {
     return this.request<Authorization>('GET', `${this.base}/authorizations/${seg(devNameOrId)}`, {expect: 'object'}).then(a => withoutAccessToken(a))
   }
 
+  /**
+   * For `applink:invoke` only: the authorization (without its token) plus the org access token
+   * the service includes for app SDKs, which invoke sends to the app as Salesforce does. The token
+   * is registered as a secret (masked in every output and trace); never render it.
+   */
+  async getAuthorizationWithAccessToken(devNameOrId: string): Promise<{accessToken?: string; authorization: Authorization}> {
+    const full = await this.request<Authorization>('GET', `${this.base}/authorizations/${seg(devNameOrId)}`, {expect: 'object'})
+    const accessToken = full?.org?.user_auth?.access_token || undefined
+    return {accessToken, authorization: withoutAccessToken(full)}
+  }
+
   createAuthorization(kind: OrgKind, body: {developer_name: string; login_url?: string}): Promise<Authorization> {
     return this.request<Authorization>('POST', `${this.base}/authorizations/${kind}`, {expect: 'object', json: body}).then(a => withoutAccessToken(a))
   }

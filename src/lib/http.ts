@@ -18,7 +18,7 @@ export interface HttpRequest {
   headers: Record<string, string>
   /** when set, the body is written in chunks and this is called with the bytes written so far */
   onProgress?: (sent: number, total: number) => void
-  method: 'DELETE' | 'GET' | 'PATCH' | 'POST' | 'PUT'
+  method: 'DELETE' | 'GET' | 'HEAD' | 'OPTIONS' | 'PATCH' | 'POST' | 'PUT' | 'TRACE'
   /** whole exchange, from connect to the last body byte */
   timeoutMs: number
   url: URL
@@ -63,10 +63,10 @@ function truthy(value: string | undefined): boolean {
   return value === '1' || value?.toLowerCase() === 'true'
 }
 
-/** True with HEROKU_DEBUG=1|true, DEBUG=* or a DEBUG list naming applink (`applink`, `applink*`). */
+/** True with HEROKU_DEBUG=1|true, APPLINK_DEBUG=1|true, DEBUG=* or a DEBUG list naming applink (`applink`, `applink*`). */
 export function debugEnabled(): boolean {
   const d = process.env.DEBUG ?? ''
-  return truthy(process.env.HEROKU_DEBUG) || d.split(/[\s,]+/).some(ns => ns === '*' || ns.startsWith('applink'))
+  return truthy(process.env.HEROKU_DEBUG) || truthy(process.env.APPLINK_DEBUG) || d.split(/[\s,]+/).some(ns => ns === '*' || ns.startsWith('applink'))
 }
 
 /** Writes one debug line to stderr, after masking every secret it could hold. */
@@ -134,8 +134,24 @@ function describeCode(code: string): string {
   }
 }
 
+let nodeDebugGuarded = false
+
+/**
+ * NODE_DEBUG=http (or net, tls…) makes Node print each request's options, headers included, on
+ * stderr. When it is set, everything written to stderr passes through `redactText` first, so
+ * tokens (the Heroku token's `Bearer …`, registered secrets such as an org access token) are
+ * masked there too.
+ */
+export function guardNodeDebug(): void {
+  if (nodeDebugGuarded || !process.env.NODE_DEBUG) return
+  nodeDebugGuarded = true
+  const write = process.stderr.write.bind(process.stderr) as (chunk: unknown, ...rest: unknown[]) => boolean
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? redactText(chunk) : Buffer.isBuffer(chunk) ? redactText(chunk.toString('utf8')) : chunk, ...rest)) as typeof process.stderr.write
+}
+
 export async function send(req: HttpRequest): Promise<HttpResponse> {
   const {url} = req
+  guardNodeDebug()
   // the module object itself, not its ESM namespace: the namespace's bindings can lag behind the
   // module when a tool (e.g. an HTTP mock) patches and restores `request`
   const mod = url.protocol === 'https:' ? (await import('node:https')).default : (await import('node:http')).default
@@ -263,6 +279,7 @@ export function redactPlatformBody(path: string, body: unknown): unknown {
  * `redactText`. Costs nothing when no debug switch is set.
  */
 export async function guardPlatformDebug(): Promise<void> {
+  guardNodeDebug()
   if (platformDebugGuarded) return
   if (!process.env.DEBUG && !truthy(process.env.HEROKU_DEBUG) && !truthy(process.env.HEROKU_DEBUG_HEADERS)) return
   platformDebugGuarded = true

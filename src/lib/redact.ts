@@ -10,7 +10,8 @@
 
 export const REDACTED = '[REDACTED]'
 
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'set-cookie', 'x-addon-sso'])
+// x-client-context and x-request-context (applink:invoke) are base64 JSON holding an org access token
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'set-cookie', 'x-addon-sso', 'x-client-context', 'x-request-context'])
 
 /** Body fields / query parameters whose values are secrets wherever they appear. */
 const SECRET_KEY_LIST = [

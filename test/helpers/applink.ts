@@ -3,7 +3,8 @@
  * api.heroku.com), the AppLink API origin with its required headers, and a runner that returns
  * stdout, stderr and the exit code of a command as a user would see them.
  */
-import {runCommand} from '@oclif/test'
+import {run as runOclif} from '@oclif/core'
+import {captureOutput, runCommand} from '@oclif/test'
 import nock from 'nock'
 import {fileURLToPath} from 'node:url'
 
@@ -62,12 +63,17 @@ export interface RunResult {
   stdout: string
 }
 
-/** Runs a command through oclif's full lifecycle and returns what a user would see. */
-export async function run(args: string[]): Promise<RunResult> {
+/**
+ * Runs a command through oclif's full lifecycle and returns what a user would see. `runCommand`
+ * joins the arguments and splits them on spaces again; `exact` passes them as given (JSON bodies).
+ */
+export async function run(args: string[], options: {exact?: boolean} = {}): Promise<RunResult> {
   const previous = process.exitCode
   process.exitCode = undefined
   try {
-    const {error, stderr, stdout} = await runCommand(args, {root}, {stripAnsi: true})
+    const {error, stderr, stdout} = options.exact
+      ? await captureOutput(async () => runOclif(args, root), {stripAnsi: true})
+      : await runCommand(args, {root}, {stripAnsi: true})
     const exitCode = error ? (error.oclif?.exit ?? 1) : Number(process.exitCode ?? 0)
     let json: unknown
     if (args.includes('--json')) {

@@ -81,6 +81,11 @@ function report(file: string, format: 'json' | 'yaml', bytes: number, diagnostic
 
 /** Checks the text (or bytes) of a spec. `fileName` is used in messages and to pick the format. */
 export async function checkSpecText(text: string | Uint8Array, fileName: string, options: CheckOptions = {}): Promise<SpecReport> {
+  return (await checkSpecDocument(text, fileName, options)).report
+}
+
+/** `checkSpecText`, also returning the parsed document when it could be parsed (for `applink:invoke`). */
+export async function checkSpecDocument(text: string | Uint8Array, fileName: string, options: CheckOptions = {}): Promise<{document?: unknown; report: SpecReport}> {
   const bytes = typeof text === 'string' ? Buffer.byteLength(text) : text.byteLength
   const format = options.format ?? formatFromName(fileName) ?? sniffFormat(text)
   const pre: Diagnostic[] = []
@@ -91,7 +96,7 @@ export async function checkSpecText(text: string | Uint8Array, fileName: string,
   // problems with the flags and the metadata directory have no position in the spec
   pre.push(...metadataDrafts(options).map(d => ({...d, column: 0, line: 0})))
   const tooBig = sizeDiagnostic(bytes, format)
-  if (tooBig) return report(fileName, format, bytes, [...pre, tooBig])
+  if (tooBig) return {report: report(fileName, format, bytes, [...pre, tooBig])}
 
   let source: string
   if (typeof text === 'string') {
@@ -100,16 +105,16 @@ export async function checkSpecText(text: string | Uint8Array, fileName: string,
     try {
       source = new TextDecoder('utf-8', {fatal: true}).decode(text)
     } catch {
-      return report(fileName, format, bytes, [...pre, {column: 0, fix: 'Save the file as UTF-8.', line: 0, message: 'the file is not UTF-8 text', path: '', severity: 'error'}])
+      return {report: report(fileName, format, bytes, [...pre, {column: 0, fix: 'Save the file as UTF-8.', line: 0, message: 'the file is not UTF-8 text', path: '', severity: 'error'}])}
     }
   }
 
   if (source.trim() === '') {
-    return report(fileName, format, bytes, [...pre, {column: 0, fix: 'Write the OpenAPI 3.0 document into the file.', line: 0, message: 'the file is empty', path: '', severity: 'error'}])
+    return {report: report(fileName, format, bytes, [...pre, {column: 0, fix: 'Write the OpenAPI 3.0 document into the file.', line: 0, message: 'the file is empty', path: '', severity: 'error'}])}
   }
 
   const parsed = await parseSpecText(source, format)
-  if (!parsed.ok) return report(fileName, format, bytes, [...pre, ...parsed.diagnostics])
+  if (!parsed.ok) return {report: report(fileName, format, bytes, [...pre, ...parsed.diagnostics])}
 
   const doc = parsed.spec.value
   const drafts = versionDrafts(doc)
@@ -129,7 +134,7 @@ export async function checkSpecText(text: string | Uint8Array, fileName: string,
   }
 
   const diagnostics = await place(drafts, parsed.spec.locate)
-  return report(fileName, format, bytes, [...pre, ...diagnostics], extra)
+  return {document: doc, report: report(fileName, format, bytes, [...pre, ...diagnostics], extra)}
 }
 
 /** Gives drafts their positions (one lookup pass), drops repeats, and sorts them by position. */
@@ -195,6 +200,8 @@ function sniffFormat(text: string | Uint8Array): 'json' | 'yaml' {
 export interface LoadedSpec {
   /** the file's bytes, unchanged (undefined when a limit stopped the check before reading) */
   data?: Buffer
+  /** the parsed document, when it could be parsed */
+  document?: unknown
   report: SpecReport
 }
 
@@ -227,7 +234,7 @@ export async function loadSpecFile(path: string, options: CheckOptions = {}): Pr
     throw fileError(path, error)
   }
 
-  return {data, report: await checkSpecText(data, path, options)}
+  return {data, ...(await checkSpecDocument(data, path, options))}
 }
 
 /** `loadSpecFile` without the bytes. */
@@ -247,11 +254,12 @@ export class SpecError extends AppLinkError {
   readonly diagnostics: Diagnostic[]
   readonly report: SpecReport
 
-  constructor(report: SpecReport) {
+  /** `outcome` and `hint` name what did not happen (publishing, by default) */
+  constructor(report: SpecReport, outcome = 'nothing was published', hint = 'Fix the errors listed above, then publish again.') {
     const errors = report.diagnostics.filter(d => d.severity === 'error').length
-    super(`${report.file} has ${errors} error${errors === 1 ? '' : 's'}; nothing was published.`, {
+    super(`${report.file} has ${errors} error${errors === 1 ? '' : 's'}; ${outcome}.`, {
       exitCode: ExitCode.INVALID_INPUT,
-      hints: ['Fix the errors listed above, then publish again. Check a spec alone with: heroku applink:spec:validate FILE'],
+      hints: [`${hint} Check a spec alone with: heroku applink:spec:validate FILE`],
       id: 'invalid_spec',
     })
     this.diagnostics = report.diagnostics

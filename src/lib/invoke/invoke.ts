@@ -1,0 +1,304 @@
+/**
+ * `applink:invoke` in two steps. `prepareInvocation` does everything local (spec, operation, URL,
+ * body, validation) and throws input errors (exit 2) before anything is sent; `sendInvocation`
+ * adds the identity read from the AppLink authorization, sends the request to the app, and checks
+ * the response against the spec's schema for its status.
+ */
+import {AppLinkError, ExitCode, invalidInput} from '../errors.js'
+import {NetworkError, send} from '../http.js'
+import {registerSecret} from '../redact.js'
+import type {Authorization} from '../types.js'
+import {type Body, buildUrl, defaultBaseUrl, type Identity, type NameValue, readData, salesforceHeaders, type SalesforceHeaders, applyHeaderFlags} from './request.js'
+import {compileSchema, type Problem} from './schema.js'
+import {isObject} from '../openapi/structure.js'
+import {type Doc, findOperation, findSpecFile, loadInvokeSpec, type MediaSchema, type Operation, resolvePointer} from './spec.js'
+
+export interface InvokeInput {
+  data?: string
+  headers: NameValue[]
+  operation: string
+  params: NameValue[]
+  spec?: string
+  stdin?: NodeJS.ReadableStream
+  url?: string
+  validate: boolean
+}
+
+export interface PreparedInvocation {
+  body?: Body
+  /** the media type of the body sent */
+  contentType?: string
+  doc: Doc
+  headerParams: NameValue[]
+  op: Operation
+  specFile: string
+  url: URL
+  validate: boolean
+}
+
+const isJsonType = (t: string) => /^application\/(?:[\w.+-]+\+)?json\b/i.test(t) || t === '*/*'
+
+function jsonMedia(list: MediaSchema[]): MediaSchema | undefined {
+  return list.find(m => m.mediaType.toLowerCase().startsWith('application/json')) ?? list.find(m => isJsonType(m.mediaType))
+}
+
+function opName(op: Operation): string {
+  return op.operationId ?? `${op.method} ${op.path}`
+}
+
+/** Everything that needs no network: a problem here exits 2 with nothing sent. */
+export async function prepareInvocation(input: InvokeInput): Promise<PreparedInvocation> {
+  const specFile = await findSpecFile(input.spec)
+  const {doc} = await loadInvokeSpec(specFile)
+  const op = findOperation(doc, input.operation, specFile)
+  const {headerParams, url} = buildUrl(input.url ?? defaultBaseUrl(), op, input.params)
+  const media = op.requestBody ? jsonMedia(op.requestBody.content) ?? op.requestBody.content[0] : undefined
+  const asJson = !media || isJsonType(media.mediaType)
+  const body = await readData(input.data, {json: asJson, stdin: input.stdin})
+  const problems: Problem[] = []
+  if (input.validate) {
+    if (body && !op.requestBody) {
+      throw invalidInput('unexpected_body', `${opName(op)} (${op.method} ${op.path}) takes no request body in ${specFile}; nothing was sent.`, ['Leave out --data, or send it anyway with --no-validate.'])
+    }
+
+    if (!body && op.requestBody?.required) {
+      throw invalidInput('missing_body', `${opName(op)} needs a request body (requestBody is required in ${specFile}); nothing was sent.`, ['Give it with --data \'{…}\', --data @body.json or --data - (stdin).'])
+    }
+
+    problems.push(...await parameterProblems(doc, op, input.params, headerParams))
+    if (body?.json !== undefined && media?.schemaPointer) {
+      const check = await compileSchema(doc, media.schemaPointer, 'request')
+      problems.push(...check(body.json).map(p => ({...p, in: 'request body'})))
+    }
+
+    if (problems.length > 0) throw new InvalidRequestError(op, specFile, problems)
+  }
+
+  return {body, contentType: body ? (media?.mediaType && !media.mediaType.includes('*') ? media.mediaType : 'application/json') : undefined, doc, headerParams, op, specFile, url, validate: input.validate}
+}
+
+/** Query and header parameter values checked against their schemas (strings turned to the schema's type). */
+async function parameterProblems(doc: Doc, op: Operation, params: NameValue[], headerParams: NameValue[]): Promise<Problem[]> {
+  const problems: Problem[] = []
+  for (const declared of op.parameters) {
+    if (declared.in === 'cookie') continue
+    const given = declared.in === 'header' ? headerParams.filter(h => h.name === declared.name.toLowerCase()) : params.filter(p => p.name === declared.name)
+    if (given.length === 0) {
+      if (declared.required && declared.in !== 'path') problems.push({in: `${declared.in} parameter`, message: `is required; give it with -p ${declared.name}=VALUE`, path: declared.name})
+      continue
+    }
+
+    if (!declared.schemaPointer) continue
+    const check = await compileSchema(doc, declared.schemaPointer, 'request')
+    const schema = resolveSchemaType(doc, declared.schemaPointer)
+    const values = given.map(g => coerce(g.value, schema === 'array' ? itemType(doc, declared.schemaPointer!) : schema))
+    const value = schema === 'array' ? values : values.at(-1)
+    problems.push(...check(value).map(p => ({in: `${declared.in} parameter`, message: p.message, path: p.path ? `${declared.name}${p.path.startsWith('[') ? '' : '.'}${p.path}` : declared.name})))
+  }
+
+  return problems
+}
+
+function schemaAt(doc: Doc, pointer: string): Record<string, unknown> | undefined {
+  let node = resolvePointer(doc, pointer)
+  for (let i = 0; i < 10 && isObject(node) && typeof node.$ref === 'string'; i++) node = resolvePointer(doc, decodeURIComponent(node.$ref.slice(1)))
+  return isObject(node) ? node : undefined
+}
+
+function resolveSchemaType(doc: Doc, pointer: string): string | undefined {
+  const type = schemaAt(doc, pointer)?.type
+  return typeof type === 'string' ? type : undefined
+}
+
+function itemType(doc: Doc, pointer: string): string | undefined {
+  const items = schemaAt(doc, pointer)?.items as {$ref?: string; type?: unknown} | undefined
+  if (items?.$ref) return resolveSchemaType(doc, decodeURIComponent(items.$ref.slice(1)))
+  return typeof items?.type === 'string' ? items.type : undefined
+}
+
+/** A parameter's text as the schema's type, when it reads as one (else the text, which then fails the check). */
+function coerce(text: string, type: string | undefined): unknown {
+  if ((type === 'integer' || type === 'number') && text.trim() !== '' && Number.isFinite(Number(text))) return Number(text)
+  if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true'
+  return text
+}
+
+/** Request problems found before sending: exit 2, each with its path and what was expected. */
+export class InvalidRequestError extends AppLinkError {
+  readonly problems: Problem[]
+
+  constructor(op: Operation, specFile: string, problems: Problem[]) {
+    super(`The request does not match ${opName(op)} in ${specFile}; nothing was sent:\n${problems.map(p => `  ${problemLine(p)}`).join('\n')}`, {
+      exitCode: ExitCode.INVALID_INPUT,
+      hints: ['Fix the values above, or send the request as it is with --no-validate.'],
+      id: 'invalid_request',
+    })
+    this.problems = problems
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {...super.toJSON(), problems: this.problems}
+  }
+}
+
+export function problemLine(p: Problem): string {
+  return `${p.in}${p.path ? ` ${p.path}` : ''}: ${p.message}`
+}
+
+// ------------------------------------------------------------------ identity
+
+/**
+ * The invoking user, from the authorization the AppLink service returns (org, user, access token).
+ * An authorization that is not `authorized`, or has no token, cannot invoke.
+ */
+export function identityFrom(authorization: Authorization, accessToken: string | undefined, appId: string, namespace: string, app: string): {identity: Identity; warnings: string[]} {
+  const name = authorization.org?.developer_name ?? authorization.id
+  const org = authorization.org ?? ({} as Authorization['org'])
+  if (authorization.status !== 'authorized' || !accessToken) {
+    const why = authorization.status === 'authorized' ? 'the AppLink service returned no access token for it' : `its status is ${authorization.status}`
+    throw new AppLinkError(`Authorization ${name} cannot invoke: ${why}.`, {
+      hints: [`Check it with: heroku applink:authorizations:info ${name} -a ${app}`, `Re-authorize with: heroku salesforce:authorizations:add ${name} -a ${app}`],
+      id: 'authorization_not_usable',
+    })
+  }
+
+  registerSecret(accessToken)
+  const warnings: string[] = []
+  if (!org.id || !org.instance_url) {
+    throw new AppLinkError(`Authorization ${name} has no org ${org.id ? 'instance URL' : 'id'} in the AppLink service's answer.`, {hints: [`Check it with: heroku applink:authorizations:info ${name} -a ${app}`], id: 'invalid_response'})
+  }
+
+  let apiVersion = org.api_version
+  if (!apiVersion) {
+    apiVersion = DEFAULT_API_VERSION
+    warnings.push(`authorization ${name} has no org.api_version; sending apiVersion ${DEFAULT_API_VERSION}.`)
+  }
+
+  const userAuth = org.user_auth ?? ({} as NonNullable<Authorization['org']['user_auth']>)
+  return {
+    identity: {
+      accessToken,
+      apiVersion,
+      appId,
+      namespace,
+      orgDomainUrl: /^https?:\/\//i.test(org.instance_url) ? org.instance_url.replace(/\/+$/, '') : `https://${org.instance_url.replace(/\/+$/, '')}`,
+      orgId: org.id,
+      userId: userAuth.user_id ?? org.user_id ?? '',
+      username: userAuth.username ?? org.username ?? '',
+    },
+    warnings,
+  }
+}
+
+export const DEFAULT_API_VERSION = '62.0'
+
+// ------------------------------------------------------------------ sending
+
+export interface InvocationResult {
+  duration_ms: number
+  headers: Record<string, string>
+  method: string
+  problems: Problem[]
+  response: {body: unknown; headers: Record<string, string | string[]>; status: number; text: string}
+  salesforce: SalesforceHeaders
+  url: string
+}
+
+/** Sends the invocation and checks the response against the spec (mismatches are problems, not errors). */
+export async function sendInvocation(prepared: PreparedInvocation, identity: Identity, headerFlags: NameValue[], timeoutMs: number): Promise<InvocationResult> {
+  const {op, url} = prepared
+  const salesforce = salesforceHeaders(identity, url)
+  // masked wherever they could appear: the encoded headers hold the access token
+  registerSecret(salesforce.headers['x-client-context'])
+  registerSecret(salesforce.headers['x-request-context'])
+  const base: Record<string, string> = {...salesforce.headers}
+  for (const h of prepared.headerParams) base[h.name] = h.value
+  if (prepared.body) base['content-type'] = prepared.contentType ?? 'application/json'
+  const headers = applyHeaderFlags(base, headerFlags)
+  for (const h of headerFlags) if (/^x-(client|request)-context$/.test(h.name)) registerSecret(h.value)
+  // Ctrl-C while the app works: say what may have happened and exit 130. Prepended, so it runs
+  // before a handler the heroku CLI installed (its telemetry exits 1 on SIGINT).
+  const onSignal = () => {
+    process.stderr.write(`\nInterrupted: ${op.method} ${url} was sent and the app may still complete it; look for x-request-id ${headers['x-request-id'] ?? salesforce.requestId} in its logs.\n`)
+    process.exit(ExitCode.INTERRUPTED)
+  }
+
+  process.prependListener('SIGINT', onSignal)
+  process.prependListener('SIGTERM', onSignal)
+  const started = performance.now()
+  let res
+  try {
+    res = await send({body: prepared.body?.text, headers, method: op.method as 'GET', timeoutMs, url})
+  } catch (error) {
+    if (error instanceof NetworkError) throw appUnreachable(error, url)
+    throw error
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+
+  const duration = Math.round(performance.now() - started)
+  const text = res.body.toString('utf8')
+  const type = String(res.headers['content-type'] ?? '')
+  let body: unknown = text
+  let parsed = false
+  if (text.trim() !== '' && (isJsonType(type.split(';')[0].trim()) || /^\s*[[{]/.test(text))) {
+    try {
+      body = JSON.parse(text)
+      parsed = true
+    } catch {}
+  }
+
+  if (text === '') body = null
+  const problems = prepared.validate ? await responseProblems(prepared, res.status, type, body, parsed, text) : []
+  const responseHeaders: Record<string, string | string[]> = {}
+  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k] = v
+  return {duration_ms: duration, headers, method: op.method, problems, response: {body, headers: responseHeaders, status: res.status, text}, salesforce, url: url.toString()}
+}
+
+function appUnreachable(error: NetworkError, url: URL): AppLinkError {
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
+  if (error.code === 'ECONNREFUSED') {
+    return new AppLinkError(`Nothing is listening at ${url.origin} (connection refused); nothing was sent.`, {
+      hints: local
+        ? ['Start your app with: heroku local web (or npm start), then invoke again.', 'The default address is http://127.0.0.1:$APP_PORT (then $PORT, then 3000); give another with --url URL.']
+        : ['Start your app (or check that it is up), then invoke again; give another address with --url URL.'],
+      id: 'app_unreachable',
+    })
+  }
+
+  if (error.code === 'ETIMEDOUT') {
+    return new AppLinkError(`The app at ${url.origin} did not answer ${url.pathname} in time: ${error.message}.`, {hints: ['Allow more time with APPLINK_HTTP_TIMEOUT=SECONDS, or check the app\'s logs.'], id: 'timeout'})
+  }
+
+  return new AppLinkError(`The request to ${url.origin}${url.pathname} failed: ${error.message}.`, {hints: ['Check that the app is running and the address (--url) is right.'], id: 'app_unreachable'})
+}
+
+/** The spec's responses entry for a status: exact, then `2XX`, then `default`. */
+function responseFor(op: Operation, status: number): {key: string; media: MediaSchema[]} | undefined {
+  const keys = [String(status), `${String(status)[0]}XX`, `${String(status)[0]}xx`, 'default']
+  for (const key of keys) if (op.responses[key]) return {key, media: op.responses[key]}
+  return undefined
+}
+
+async function responseProblems(prepared: PreparedInvocation, status: number, type: string, body: unknown, parsed: boolean, text: string): Promise<Problem[]> {
+  const {doc, op, specFile} = prepared
+  const found = responseFor(op, status)
+  const where = 'response'
+  if (!found) {
+    const documented = Object.keys(op.responses).join(', ') || 'none'
+    return [{in: where, message: `status ${status} is not documented for ${opName(op)} in ${specFile} (documented: ${documented})`, path: ''}]
+  }
+
+  if (found.media.length === 0) {
+    return text.trim() === '' ? [] : [{in: where, message: `${specFile} documents no body for status ${found.key}, the app sent ${text.length} bytes`, path: ''}]
+  }
+
+  const media = jsonMedia(found.media)
+  if (!media) return []
+  if (text.trim() === '') return [{in: where, message: `expected a ${media.mediaType} body for status ${found.key}, got an empty body`, path: ''}]
+  if (!parsed) return [{in: where, message: `expected ${media.mediaType} for status ${found.key}, got ${type || 'no content-type'} that is not JSON`, path: ''}]
+  if (!media.schemaPointer) return []
+  const check = await compileSchema(doc, media.schemaPointer, 'response')
+  return check(body).map(p => ({...p, in: where}))
+}
