@@ -70,8 +70,7 @@ describe('every command under faults', function () {
 
   before(async () => {
     // pending resources stay pending for two reads: the flows poll at least once
-    // the file runs every command many times: on a busy machine that outlasts the default 2-minute safety net
-    server = await FaultServer.start({lifetimeMs: 900_000, settleAfter: 2})
+    server = await FaultServer.start({settleAfter: 2})
     const env = server.env(ENV)
     for (const k of [...Object.keys(env), 'DEBUG', 'HEROKU_DEBUG', 'HTTPS_PROXY', 'HTTP_PROXY']) saved[k] = process.env[k]
     for (const k of ['DEBUG', 'HEROKU_DEBUG', 'HTTPS_PROXY', 'HTTP_PROXY']) delete process.env[k]
