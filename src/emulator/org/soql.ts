@@ -164,6 +164,9 @@ function parseTokens(list: Token[], compile: (c: any) => Matcher): Matcher {
     return parts.length === 1 ? parts[0] : r => parts.some(p => p(r))
   }
 
+  // the parser's tree loses a NOT in `NOT NOT NOT a` and in `NOT (NOT (NOT a))`: refuse what it cannot have meant
+  if (list.some((t, k) => t === 'NOT' && list[k + 1] === 'NOT')) throw malformedQuery('NOT directly followed by NOT is not supported: write NOT (NOT …).')
+  if (list.filter(t => t === '(').length !== list.filter(t => t === ')').length) throw unsupported('This nesting of NOT inside parentheses')
   const m = or()
   if (i !== list.length) throw malformedQuery('The WHERE clause could not be understood.')
   return m
