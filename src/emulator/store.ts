@@ -348,9 +348,10 @@ export class Store {
 
         // a store without a collection is rewritten with it (after migrate has checked the rest)
         const incomplete = raw !== null && typeof raw === 'object' && COLLECTIONS.some(k => (raw as Record<string, unknown>)[k] === undefined)
+        // read before migrate(), which upgrades `raw` in place
+        const oldVersion = (raw as {version?: unknown} | null)?.version
         data = migrate(raw, file)
         needsWrite ||= incomplete
-        const oldVersion = (raw as {version: number}).version
         if (oldVersion !== STORE_VERSION) {
           // keep the file as the older version wrote it, next to the migrated one
           writeFileSync(`${file}.v${oldVersion}.bak`, text, {mode: 0o600})
