@@ -10,7 +10,7 @@ import {parseQuery, type Query, type Subquery, type WhereClause} from '@jetstrea
 
 import {invalidField, malformedQuery, SfError, unsupported} from './errors.js'
 import {normalizeId} from './ids.js'
-import {API_PATH, findRecord, recordsOf} from './records.js'
+import {API_PATH, recordsOf} from './records.js'
 import {childRelationship, type FieldDef, type ObjectDef, requireObject} from './schema.js'
 import type {OrgData, SObjectRecord} from './types.js'
 import {compareValues, dateLiteralRange, isDate, likeToRegExp, parseDateTime} from './values.js'
@@ -27,9 +27,44 @@ interface FieldPath {
 
 type Matcher = (record: SObjectRecord) => boolean
 
+/** Lookups of one query: records by id and children by parent, indexed on first use. */
+class Index {
+  private readonly byId = new Map<string, Map<string, SObjectRecord>>()
+  private readonly byParent = new Map<string, Map<unknown, SObjectRecord[]>>()
+  constructor(private readonly org: OrgData) {}
+
+  children(object: string, field: string, parentId: string): SObjectRecord[] {
+    const key = `${object}.${field}`
+    let groups = this.byParent.get(key)
+    if (!groups) {
+      groups = new Map()
+      for (const r of recordsOf(this.org, object)) {
+        const list = groups.get(r[field])
+        if (list) list.push(r)
+        else groups.set(r[field], [r])
+      }
+
+      this.byParent.set(key, groups)
+    }
+
+    return groups.get(parentId) ?? []
+  }
+
+  record(object: string, id: string): SObjectRecord | undefined {
+    let records = this.byId.get(object)
+    if (!records) {
+      records = new Map(recordsOf(this.org, object).map(r => [r.Id, r]))
+      this.byId.set(object, records)
+    }
+
+    return records.get(id)
+  }
+}
+
 interface Plan {
   count: boolean
   def: ObjectDef
+  index: Index
   limit?: number
   offset: number
   order: Array<{desc: boolean; nullsFirst: boolean; path: FieldPath}>
@@ -94,11 +129,11 @@ function resolvePath(org: OrgData, def: ObjectDef, text: string, allowPrefix = t
   return {field, hops, text}
 }
 
-function valueAt(org: OrgData, record: SObjectRecord, path: FieldPath): unknown {
+function valueAt(index: Index, record: SObjectRecord, path: FieldPath): unknown {
   let current: SObjectRecord | undefined = record
   for (const hop of path.hops) {
     const id: unknown = current[hop.via.name]
-    current = typeof id === 'string' ? findRecord(org, hop.def.name, id) : undefined
+    current = typeof id === 'string' ? index.record(hop.def.name, id) : undefined
     if (!current) return null
   }
 
@@ -254,17 +289,17 @@ function equal(field: FieldDef, a: unknown, b: unknown): boolean {
   return compareValues(a, b) === 0
 }
 
-function compileCondition(org: OrgData, def: ObjectDef, c: any, now: number): Matcher {
+function compileCondition(org: OrgData, index: Index, def: ObjectDef, c: any, now: number): Matcher {
   if (c.fn) throw unsupported('A function in WHERE')
   const path = resolvePath(org, def, c.field)
   const {field} = path
   const op = String(c.operator).toUpperCase() === '<>' ? '!=' : String(c.operator).toUpperCase()
-  const get = (r: SObjectRecord) => comparable(field, valueAt(org, r, path))
+  const get = (r: SObjectRecord) => comparable(field, valueAt(index, r, path))
   if (op === 'INCLUDES' || op === 'EXCLUDES') throw unsupported(`${op} (multi-select picklists)`)
   if (op === 'IN' || op === 'NOT IN') {
     let values: unknown[]
     if (c.valueQuery) {
-      values = semiJoinValues(org, c.valueQuery, now)
+      values = semiJoinValues(org, index, c.valueQuery, now)
     } else {
       const raw: string[] = Array.isArray(c.value) ? c.value : [c.value]
       const types: string[] = Array.isArray(c.literalType) ? c.literalType : raw.map(() => c.literalType)
@@ -316,7 +351,7 @@ function compileCondition(org: OrgData, def: ObjectDef, c: any, now: number): Ma
   }
 }
 
-function semiJoinValues(org: OrgData, query: Query, now: number): unknown[] {
+function semiJoinValues(org: OrgData, index: Index, query: Query, now: number): unknown[] {
   checkClauses(query, TOP_LEVEL_KEYS)
   const def = requireObject(org, query.sObject ?? '')
   const fields = query.fields ?? []
@@ -324,14 +359,14 @@ function semiJoinValues(org: OrgData, query: Query, now: number): unknown[] {
   const f = fields[0] as any
   const path = resolvePath(org, def, f.type === 'Field' ? f.field : f.rawValue ?? [...f.relationships, f.field].join('.'))
   if (path.field.type !== 'id' && path.field.type !== 'reference') throw malformedQuery('A semi-join subquery must select an Id or a reference field.')
-  const plan = compile(org, def, {...query, fields: []} as Query, now, true)
-  return select(org, plan).map(r => valueAt(org, r, path)).filter(v => v !== null)
+  const plan = compile(org, index, def, {...query, fields: []} as Query, now, true)
+  return select(org, plan).map(r => valueAt(index, r, path)).filter(v => v !== null)
 }
 
 // --- the query ---
 
-function compile(org: OrgData, def: ObjectDef, query: Query | Subquery, now: number, bare = false): Plan {
-  const plan: Plan = {count: false, def, offset: query.offset ?? 0, order: [], select: []}
+function compile(org: OrgData, index: Index, def: ObjectDef, query: Query | Subquery, now: number, bare = false): Plan {
+  const plan: Plan = {count: false, def, index, offset: query.offset ?? 0, order: [], select: []}
   if (query.limit !== undefined) plan.limit = query.limit
   for (const f of bare ? [] : query.fields ?? []) {
     const field = f as any
@@ -354,7 +389,7 @@ function compile(org: OrgData, def: ObjectDef, query: Query | Subquery, now: num
         checkClauses(sub, SUBQUERY_KEYS)
         const rel = childRelationship(org, def, sub.relationshipName)
         if (!rel) throw new SfError(400, 'INVALID_TYPE', `Didn't understand relationship '${sub.relationshipName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name.`)
-        plan.select.push({child: {field: rel.field, name: rel.name, plan: compile(org, requireObject(org, rel.object), sub, now)}, kind: 'child'})
+        plan.select.push({child: {field: rel.field, name: rel.name, plan: compile(org, index, requireObject(org, rel.object), sub, now)}, kind: 'child'})
         break
       }
 
@@ -373,7 +408,7 @@ function compile(org: OrgData, def: ObjectDef, query: Query | Subquery, now: num
   }
 
   if (!bare && plan.select.length === 0 && !plan.count) throw malformedQuery('The SELECT list is empty.')
-  if (query.where) plan.where = parseTokens(tokens(query.where), c => compileCondition(org, def, c, now))
+  if (query.where) plan.where = parseTokens(tokens(query.where), c => compileCondition(org, index, def, c, now))
   const orderBy = query.orderBy === undefined ? [] : Array.isArray(query.orderBy) ? query.orderBy : [query.orderBy]
   if (plan.count && orderBy.length > 0) throw malformedQuery('ORDER BY cannot be used with COUNT().')
   for (const o of orderBy as any[]) {
@@ -389,7 +424,7 @@ function compile(org: OrgData, def: ObjectDef, query: Query | Subquery, now: num
 function select(org: OrgData, plan: Plan, candidates?: SObjectRecord[]): SObjectRecord[] {
   let rows = (candidates ?? recordsOf(org, plan.def.name)).filter(r => !plan.where || plan.where(r))
   if (plan.order.length > 0) {
-    const keyed = rows.map((r, i) => ({i, keys: plan.order.map(o => valueAt(org, r, o.path)), r}))
+    const keyed = rows.map((r, i) => ({i, keys: plan.order.map(o => valueAt(plan.index, r, o.path)), r}))
     keyed.sort((a, b) => {
       for (const [k, o] of plan.order.entries()) {
         const x = a.keys[k]
@@ -418,7 +453,7 @@ function shape(org: OrgData, plan: Plan, record: SObjectRecord, version: string)
   const out: Row = {attributes: attributes(plan.def, record.Id, version)}
   for (const item of plan.select) {
     if (item.kind === 'child') {
-      const children = recordsOf(org, item.child.plan.def.name).filter(r => r[item.child.field] === record.Id)
+      const children = plan.index.children(item.child.plan.def.name, item.child.field, record.Id)
       const rows = select(org, item.child.plan, children)
       out[item.child.name] = rows.length === 0 ? null : {done: true, records: rows.map(r => shape(org, item.child.plan, r, version)), totalSize: rows.length}
       continue
@@ -430,7 +465,7 @@ function shape(org: OrgData, plan: Plan, record: SObjectRecord, version: string)
     for (const hop of path.hops) {
       const name = hop.via.relationshipName!
       const id: unknown = current?.[hop.via.name]
-      current = typeof id === 'string' ? findRecord(org, hop.def.name, id) : undefined
+      current = typeof id === 'string' ? plan.index.record(hop.def.name, id) : undefined
       if (!current) {
         if (!Object.hasOwn(target, name)) target[name] = null
         break
@@ -453,7 +488,7 @@ export function runSoql(org: OrgData, soql: string, version: string, now = Date.
   const query = parse(soql)
   checkClauses(query, TOP_LEVEL_KEYS)
   const def = requireObject(org, query.sObject ?? '')
-  const plan = compile(org, def, query, now)
+  const plan = compile(org, new Index(org), def, query, now)
   const rows = select(org, plan)
   if (plan.count) return {records: [], totalSize: rows.length}
   return {records: rows.map(r => shape(org, plan, r, version)), totalSize: rows.length}
