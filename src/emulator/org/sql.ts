@@ -78,6 +78,17 @@ function evaluate(expr: any, row: Row): unknown {
     }
 
     case 'binary_expr': return binary(expr, row)
+    case 'function': {
+      const name = String(expr.name?.name?.[0]?.value ?? '').toUpperCase()
+      // `NOT (a = 1)` arrives as a call of NOT
+      if (name === 'NOT' && expr.args?.value?.length === 1) {
+        const v = truth(evaluate(expr.args.value[0], row))
+        return v === null ? null : !v
+      }
+
+      throw notSupported(`The function ${name || '(unnamed)'}`)
+    }
+
     default: throw notSupported(`The expression ${expr?.type ?? 'given'}`)
   }
 }
@@ -98,7 +109,7 @@ function binary(expr: any, row: Row): unknown {
   }
 
   if (op === 'IN' || op === 'NOT IN') {
-    if (expr.right?.type !== 'expr_list') throw notSupported('IN with a subquery')
+    if (expr.right?.type !== 'expr_list' || (expr.right.value as any[]).some(v => v?.ast)) throw notSupported('IN with a subquery')
     if (left === null) return null
     const found = (expr.right.value as any[]).some(v => {
       const x = evaluate(v, row)
@@ -161,6 +172,21 @@ function limitOf(ast: any): {limit?: number; offset: number} {
   return {limit: values[0], offset: 0}
 }
 
+/** Evaluates every expression once on an empty row, so that an unsupported one is refused even when no row would reach it. */
+function checkExpressions(ast: any, columns: any[]): void {
+  const empty: Row = {}
+  if (ast.where) evaluate(ast.where, empty)
+  for (const c of columns) {
+    if (c.expr?.type === 'aggr_func') {
+      if (c.expr.args?.expr && c.expr.args.expr.type !== 'star') evaluate(c.expr.args.expr, empty)
+    } else if (!(c.expr?.type === 'column_ref' && c.expr.column === '*')) {
+      evaluate(c.expr, empty)
+    }
+  }
+
+  for (const o of ast.orderby ?? []) if (!(o.expr?.type === 'column_ref')) evaluate(o.expr, empty)
+}
+
 /** Runs a SELECT over `tables` (table name → rows, looked up case-insensitively). */
 export function runSql(sql: string, tables: Record<string, Row[]>): SqlResult {
   const ast = parseSql(sql)
@@ -170,9 +196,10 @@ export function runSql(sql: string, tables: Record<string, Row[]>): SqlResult {
   const tableName = String(ast.from[0].table)
   const key = Object.keys(tables).find(k => k === tableName) ?? Object.keys(tables).find(k => k.toLowerCase() === tableName.toLowerCase())
   if (key === undefined) throw sqlError(`Table ${JSON.stringify(tableName)} does not exist in this Data Cloud org: ingest rows with POST /api/v1/ingest/sources/{source}/${tableName} first.`)
+  const columns: any[] = ast.columns
+  checkExpressions(ast, columns)
   let rows = tables[key]
   if (ast.where) rows = rows.filter(r => truth(evaluate(ast.where, r)) === true)
-  const columns: any[] = ast.columns
   const aggregated = columns.some(c => c.expr?.type === 'aggr_func')
   if (aggregated) {
     const names = columns.map((c, i) => {
