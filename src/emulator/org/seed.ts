@@ -91,13 +91,14 @@ export function loadSeedFile(file: string): OrgSeed {
   const datacloud = raw.datacloud ?? {}
   if (!isPlainObject(objects)) throw fail('"objects" must be an object of object names to lists of records')
   if (!isPlainObject(datacloud)) throw fail('"datacloud" must be an object of table names to lists of rows')
-  const seed: OrgSeed = {datacloud: {}, objects: []}
+  const seed: OrgSeed = {datacloud: Object.create(null), objects: []}
   for (const [name, list] of Object.entries(objects)) {
     if (!Array.isArray(list) || !list.every(r => isPlainObject(r))) throw fail(`objects.${name} must be a list of records (JSON objects)`)
     seed.objects.push([name, list])
   }
 
   for (const [name, list] of Object.entries(datacloud)) {
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,79}$/.test(name)) throw fail(`datacloud table name ${JSON.stringify(name)} must hold letters, digits and underscores, and start with a letter`)
     if (!Array.isArray(list) || !list.every(r => isPlainObject(r))) throw fail(`datacloud.${name} must be a list of rows (JSON objects)`)
     seed.datacloud[name] = list
   }

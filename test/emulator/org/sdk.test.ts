@@ -235,3 +235,27 @@ describe('emulated org: the @heroku/applink SDK', function () {
     expect(out.refused.body[0].message).to.match(/^GROUP BY is not supported by the AppLink emulator's Data Cloud SQL engine/)
   })
 })
+
+describe('emulated org: request data with prototype keys', function () {
+  this.timeout(60_000)
+  afterEach(removeTempDirs)
+
+  it('treats "__proto__" and "constructor" as unknown fields, in a create and in a graph node', async () => {
+    const emu = await start()
+    try {
+      const p = await provision(emu)
+      const org = await authorize(emu, p)
+      for (const key of ['__proto__', 'constructor']) {
+        const raw = await orgCall(org, 'POST', '/services/data/v62.0/sobjects/Account', JSON.parse(`{"Name": "X", "${key}": {"polluted": true}}`))
+        expect([raw.status, raw.body[0].errorCode], key).to.deep.equal([400, 'INVALID_FIELD'])
+        const graph = await orgCall(org, 'POST', '/services/data/v62.0/composite/graph', JSON.parse(`{"graphs": [{"graphId": "g", "compositeRequest": [{"referenceId": "a", "method": "POST", "url": "/services/data/v62.0/sobjects/Account", "body": {"Name": "X", "${key}": {"polluted": true}}}]}]}`))
+        expect(graph.body.graphs[0].graphResponse.compositeResponse[0].body[0].errorCode, key).to.equal('INVALID_FIELD')
+      }
+
+      expect(({} as Record<string, unknown>).polluted).to.equal(undefined)
+      expect((await sdkOrg(org).dataApi.query('SELECT COUNT() FROM Account WHERE Name = \'X\'')).totalSize).to.equal(0)
+    } finally {
+      await emu.close()
+    }
+  })
+})

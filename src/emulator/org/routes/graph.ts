@@ -63,7 +63,8 @@ function resolve(value: unknown, results: Map<string, OpResult>): unknown {
 
   if (Array.isArray(value)) return value.map(v => resolve(v, results))
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {}
+    // a null-prototype object, so that a "__proto__" field stays a field (and is refused as unknown)
+    const out: Record<string, unknown> = Object.create(null)
     for (const key of Object.keys(value)) out[key] = resolve((value as Record<string, unknown>)[key], results)
     return out
   }
