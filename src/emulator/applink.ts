@@ -9,7 +9,8 @@ import {createPrivateKey, timingSafeEqual} from 'node:crypto'
 
 import {nameProblem} from '../lib/names.js'
 import {attachmentsOfAddon, ORG_TYPE, requireConnected, requireConnection, ssoToken, touch, webUrl} from './model.js'
-import {accessTokenFor, API_VERSION, orgFor, startOauth} from './oauth.js'
+import {API_VERSION, orgFor, startOauth} from './oauth.js'
+import {linkOrg, refreshToken} from './org/index.js'
 import {handlePublish, publicationJson} from './publish.js'
 import {type Ctx, type EmulatorState, PUBLISH_LIMIT, type Router, sendJson} from './server.js'
 import type {AddonRecord, AppRecord, AuthorizationRecord, ConnectionRecord, DataActionTargetRecord, OrgKind, StoreData} from './store.js'
@@ -106,7 +107,7 @@ export function connectionJson(ctx: {emu: EmulatorState}, c: ConnectionRecord): 
     id: c.id,
     last_modified_at: c.last_modified_at,
     last_modified_by: c.last_modified_by,
-    org: {connection_name: c.name, ...c.org},
+    org: {connection_name: c.name, ...c.org, ...(c.org.instance_url ? {instance_url: ctx.emu.origin} : {})},
     status: c.status,
   }
   if (c.state && c.status === 'connecting') out.redirect_uri = `${ctx.emu.origin}/oauth/login?state=${c.state}`
@@ -115,7 +116,8 @@ export function connectionJson(ctx: {emu: EmulatorState}, c: ConnectionRecord): 
 }
 
 export function authorizationJson(ctx: {emu: EmulatorState}, a: AuthorizationRecord, withToken = false): Record<string, unknown> {
-  const org: Record<string, unknown> = {api_version: a.api_version, developer_name: a.name, ...a.org}
+  // the emulated org is served by the emulator itself
+  const org: Record<string, unknown> = {api_version: a.api_version, developer_name: a.name, ...a.org, ...(a.org.instance_url ? {instance_url: ctx.emu.origin} : {})}
   if (withToken && a.status === 'authorized' && a.access_token) {
     org.user_auth = {access_token: a.access_token, user_id: a.org.user_id, username: a.org.username}
   }
@@ -139,7 +141,7 @@ export function authorizationJson(ctx: {emu: EmulatorState}, a: AuthorizationRec
   return out
 }
 
-export function targetJson(data: StoreData, t: DataActionTargetRecord): Record<string, unknown> {
+export function targetJson(data: StoreData, t: DataActionTargetRecord, origin: string): Record<string, unknown> {
   const app = data.apps.find(a => a.id === t.app_id)
   const conn = data.connections.find(c => c.id === t.connection_id)
   const out: Record<string, unknown> = {
@@ -151,7 +153,7 @@ export function targetJson(data: StoreData, t: DataActionTargetRecord): Record<s
     label: t.label,
     last_modified_at: t.last_modified_at,
     last_modified_by: t.last_modified_by,
-    org: conn ? {connection_name: conn.name, id: conn.org.id, instance_url: conn.org.instance_url, type: conn.org.type} : {},
+    org: conn ? {connection_name: conn.name, id: conn.org.id, instance_url: conn.org.instance_url ? origin : undefined, type: conn.org.type} : {},
     status: t.status,
     target_endpoint: t.target_endpoint,
     type: t.type,
@@ -265,6 +267,7 @@ async function createJwtConnection(ctx: Ctx): Promise<void> {
     }
     if (old) Object.assign(old, record)
     else data.connections.push(record)
+    if (record.status === 'connected') linkOrg(data, ctx.emu.store, old ?? record)
     return old ?? record
   })
   sendJson(ctx.res, 201, connectionJson(ctx, record))
@@ -345,9 +348,9 @@ async function createJwtAuthorization(ctx: Ctx, kindParam: string): Promise<void
       org: jwt.keyOk ? orgFor(name, kind, jwt.username, jwt.loginUrl) : {type: ORG_TYPE[kind], username: jwt.username},
       status: jwt.keyOk ? 'authorized' : 'failed',
     }
-    if (jwt.keyOk) record.access_token = accessTokenFor(record.org.id ?? '')
-    if (old) Object.assign(old, record)
+    if (old) Object.assign(old, record, {access_token: undefined})
     else data.authorizations.push(record)
+    refreshToken(data, ctx.emu.store, old ?? record)
     return old ?? record
   })
   sendJson(ctx.res, 201, authorizationJson(ctx, record))
@@ -402,7 +405,7 @@ async function createTarget(ctx: Ctx): Promise<void> {
     return t
   })
   scheduleTarget(ctx.emu, target.id)
-  sendJson(ctx.res, 201, targetJson(store.data, target))
+  sendJson(ctx.res, 201, targetJson(store.data, target, ctx.emu.origin))
 }
 
 /** Moves a data action target along pending → creating → created. */
@@ -453,19 +456,26 @@ export function registerApplinkRoutes(router: Router): void {
   read('/authorizations', (ctx, caller, data) => {
     sendJson(ctx.res, 200, byCreation(data.authorizations.filter(a => a.addon_id === caller.addon.id)).map(a => authorizationJson(ctx, a)))
   })
-  read('/authorizations/:name', (ctx, caller, data) => sendJson(ctx.res, 200, authorizationJson(ctx, requireAuthorization(data, caller.addon, ctx.params.name), true)))
+  router.get(`${base}/authorizations/:name`, async ctx => {
+    const caller = authenticate(ctx)
+    const {store} = ctx.emu
+    const a = requireAuthorization(store.data, caller.addon, ctx.params.name)
+    // the token read here works against the emulated org: an expired one is replaced, as AppLink refreshes it
+    if (refreshToken(store.data, store, a)) await store.flush()
+    sendJson(ctx.res, 200, authorizationJson(ctx, a, true))
+  })
   router.post(`${base}/authorizations/:kind/jwt`, ctx => createJwtAuthorization(ctx, ctx.params.kind))
   router.post(`${base}/authorizations/:kind`, ctx => createAuthorization(ctx, ctx.params.kind))
   router.delete(`${base}/authorizations/:name`, ctx => deleteAuthorization(ctx))
 
   read('/connections/datacloud/:name/data_action_targets', (ctx, caller, data) => {
-    sendJson(ctx.res, 200, targetsOf(data, dataCloudConnection(data, caller.addon, ctx.params.name)).map(t => targetJson(data, t)))
+    sendJson(ctx.res, 200, targetsOf(data, dataCloudConnection(data, caller.addon, ctx.params.name)).map(t => targetJson(data, t, ctx.emu.origin)))
   })
   read('/connections/datacloud/:name/data_action_targets/:api', (ctx, caller, data) => {
     const conn = dataCloudConnection(data, caller.addon, ctx.params.name)
     const t = targetsOf(data, conn).find(x => x.api_name === ctx.params.api || x.id === ctx.params.api)
     if (!t) throw new HttpError(404, 'record_not_found', `Couldn't find a data action target named ${JSON.stringify(ctx.params.api)} on ${conn.name}.`)
-    sendJson(ctx.res, 200, targetJson(data, t))
+    sendJson(ctx.res, 200, targetJson(data, t, ctx.emu.origin))
   })
   router.post(`${base}/connections/datacloud/:name/data_action_targets`, ctx => createTarget(ctx))
 

@@ -5,6 +5,7 @@
  * to the dashboard.
  */
 import {attachmentsOfAddon, ssoToken} from './model.js'
+import {renderOrgs} from './org/dashboard.js'
 import {type Ctx, type Router, sendHtml} from './server.js'
 import type {StoreData} from './store.js'
 import {badRequest, escapeHtml as h, HttpError} from './util.js'
@@ -108,6 +109,7 @@ th{background:#f3f3f3}.count{color:#666;font-weight:normal}.empty{color:#666}.st
 <h1>AppLink emulator</h1>
 <p id="summary">Serving ${h(origin)} · ${count(data.apps.length, 'app')} · ${count(data.addons.length, 'add-on')} · ${count(data.connections.length, 'connection')} · ${count(data.authorizations.length, 'authorization')} · ${count(data.publications.length, 'publication')} · <a href="/">refresh</a></p>
 ${sections.join('\n')}
+${renderOrgs(data.orgs)}
 </body>
 </html>
 `

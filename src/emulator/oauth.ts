@@ -5,6 +5,7 @@
  * emulator answers Allow by itself about a second after the flow starts.
  */
 import {ORG_TYPE} from './model.js'
+import {linkOrg, refreshToken} from './org/index.js'
 import {type Ctx, type EmulatorState, type Router, sendHtml} from './server.js'
 import type {AuthorizationRecord, ConnectionRecord, OrgKind, OrgRecord, StoreData} from './store.js'
 import {badRequest, escapeHtml, HttpError, newToken, now, salesforceId} from './util.js'
@@ -32,11 +33,6 @@ export function orgFor(name: string, kind: OrgKind, username: string | undefined
   const instanceUrl = `https://${host}`
   const user = username || defaultUsername(name)
   return {id: salesforceId('00D', instanceUrl), instance_url: instanceUrl, type: ORG_TYPE[kind], user_id: salesforceId('005', `${instanceUrl} ${user}`), username: user}
-}
-
-/** A Salesforce-looking access token for an org: `{org id}!{random}`. */
-export function accessTokenFor(orgId: string): string {
-  return `${orgId}!${newToken(30)}`
 }
 
 type Pending = {kind: 'authorization'; record: AuthorizationRecord} | {kind: 'connection'; record: ConnectionRecord}
@@ -96,9 +92,11 @@ export async function completeLogin(emu: EmulatorState, state: string, answer: L
     record.error = undefined
     if (pending.kind === 'connection') {
       pending.record.status = 'connected'
+      linkOrg(data, emu.store, pending.record)
     } else {
       pending.record.status = 'authorized'
-      pending.record.access_token = accessTokenFor(record.org.id ?? '')
+      pending.record.access_token = undefined
+      refreshToken(data, emu.store, pending.record)
     }
   })
   return pending

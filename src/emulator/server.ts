@@ -13,6 +13,7 @@ import type {AddressInfo, Socket} from 'node:net'
 import {registerApplinkRoutes, resumeTargets} from './applink.js'
 import {registerDashboardRoutes} from './dashboard.js'
 import {registerOauthRoutes, resumePendingFlows} from './oauth.js'
+import {loadSeedFile, registerOrgRoutes, syncOrgs, useSeed} from './org/index.js'
 import {registerPlatformRoutes} from './platform.js'
 import {Store} from './store.js'
 import {HttpError} from './util.js'
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
    * for failures inside the emulator. Never secrets.
    */
   log?: (line: string, kind: 'error' | 'request') => void
+  /** a JSON file that new emulated orgs are seeded from, in place of the default data (docs/emulator.md) */
+  orgData?: string
   /** 0 picks a free port */
   port?: number
   /** empty the store before starting */
@@ -245,6 +248,7 @@ function buildRouter(): Router {
   registerApplinkRoutes(router)
   registerOauthRoutes(router)
   registerDashboardRoutes(router)
+  registerOrgRoutes(router)
   return router
 }
 
@@ -286,7 +290,11 @@ async function handle(router: Router, emu: EmulatorState, req: IncomingMessage, 
 
 /** Starts the emulator; resolves once it listens. Throws StoreError for data directory problems. */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  // a bad seed file stops the start before the store is touched (throws SeedError)
+  const seed = options.orgData === undefined ? undefined : loadSeedFile(options.orgData)
   const store = Store.open(options.dataDir, {reset: options.reset})
+  useSeed(store, seed)
+  if (syncOrgs(store.data, store)) await store.flush()
   const emu = new EmulatorState(store, options)
   const router = buildRouter()
   const sockets = new Set<Socket>()

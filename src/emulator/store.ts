@@ -10,10 +10,11 @@ import {closeSync, constants as fsConstants, fsyncSync, linkSync, mkdirSync, ope
 import {open, rename, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import type {OrgData} from './org/types.js'
 import {newId} from './util.js'
 
 /** The store format written by this version. Bump it and add a migration when the shape changes. */
-export const STORE_VERSION = 1
+export const STORE_VERSION = 2
 export const STORE_FILE = 'data.json'
 export const LOCK_FILE = 'emulator.lock'
 
@@ -154,6 +155,8 @@ export interface StoreData {
   connections: ConnectionRecord[]
   created_at: string
   data_action_targets: DataActionTargetRecord[]
+  /** the emulated Salesforce orgs: records, sessions, Data Cloud rows (src/emulator/org/) */
+  orgs: OrgData[]
   publications: PublicationRecord[]
   /** signs the add-on SSO tokens */
   sso_secret: string
@@ -179,18 +182,20 @@ export function emptyStore(previous?: Partial<StoreData>): StoreData {
     connections: [],
     created_at: new Date().toISOString(),
     data_action_targets: [],
+    orgs: [],
     publications: [],
     sso_secret: previous?.sso_secret ?? randomBytes(24).toString('hex'),
     version: STORE_VERSION,
   }
 }
 
-const COLLECTIONS = ['addons', 'apps', 'attachments', 'authorizations', 'connections', 'data_action_targets', 'publications'] as const
+const COLLECTIONS = ['addons', 'apps', 'attachments', 'authorizations', 'connections', 'data_action_targets', 'orgs', 'publications'] as const
 
 /**
  * Upgrades a parsed store to STORE_VERSION, or explains why it cannot. Each step takes version N
- * to N+1; there is none yet, since version 1 is the first format. A store that lacks a collection
- * (written before that collection existed) gets an empty one.
+ * to N+1. Version 2 added the emulated orgs (`orgs`, filled from the connections and authorizations
+ * when the emulator starts). A store that lacks a collection (written before that collection
+ * existed) gets an empty one.
  */
 export function migrate(raw: unknown, file: string): StoreData {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -207,7 +212,11 @@ export function migrate(raw: unknown, file: string): StoreData {
     throw new StoreError(`The emulator store ${file} was written by a newer emulator (store version ${version}; this one reads up to ${STORE_VERSION}). Update the plugin, or use another --data-dir.`)
   }
 
-  // future steps: `if (data.version === 1) { ...; data.version = 2 }`
+  if (data.version === 1) {
+    data.orgs ??= []
+    data.version = 2
+  }
+
   for (const key of COLLECTIONS) {
     if (data[key] === undefined) data[key] = []
     if (!Array.isArray(data[key])) throw new StoreError(`The emulator store ${file} is damaged: "${key}" is not a list. Move it away, or start with --reset to empty it.`)
@@ -339,9 +348,10 @@ export class Store {
 
         // a store without a collection is rewritten with it (after migrate has checked the rest)
         const incomplete = raw !== null && typeof raw === 'object' && COLLECTIONS.some(k => (raw as Record<string, unknown>)[k] === undefined)
+        // read before migrate(), which upgrades `raw` in place
+        const oldVersion = (raw as {version?: unknown} | null)?.version
         data = migrate(raw, file)
         needsWrite ||= incomplete
-        const oldVersion = (raw as {version: number}).version
         if (oldVersion !== STORE_VERSION) {
           // keep the file as the older version wrote it, next to the migrated one
           writeFileSync(`${file}.v${oldVersion}.bak`, text, {mode: 0o600})

@@ -1,6 +1,8 @@
 /** Small helpers shared by the emulator's routes: ids, errors, HTML escaping. */
 import {createHash, randomBytes, randomInt, randomUUID} from 'node:crypto'
 
+import {idSuffix} from './org/ids.js'
+
 /** An error answered as JSON `{id, message}` with `status`. */
 export class HttpError extends Error {
   readonly extra?: Record<string, unknown>
@@ -30,12 +32,12 @@ export function newToken(bytes = 24): string {
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
-/** A Salesforce-style 18-character id with the given 3-character key prefix (`00D` org, `005` user). */
+/** A valid 18-character Salesforce id (case suffix included) with the given 3-character key prefix (`00D` org, `005` user). */
 export function salesforceId(prefix: string, seed?: string): string {
   const bytes = seed === undefined ? randomBytes(15) : createHash('sha256').update(seed).digest()
   let out = prefix
-  for (let i = 0; out.length < 18; i++) out += BASE62[bytes[i] % 62]
-  return out
+  for (let i = 0; out.length < 15; i++) out += BASE62[bytes[i] % 62]
+  return out + idSuffix(out)
 }
 
 export function now(): string {

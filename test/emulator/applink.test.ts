@@ -61,7 +61,7 @@ describe('emulator: AppLink API', () => {
       const got = await client.getConnection('my_org')
       expect(got.status).to.equal('connected')
       expect(got).to.not.have.property('redirect_uri')
-      expect(got.org).to.deep.include({connection_name: 'my_org', instance_url: 'https://my-org.my.salesforce.com', type: 'SalesforceOrg', username: 'ceo@acme.example'})
+      expect(got.org).to.deep.include({connection_name: 'my_org', instance_url: emu.url, type: 'SalesforceOrg', username: 'ceo@acme.example'})
       expect(got.org.id).to.match(/^00D[0-9A-Za-z]{15}$/)
       expect(got.org.user_id).to.match(/^005[0-9A-Za-z]{15}$/)
       expect(await client.getConnection(created.id)).to.deep.equal(got)
@@ -84,7 +84,7 @@ describe('emulator: AppLink API', () => {
       const page = await request(sandbox.redirect_uri!)
       expect(page.text).to.contain('<option value="sandbox" selected>')
       await answerLogin(sandbox.redirect_uri!, {decision: 'allow', org_type: 'sandbox', username: ''})
-      expect((await client.getConnection('sb_org')).org).to.deep.include({instance_url: 'https://sb-org--sandbox.sandbox.my.salesforce.com', username: 'admin@sb-org.example'})
+      expect((await client.getConnection('sb_org')).org).to.deep.include({instance_url: emu.url, username: 'admin@sb-org.example'})
     })
 
     it('makes Data Cloud connections of type DataCloudOrg', async () => {
@@ -105,7 +105,7 @@ describe('emulator: AppLink API', () => {
         return c.status === 'connecting' ? undefined : c
       }, 'auto-approval')
       expect(done.status).to.equal('connected')
-      expect(done.org).to.deep.include({instance_url: 'https://auto-org.my.salesforce.com', username: 'admin@auto-org.example'})
+      expect(done.org).to.deep.include({instance_url: emu.url, username: 'admin@auto-org.example'})
     })
 
     it('refuses a second live connection of the same name, but reconnects a failed one in place', async () => {
@@ -149,7 +149,7 @@ describe('emulator: AppLink API', () => {
     it('connects with an RSA private key, and fails the record with authentication_failed otherwise', async () => {
       const ok = await client.createJwtConnection({alias: 'a1', client_id: 'client-1', connection_name: 'jwt_org', jwt_private_key: keys.rsa, login_url: 'https://login.salesforce.com', username: 'bot@acme.example'})
       expect(ok).to.deep.include({addon_id: p.addon.id, app_id: p.app.id, connection_method: 'JWT', status: 'connected'})
-      expect(ok.org).to.deep.include({connection_name: 'jwt_org', instance_url: 'https://jwt-org.my.salesforce.com', type: 'SalesforceOrg', username: 'bot@acme.example'})
+      expect(ok.org).to.deep.include({connection_name: 'jwt_org', instance_url: emu.url, type: 'SalesforceOrg', username: 'bot@acme.example'})
       for (const key of [keys.ec, 'not a key', '-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n']) {
         const bad = await client.createJwtConnection({client_id: 'client-1', connection_name: 'bad_jwt', jwt_private_key: key, username: 'bot@acme.example'})
         expect(bad.status).to.equal('failed')

@@ -41,7 +41,7 @@ describe('emulator: an app using the @heroku/applink SDK', () => {
     expect(mine).to.deep.equal({
       accessToken: auth.access_token,
       apiVersion: '62.0',
-      domainUrl: 'https://my-auth.my.salesforce.com',
+      domainUrl: emu.url,
       id: auth.org.id,
       name: 'my_auth',
       userId: auth.org.user_id,

@@ -12,11 +12,13 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
     '$ heroku applink:emulator --auto-approve',
     '$ eval "$(heroku applink:emulator --port 0 | head -2)"   # in another shell, after starting it',
     '$ heroku applink:emulator --port 0 --data-dir ./tmp/emu --reset',
+    '$ heroku applink:emulator --org-data ./org-data.json   # new orgs start with these records',
   ]
 
   static flags = {
     'auto-approve': Flags.boolean({description: 'approve OAuth logins by themselves about a second after they start (for CI and demos)'}),
     'data-dir': Flags.string({description: 'directory of the emulator\'s store [default: applink-emulator in the CLI\'s data directory]'}),
+    'org-data': Flags.string({description: 'JSON file of records that new emulated orgs start with, in place of the default sample data (format: docs/emulator.md)'}),
     port: Flags.integer({default: 5050, description: 'port on 127.0.0.1; 0 picks a free one', max: 65_535, min: 0}),
     reset: Flags.boolean({description: 'empty the store before starting'}),
     verbose: Flags.boolean({char: 'v', description: 'log every request on stderr'}),
@@ -29,13 +31,15 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
     const emu = await startEmulator({
       autoApprove: flags['auto-approve'],
       dataDir,
+      orgData: flags['org-data'],
       log(line, kind) {
         if (kind === 'error' || flags.verbose) process.stderr.write(`emulator: ${line}\n`)
       },
       port: flags.port,
       reset: flags.reset,
     }).catch(error => {
-      throw new AppLinkError((error as Error).message, {id: 'emulator_failed'})
+      const badSeed = (error as Error).name === 'SeedError'
+      throw new AppLinkError((error as Error).message, {exitCode: badSeed ? ExitCode.INVALID_INPUT : undefined, id: badSeed ? 'invalid_org_data' : 'emulator_failed'})
     })
 
     process.stderr.write(`AppLink emulator: store ${emu.store.file}${emu.wasReset ? ' (emptied by --reset)' : ''}\n`)

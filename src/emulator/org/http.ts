@@ -1,0 +1,85 @@
+/**
+ * Small HTTP helpers of the org routes. They describe the route context structurally (what
+ * server.ts passes every handler), so this folder never imports server.ts.
+ */
+import type {IncomingMessage, ServerResponse} from 'node:http'
+
+import {SfError} from './errors.js'
+import {findSession, type OrgStoreData} from './orgs.js'
+import type {OrgData, OrgSession} from './types.js'
+
+export interface OrgEmu {
+  log(line: string, kind?: 'error' | 'request'): void
+  origin: string
+  store: {data: OrgStoreData & Record<string, any>; flush(): Promise<void>}
+}
+
+export interface OrgCtx {
+  emu: OrgEmu
+  params: Record<string, string>
+  req: IncomingMessage
+  res: ServerResponse
+  url: URL
+  body(): Promise<Buffer>
+}
+
+export type OrgHandler = (ctx: OrgCtx) => Promise<void> | void
+
+/** The router's registration method, as server.ts's Router has it. */
+export interface RouteTable {
+  add(method: string, path: string, handler: OrgHandler, options?: {limit?: number}): void
+}
+
+export function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status, {'cache-control': 'no-store'})
+    res.end()
+    return
+  }
+
+  const text = JSON.stringify(body)
+  res.writeHead(status, {'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(text)), 'content-type': 'application/json;charset=UTF-8'})
+  res.end(text)
+}
+
+export function bearerToken(req: IncomingMessage): string {
+  const m = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''))
+  return m ? m[1] : ''
+}
+
+/** The org and user of a request's access token, or 401 INVALID_SESSION_ID. */
+export function orgSession(ctx: OrgCtx): {org: OrgData; session: OrgSession} {
+  const found = findSession(ctx.emu.store.data, bearerToken(ctx.req))
+  if (!found) throw new SfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid')
+  return found
+}
+
+/** The request body as JSON, or the Salesforce error for a body that is not. */
+export async function jsonBody(ctx: OrgCtx): Promise<unknown> {
+  const text = (await ctx.body()).toString('utf8')
+  if (text.trim() === '') throw new SfError(400, 'JSON_PARSER_ERROR', 'The request body is empty: send a JSON object.')
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new SfError(400, 'JSON_PARSER_ERROR', `The request body is not valid JSON: ${(error as Error).message}`)
+  }
+}
+
+/** Wraps a handler so that SfErrors are answered in Salesforce's shape. */
+export function sfHandler(handler: OrgHandler): OrgHandler {
+  return async ctx => {
+    try {
+      await handler(ctx)
+    } catch (error) {
+      if (!(error instanceof SfError)) throw error
+      send(ctx.res, error.status, error.body())
+    }
+  }
+}
+
+/** `v62.0` → `62.0`, or NOT_FOUND as Salesforce answers an unknown version. */
+export function apiVersion(param: string): string {
+  const m = /^v(\d{2,3}\.\d)$/.exec(param)
+  if (!m) throw new SfError(404, 'NOT_FOUND', 'The requested resource does not exist')
+  return m[1]
+}

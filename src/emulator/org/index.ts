@@ -1,0 +1,76 @@
+/**
+ * The emulated Salesforce org: what the rest of the emulator uses. Every connection and
+ * authorization reaches an org served by the emulator itself (its `instance_url` is the emulator's
+ * origin); the access token of a request tells which org and user it is.
+ *
+ *   schema.ts   objects, fields, relationships      records.ts   create/read/update/delete rules
+ *   ids.ts      18-character ids                    soql.ts      SOQL evaluation
+ *   orgs.ts     orgs, users, sessions, runtime      sql.ts       Data Cloud SQL evaluation
+ *   seed.ts     default data and --org-data files   routes/      REST, composite graph, Data Cloud, mesh
+ */
+import {findSession, type OrgStoreData, ensureOrg, issueSession, runtime} from './orgs.js'
+import type {RouteTable} from './http.js'
+import {registerDataCloudRoutes} from './routes/datacloud.js'
+import {registerGraphRoutes} from './routes/graph.js'
+import {registerMeshRoutes} from './routes/mesh.js'
+import {registerRestRoutes} from './routes/rest.js'
+import type {OrgSeed} from './seed.js'
+import type {OrgData} from './types.js'
+
+export {loadSeedFile, SeedError} from './seed.js'
+export {findOrg, issueSession} from './orgs.js'
+
+/** A connection or authorization, as far as its org goes. */
+interface OrgLink {
+  access_token?: string
+  name: string
+  org: {id?: string; user_id?: string; username?: string}
+  status: string
+}
+
+export function registerOrgRoutes(router: RouteTable): void {
+  registerRestRoutes(router)
+  registerGraphRoutes(router)
+  registerDataCloudRoutes(router)
+  registerMeshRoutes(router)
+}
+
+/** Sets the data new orgs of this store are seeded with (the --org-data file); undefined for the default. */
+export function useSeed(store: object, seed: OrgSeed | undefined): void {
+  runtime(store).seed = seed
+}
+
+/** The org of a completed connection or authorization, created and seeded when new. Call inside a store update. */
+export function linkOrg(data: OrgStoreData, store: object, link: OrgLink): OrgData | undefined {
+  const {id, user_id: userId, username} = link.org
+  if (!id || !userId || !username) return undefined
+  return ensureOrg(data, store, {id, name: link.name}, {id: userId, username})
+}
+
+/**
+ * Gives an authorized authorization a working access token: keeps the one it has while its session
+ * is valid, else issues a new one (as AppLink refreshes tokens). True when it changed.
+ */
+export function refreshToken(data: OrgStoreData, store: object, auth: OrgLink): boolean {
+  if (auth.status !== 'authorized') return false
+  const org = linkOrg(data, store, auth)
+  if (!org) return false
+  if (auth.access_token && findSession(data, auth.access_token)) return false
+  auth.access_token = issueSession(org, auth.org.user_id!)
+  return true
+}
+
+/**
+ * At start-up: an org for every completed connection and authorization (stores written before
+ * orgs existed get theirs now), and the authorizations' tokens as sessions. True when it changed.
+ */
+export function syncOrgs(data: OrgStoreData & {authorizations: OrgLink[]; connections: OrgLink[]}, store: object): boolean {
+  let changed = false
+  for (const c of data.connections) {
+    if (c.status !== 'connected' || !c.org.id || data.orgs.some(o => o.id === c.org.id)) continue
+    changed = Boolean(linkOrg(data, store, c)) || changed
+  }
+
+  for (const a of data.authorizations) changed = refreshToken(data, store, a) || changed
+  return changed
+}

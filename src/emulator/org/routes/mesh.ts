@@ -1,0 +1,69 @@
+/**
+ * `POST {HEROKU_APPLINK_API_URL}/invocations/authentication`, the call the AppLink service mesh
+ * makes for every invocation it receives. Bearer: the add-on's token (401 otherwise). Body:
+ * `{org_domain_url, core_jwt_token, org_id, app_uuid}`. 200 when `core_jwt_token` is an unexpired
+ * access token this emulator issued for a user of `org_id`, and that org is connected to the add-on
+ * (a connected connection or an authorized authorization); 403 otherwise. Each call is logged.
+ */
+import {timingSafeEqual} from 'node:crypto'
+
+import {bearerToken, type OrgCtx, type RouteTable, send} from '../http.js'
+import {normalizeId} from '../ids.js'
+import {findSession} from '../orgs.js'
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+function field(body: Record<string, unknown>, name: string): string {
+  const v = Object.hasOwn(body, name) ? body[name] : undefined
+  return typeof v === 'string' ? v : ''
+}
+
+async function authenticateInvocation(ctx: OrgCtx): Promise<void> {
+  const {data} = ctx.emu.store
+  const requestId = String(ctx.req.headers['request_id'] ?? ctx.req.headers['request-id'] ?? ctx.req.headers['x-request-id'] ?? '-')
+  const log = (status: number, what: string) => ctx.emu.log(`mesh ${requestId}: ${what} (${status})`, 'request')
+  const addon = (data.addons as Array<{id: string; token: string}>).find(a => a.id === ctx.params.addon)
+  const token = bearerToken(ctx.req)
+  if (!addon || !token || !same(token, addon.token)) {
+    log(401, 'invocation authentication refused: the bearer token is not this add-on\'s HEROKU_APPLINK_TOKEN')
+    send(ctx.res, 401, {id: 'unauthorized', message: 'Invalid credentials provided: send the add-on\'s HEROKU_APPLINK_TOKEN as "Authorization: Bearer TOKEN".'})
+    return
+  }
+
+  let body: unknown
+  try {
+    body = JSON.parse((await ctx.body()).toString('utf8'))
+  } catch {}
+
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    log(400, 'invocation authentication refused: the body is not a JSON object')
+    send(ctx.res, 400, {id: 'invalid_params', message: 'Send {"org_domain_url", "core_jwt_token", "org_id", "app_uuid"} as a JSON object.'})
+    return
+  }
+
+  const b = body as Record<string, unknown>
+  const orgId = normalizeId(field(b, 'org_id'))
+  const appUuid = field(b, 'app_uuid')
+  ctx.emu.log(`mesh ${requestId}: authenticating invocation for org ${orgId ?? field(b, 'org_id')} app ${appUuid || '-'}`, 'request')
+  const session = findSession(data, field(b, 'core_jwt_token'))
+  const forbid = (reason: string) => {
+    log(403, `invocation forbidden: ${reason}`)
+    send(ctx.res, 403, {id: 'forbidden', message: `Invocation not authenticated: ${reason}.`})
+  }
+
+  if (!session) return forbid('core_jwt_token is not a valid, unexpired access token of an emulated org')
+  if (!orgId || session.org.id !== orgId) return forbid(`core_jwt_token belongs to org ${session.org.id}, not to org_id ${field(b, 'org_id') || '(missing)'}`)
+  const linked = (data.connections as Array<{addon_id: string; org: {id?: string}; status: string}>).some(c => c.addon_id === addon.id && c.status === 'connected' && c.org.id === orgId)
+    || (data.authorizations as Array<{addon_id: string; org: {id?: string}; status: string}>).some(a => a.addon_id === addon.id && a.status === 'authorized' && a.org.id === orgId)
+  if (!linked) return forbid(`org ${orgId} is not connected to this add-on`)
+  log(200, `authenticated invocation for org ${orgId} user ${session.session.user_id}`)
+  send(ctx.res, 200, {org_id: orgId, status: 'authenticated', user_id: session.session.user_id})
+}
+
+export function registerMeshRoutes(router: RouteTable): void {
+  router.add('POST', '/addons/:addon/invocations/authentication', authenticateInvocation)
+}

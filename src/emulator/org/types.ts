@@ -1,0 +1,36 @@
+/** The shapes of an emulated Salesforce org as the emulator's store keeps them. */
+
+/** A stored sObject record: canonical field API names to JSON values (always `Id` and audit fields). */
+export type SObjectRecord = Record<string, unknown> & {Id: string}
+
+/** An access token the emulated org accepts, for one of its users. */
+export interface OrgSession {
+  expires_at: string
+  token: string
+  user_id: string
+}
+
+/** A field added by a first write (custom `__c` fields, custom objects). */
+export interface CustomField {
+  type: 'boolean' | 'double' | 'reference' | 'string'
+  /** the referenced object, for reference fields */
+  references?: string
+}
+
+export interface OrgData {
+  created_at: string
+  /** custom fields added by writes, by object then field */
+  custom_fields: Record<string, Record<string, CustomField>>
+  /** key prefixes of custom objects added by writes */
+  custom_objects: Record<string, string>
+  /** Data Cloud rows, by object (table) name */
+  datacloud: Record<string, Record<string, unknown>[]>
+  /** ids of deleted records, with their type (for ENTITY_IS_DELETED) */
+  deleted: Record<string, string>
+  id: string
+  /** the My Domain name the org was created for (from the connection or authorization name) */
+  name: string
+  /** records by object API name */
+  objects: Record<string, SObjectRecord[]>
+  sessions: OrgSession[]
+}

@@ -1,0 +1,137 @@
+/**
+ * Org data in the emulator's store: it survives a restart, new orgs are seeded from a
+ * `--org-data FILE`, a malformed seed file stops the start with a clear error (and exit 2 from the
+ * command, with nothing written), and a version 1 store gets its orgs when it is migrated.
+ */
+import {expect} from 'chai'
+import {execFile} from 'node:child_process'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {promisify} from 'node:util'
+
+import {SeedError} from '../../../src/emulator/org/seed.js'
+import type {Emulator} from '../../../src/emulator/server.js'
+import {STORE_FILE} from '../../../src/emulator/store.js'
+import {applink, provision, removeTempDirs, start, tempDir, testKeys} from '../helpers.js'
+import {authorize, orgCall, sdkOrg} from './helpers.js'
+
+const run = promisify(execFile)
+const root = fileURLToPath(new URL('../../..', import.meta.url))
+
+async function startFails(options: {dataDir?: string; orgData: string}): Promise<Error> {
+  try {
+    const emu = await start(options)
+    await emu.close()
+  } catch (error) {
+    return error as Error
+  }
+
+  throw new Error('expected the emulator not to start')
+}
+
+describe('emulated org: the store', function () {
+  this.timeout(90_000)
+  let emu: Emulator | undefined
+  afterEach(async () => {
+    await emu?.close()
+    emu = undefined
+    removeTempDirs()
+  })
+
+  it('keeps org records and access tokens across a restart', async () => {
+    const dataDir = tempDir()
+    emu = await start({dataDir})
+    const p = await provision(emu)
+    const org = await authorize(emu, p)
+    const {id} = await sdkOrg(org).dataApi.create({fields: {Name: 'Survivor Ltd'}, type: 'Account'})
+    await emu.close()
+
+    emu = await start({dataDir})
+    const again = {...org, instanceUrl: emu.url}
+    const found = await sdkOrg(again).dataApi.query('SELECT Id, Name FROM Account WHERE Name = \'Survivor Ltd\'')
+    expect(found.records.map((r: any) => r.fields.id)).to.deep.equal([id])
+    expect(emu.store.data.orgs).to.have.length(1)
+  })
+
+  it('seeds new orgs from --org-data: objects in order, @{ref.id} references, custom objects, Data Cloud rows', async () => {
+    const file = join(tempDir(), 'org.json')
+    writeFileSync(file, JSON.stringify({
+      datacloud: {Visit__dll: [{page: '/home', visits: 3}]},
+      objects: {
+        Account: [{Industry: 'Retail', Name: 'Seeded Shop', referenceId: 'shop'}],
+        Contact: [{AccountId: '@{shop.id}', LastName: 'Owner', referenceId: 'owner'}],
+        Store__c: [{Manager__c: '@{owner.id}', Name: 'Main Street'}],
+      },
+    }))
+    emu = await start({orgData: file})
+    const p = await provision(emu)
+    const org = await authorize(emu, p)
+    const api = sdkOrg(org).dataApi
+    const accounts = await api.query('SELECT Name, (SELECT LastName FROM Contacts) FROM Account')
+    expect(accounts.records.map((r: any) => [r.fields.name, r.subQueryResults.contacts.records[0].fields.lastname])).to.deep.equal([['Seeded Shop', 'Owner']])
+    const stores = await api.query('SELECT Name, Manager__r.LastName FROM Store__c')
+    expect(stores.records.map((r: any) => [r.fields.name, r.fields.manager__r.fields.lastname])).to.deep.equal([['Main Street', 'Owner']])
+    const raw = await orgCall(org, 'POST', '/api/v2/query', {sql: 'SELECT page, visits FROM Visit__dll'})
+    expect(raw.body.data).to.deep.equal([['/home', 3]])
+  })
+
+  it('refuses a malformed seed file with an error naming the problem, before touching the store', async () => {
+    const dir = tempDir()
+    const write = (name: string, text: string) => {
+      const f = join(dir, name)
+      writeFileSync(f, text)
+      return f
+    }
+
+    const cases: Array<[string, string]> = [
+      [write('a.json', '{"objects": '), 'is not valid JSON ('],
+      [write('b.json', '[]'), 'is not in the expected format: the top level must be a JSON object.'],
+      [write('c.json', '{"accounts": []}'), 'is not in the expected format: unknown key "accounts" (use "objects" and "datacloud").'],
+      [write('d.json', '{"objects": {"Account": {"Name": "x"}}}'), 'is not in the expected format: objects.Account must be a list of records (JSON objects).'],
+      [write('e.json', '{"objects": {"Contact": [{"FirstName": "x"}]}}'), ': objects.Contact[0] cannot be created: REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]'],
+      [write('f.json', '{"objects": {"Contact": [{"LastName": "x", "AccountId": "@{nope.id}"}]}}'), ': objects.Contact[0].AccountId refers to "nope", which no earlier record names as its referenceId'],
+      [write('g.json', '{"objects": {"Widget": [{"Name": "x"}]}}'), ': objects.Widget[0] cannot be created: INVALID_TYPE: sObject type \'Widget\' is not supported.'],
+      [join(dir, 'missing.json'), 'Cannot read the org data file'],
+    ]
+    for (const [file, message] of cases) {
+      const dataDir = join(dir, 'store')
+      const error = await startFails({dataDir, orgData: file})
+      expect(error, file).to.be.instanceOf(SeedError)
+      expect(error.message, file).to.contain(message)
+      expect(error.message, file).to.contain(file)
+      expect(existsSync(join(dataDir, STORE_FILE)), file).to.equal(false)
+    }
+
+    // the command: exit 2, the message on stderr, nothing else
+    const dataDir = join(dir, 'cli-store')
+    const result = await run(process.execPath, [join(root, 'bin/run.js'), 'applink:emulator', '--port', '0', '--data-dir', dataDir, '--org-data', cases[4][0]], {cwd: root, timeout: 60_000}).then(() => ({code: 0, stderr: '', stdout: ''}), (error: any) => ({code: error.code, stderr: String(error.stderr), stdout: String(error.stdout)}))
+    expect(result.code).to.equal(2)
+    expect(result.stdout).to.equal('')
+    expect(result.stderr).to.equal(`Error: The org data file ${cases[4][0]}: objects.Contact[0] cannot be created: REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]\n`)
+    expect(existsSync(join(dataDir, STORE_FILE))).to.equal(false)
+  })
+
+  it('migrates a version 1 store: its authorizations get an org and a working token', async () => {
+    const dataDir = tempDir()
+    emu = await start({dataDir})
+    const p = await provision(emu)
+    await applink(emu, p, 'POST', '/authorizations/salesforce/jwt', {client_id: 'c', developer_name: 'old_auth', jwt_private_key: (await testKeys()).rsa, username: 'old@acme.example'})
+    await emu.close()
+    const file = join(dataDir, STORE_FILE)
+    const v1 = JSON.parse(readFileSync(file, 'utf8'))
+    delete v1.orgs
+    v1.version = 1
+    for (const a of v1.authorizations) a.access_token = `${a.org.id}!old`
+    writeFileSync(file, JSON.stringify(v1))
+
+    emu = await start({dataDir})
+    expect(existsSync(`${file}.v1.bak`)).to.equal(true)
+    expect(emu.store.data.version).to.equal(2)
+    const read = await applink(emu, p, 'GET', '/authorizations/old_auth')
+    const token = read.body.org.user_auth.access_token
+    expect(token).to.not.equal(`${read.body.org.id}!old`)
+    const org = {accessToken: token, apiVersion: '62.0', id: read.body.org.id, instanceUrl: emu.url, type: 'SalesforceOrg', userId: read.body.org.user_id, username: 'old@acme.example'}
+    expect((await sdkOrg(org).dataApi.query('SELECT COUNT() FROM Account')).totalSize).to.equal(5)
+  })
+})
