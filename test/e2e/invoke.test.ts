@@ -69,7 +69,7 @@ describe('e2e: applink:invoke through the heroku CLI against the emulator and a 
     expect(req.sdk).to.deep.equal({
       accessToken: token,
       apiVersion: '62.0',
-      domainUrl: org.instance_url,
+      domainUrl: emu.env.HEROKU_HOST,
       eventData: {contact: {lastName: 'Doe'}, name: 'Acme'},
       id: requestId,
       namespace: '',
@@ -78,7 +78,7 @@ describe('e2e: applink:invoke through the heroku CLI against the emulator and a 
       username: org.username,
     })
     const context = JSON.parse(Buffer.from(String(req.headers['x-request-context']), 'base64').toString('utf8'))
-    expect(context).to.include({auth: token, orgDomainUrl: org.instance_url, orgId: org.id})
+    expect(context).to.include({auth: token, orgDomainUrl: emu.env.HEROKU_HOST, orgId: org.id})
     expectNoSecrets(r.stdout + r.stderr, secrets())
   })
 
@@ -132,7 +132,7 @@ describe('e2e: applink:invoke through the heroku CLI against the emulator and a 
     // telemetry at its default: the CLI then installs its own SIGINT handler
     const handle = startHeroku(await sharedStage(), ['applink:invoke', 'listAccounts', '-a', APP, '--authorization', 'my_auth', '--spec', SPEC, '--url', app.url], {env: {...emu.env, DISABLE_TELEMETRY: undefined}})
     // wait until the app holds the request, then interrupt
-    for (let i = 0; i < 600 && app.requests.length === 0 && handle.child.exitCode === null; i++) await new Promise(resolve => {
+    for (let i = 0; i < 2400 && app.requests.length === 0 && handle.child.exitCode === null; i++) await new Promise(resolve => {
       setTimeout(resolve, 50)
     })
     expect(app.requests, `the app received the request\n${handle.stderr}`).to.have.length(1)
