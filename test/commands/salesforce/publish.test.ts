@@ -111,6 +111,11 @@ describe('salesforce:publish', () => {
     expect(out.response).to.deep.equal({id: 'pub-2'})
     expect(out.published).to.include({clientName: 'Payroll', connectionName: 'my_org'})
     expect(out.published.operations.map(o => o.operationId)).to.deep.equal(['getPayslip', 'correctPayslip'])
+    // the x-sfdc authorization names an app and a permission set: names, not secrets
+    expect((out.published.operations as Array<{authorization?: unknown}>).map(o => o.authorization)).to.deep.equal([
+      {externalClientApp: 'Payroll_App', permissionSet: 'Payroll_Read'},
+      {connectedApp: 'Payroll_Legacy', permissionSet: 'Payroll_Write'},
+    ])
   })
 
   it('names a .yml spec api-spec.yaml, bytes unchanged', async () => {
@@ -267,6 +272,17 @@ describe('salesforce:publish', () => {
       })
       expect(plan.zip.files).to.deep.equal([{bytes: readFileSync(fixture('small.json')).length, name: 'api-spec.json', source: fixture('small.json')}])
       expect(plan.zip.bytes).to.be.greaterThan(100)
+    })
+
+    it('shows each operation\'s x-sfdc authorization names in the JSON plan', async () => {
+      delete process.env.HEROKU_API_KEY
+      const {exitCode, json} = await run(['salesforce:publish', fixture('authorization.json'), '-c', 'Payroll', '--connection-name', 'my_org', '--dry-run', '--json'])
+      expect(exitCode).to.equal(0)
+      const plan = json as {operations: Array<{authorization?: unknown; operationId: string}>}
+      expect(plan.operations.map(o => [o.operationId, o.authorization])).to.deep.equal([
+        ['getPayslip', {externalClientApp: 'Payroll_App', permissionSet: 'Payroll_Read'}],
+        ['correctPayslip', {connectedApp: 'Payroll_Legacy', permissionSet: 'Payroll_Write'}],
+      ])
     })
 
     it('includes the spec\'s warnings in the JSON plan, and still exits 0', async () => {
