@@ -255,11 +255,15 @@ export class SpecError extends AppLinkError {
   readonly diagnostics: Diagnostic[]
   readonly report: SpecReport
 
-  constructor(report: SpecReport) {
+  /** `dryRun`: the check of `salesforce:publish --dry-run`, which never publishes anyway */
+  constructor(report: SpecReport, options: {dryRun?: boolean} = {}) {
     const errors = report.diagnostics.filter(d => d.severity === 'error').length
-    super(`${report.file} has ${errors} error${errors === 1 ? '' : 's'}; nothing was published.`, {
+    const count = `${report.file} has ${errors} error${errors === 1 ? '' : 's'}`
+    super(options.dryRun ? `${count}: it cannot be published until ${errors === 1 ? 'it is' : 'they are'} fixed (dry run: nothing was sent).` : `${count}; nothing was published.`, {
       exitCode: ExitCode.INVALID_INPUT,
-      hints: ['Fix the errors listed above, then publish again. Check a spec alone with: heroku applink:spec:validate FILE'],
+      hints: [options.dryRun
+        ? `Fix the ${errors === 1 ? 'error' : 'errors'} listed above, then run the dry run again.`
+        : 'Fix the errors listed above, then publish again. Check a spec alone with: heroku applink:spec:validate FILE'],
       id: 'invalid_spec',
     })
     this.diagnostics = report.diagnostics

@@ -301,6 +301,9 @@ describe('salesforce:publish', () => {
       expect(exitCode).to.equal(2)
       expect(stdout).to.equal('')
       expect(stderr).to.contain('swagger-2.yaml:1:1  error  this is a Swagger 2.0 document; AppLink takes OpenAPI 3.0')
+      // a dry run never publishes: it says what the errors mean, not "nothing was published"
+      expect(stderr).to.contain(`Error: ${fixture('broken/swagger-2.yaml')} has 1 error: it cannot be published until it is fixed (dry run: nothing was sent).\n  › Fix the error listed above, then run the dry run again.\n`)
+      expect(stderr).not.to.contain('nothing was published')
     })
   })
 
