@@ -57,6 +57,7 @@ export function connectionRows(c: Connection): Record<string, string | undefined
     Error: errorText(c.error),
     ID: c.id,
     'Instance URL': c.org?.instance_url,
+    Method: c.connection_method,
     'Org ID': c.org?.id,
     Status: c.status,
     Type: orgTypeLabel(c.org?.type),

@@ -107,6 +107,7 @@ describe('confirm', () => {
     input.write(`${typed}\n`)
     const answer = await askOnTerminal('To disconnect my_org, type my_org:', {input, output}, 'my_org')
     // the last line drawn is the answered question
+    // eslint-disable-next-line no-control-regex
     const plain = drawn.replaceAll(/\u001B\[[\d;?]*[A-Za-z]/g, '').trim()
     const last = plain.slice(Math.max(plain.lastIndexOf('✔'), plain.lastIndexOf('✖'), plain.lastIndexOf('?')))
     return {answer, last}

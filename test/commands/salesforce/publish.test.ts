@@ -91,6 +91,8 @@ describe('salesforce:publish', () => {
       '  GET   /orders         listOrders',
       '  POST  /orders/status  getOrderStatus  Agentforce action',
       '  POST  /orders/cancel  cancelOrder     Agentforce action, user plus (external client app OrdersApp, permission set Orders_Cancel)',
+      'Client app:      external client app Orders_App (created from AppLink\'s template)',
+      'Permission set:  from permissionset-meta.xml',
       '',
     ].join('\n'))
     expect(stderr).to.contain(`Publishing ${fixture('agent-actions.yaml')} to my_org as OrdersAPI... done\n`)
@@ -159,6 +161,26 @@ describe('salesforce:publish', () => {
     expect(stdout).to.equal('')
     expect(stderr).to.contain('Error: Publishing small.yaml to my_org failed: The org already has an External Service named OrdersAPI. (invalid_params).')
     assertNoSecrets(stdout + stderr)
+  })
+
+  it('names --authorization-permission-set-name in the result', async () => {
+    platformApi()
+    publishApi([201, {id: 'pub-3'}])
+    const {exitCode, stderr, stdout} = await run(['salesforce:publish', fixture('small.yaml'), '-c', 'Greetings', '--connection-name', 'my_org', '--authorization-permission-set-name', 'Greet_Perms', '-a', APP.name])
+    expect(exitCode, stderr).to.equal(0)
+    expect(stdout).to.contain('\nPermission set:  Greet_Perms (created from AppLink\'s template)\n')
+    expect(stdout).not.to.contain('Client app:')
+  })
+
+  it('gives a conflict a hint: another client name, or the publications list', async () => {
+    platformApi()
+    publishApi([409, {id: 'conflict', message: 'Another app already published OrdersAPI to my_org; choose another client name.'}])
+    const {exitCode, stderr} = await run(['salesforce:publish', fixture('small.yaml'), '-c', 'OrdersAPI', '--connection-name', 'my_org', '-a', APP.name])
+    expect(exitCode).to.equal(1)
+    expect(stderr).to.contain([
+      'Error: Publishing small.yaml to my_org failed: Another app already published OrdersAPI to my_org; choose another client name. (conflict).',
+      `  › Publish under another client name (-c), or see what is published to my_org with: heroku salesforce:publications -a ${APP.name} --connection-name my_org`,
+    ].join('\n'))
   })
 
   it('gives the refusal as JSON with --json', async () => {
