@@ -107,7 +107,7 @@ describe('emulator: AppLink API', () => {
       const done = await waitFor(async () => {
         const c = await client.getConnection('auto_org')
         return c.status === 'connecting' ? undefined : c
-      }, 'auto-approval')
+      }, 'auto-approval', 30_000)
       expect(done.status).to.equal('connected')
       expect(done.org).to.deep.include({instance_url: 'https://auto-org.my.salesforce.com', username: 'admin@auto-org.example'})
     })
