@@ -53,7 +53,8 @@ describe('every command under faults', function () {
 
   before(async () => {
     // pending resources stay pending for two reads: the flows poll at least once
-    server = await FaultServer.start({settleAfter: 2})
+    // closed in after(); the safety net must outlast this file on a loaded machine (its 120 s default did not)
+    server = await FaultServer.start({lifetimeMs: 1_800_000, settleAfter: 2})
     const env = server.env(ENV)
     for (const k of [...Object.keys(env), 'DEBUG', 'HEROKU_DEBUG', 'HTTPS_PROXY', 'HTTP_PROXY']) saved[k] = process.env[k]
     for (const k of ['DEBUG', 'HEROKU_DEBUG', 'HTTPS_PROXY', 'HTTP_PROXY']) delete process.env[k]
