@@ -100,7 +100,8 @@ describe('emulator: AppLink API', () => {
 
     it('auto-approves logins about a second after they start with --auto-approve', async () => {
       await emu.close()
-      emu = await start({autoApprove: true, autoApproveMs: 100, dataDir: emu.dataDir})
+      // long enough that the approval cannot land before the POST has answered, on a loaded machine
+      emu = await start({autoApprove: true, autoApproveMs: 1500, dataDir: emu.dataDir})
       client = clientFor({...p, apiUrl: `${emu.url}/addons/${p.addon.id}`})
       const created = await client.createConnection('salesforce', {connection_name: 'auto_org'})
       expect(created.status).to.equal('connecting')
