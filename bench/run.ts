@@ -9,7 +9,7 @@
  *   npm run bench -- --official ./heroku-cli-plugin-applink-1.2.3.tgz   # the official plugin from a file
  *   npm run bench -- --official none    # ours only (official figures fall back to issue 6's)
  *   npm run bench -- --only help,list   # some groups: version,help,list,platform,oauth,publish
- *   npm run bench -- --write-docs       # also write the table into README.md (Performance)
+ *   npm run bench -- --write-docs       # also write the table into docs/performance.md
  *
  * Needs: `hyperfine` and GNU `time` (Debian: apt-get install -y hyperfine time), the npm registry
  * (to install the plugins' production dependencies). Work files go to .bench/ (git-ignored).
@@ -369,7 +369,7 @@ function report(rows: Row[], targets: Target[], started: number, serverName: str
   writeFileSync(join(work, 'results.json'), JSON.stringify({header, rows}, null, 2))
   log(`wrote ${join(work, 'last-run.md')} and results.json`)
   if (opts['write-docs']) {
-    const doc = join(repo, 'README.md')
+    const doc = join(repo, 'docs', 'performance.md')
     const start = '<!-- bench:table:start -->'
     const end = '<!-- bench:table:end -->'
     const current = existsSync(doc) ? readFileSync(doc, 'utf8') : ''

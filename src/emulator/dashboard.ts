@@ -4,6 +4,7 @@
  * landing of the add-on SSO form (`POST /sso/login`), which checks the signed token and redirects
  * to the dashboard.
  */
+import {orgTypeLabel} from '../lib/types.js'
 import {attachmentsOfAddon, ssoToken} from './model.js'
 import {renderOrgs} from './org/dashboard.js'
 import {type Ctx, type Router, sendHtml} from './server.js'
@@ -21,8 +22,10 @@ function status(value: string): string {
   return `<span class="status status-${h(value)}">${h(value)}</span>`
 }
 
-function table<T extends {id: string}>(id: string, title: string, rows: T[], columns: Column<T>[], empty: string): string {
-  const head = columns.map(c => `<th>${h(c.title)}</th>`).join('')
+function table<T extends {id: string}>(id: string, title: string, rows: T[], allColumns: Column<T>[], empty: string): string {
+  // a column empty in every row (an Error column without errors) takes no room, as in the CLI's tables
+  const columns = allColumns.filter(c => rows.some(r => c.cell(r) !== ''))
+  const head = columns.map(c => `<th class="${c.key}">${h(c.title)}</th>`).join('')
   const body = rows.map(r => `<tr class="row" data-id="${h(r.id)}">${columns.map(c => `<td class="${c.key}">${c.cell(r)}</td>`).join('')}</tr>`).join('\n')
   return `<section id="${id}">
 <h2>${h(title)} <span class="count">${rows.length}</span></h2>
@@ -56,7 +59,7 @@ export function renderDashboard(data: StoreData, origin: string): string {
     ], 'No add-ons yet: heroku addons:create heroku-applink -a APP'),
     table('connections', 'Connections', data.connections, [
       {cell: c => h(c.name), key: 'name', title: 'Connection Name'},
-      {cell: c => h(c.org.type), key: 'type', title: 'Type'},
+      {cell: c => h(orgTypeLabel(c.org.type)), key: 'type', title: 'Type'},
       {cell: c => status(c.status) + (c.status === 'connecting' ? loginLink(c.state) : ''), key: 'status', title: 'Status'},
       {cell: c => h(c.connection_method), key: 'method', title: 'Method'},
       {cell: c => h(c.org.id), key: 'org-id', title: 'Org ID'},
@@ -67,7 +70,7 @@ export function renderDashboard(data: StoreData, origin: string): string {
     ], 'No connections yet: heroku salesforce:connect NAME -a APP'),
     table('authorizations', 'Authorizations', data.authorizations, [
       {cell: a => h(a.name), key: 'name', title: 'Developer Name'},
-      {cell: a => h(a.org.type), key: 'type', title: 'Type'},
+      {cell: a => h(orgTypeLabel(a.org.type)), key: 'type', title: 'Type'},
       {cell: a => status(a.status) + (a.status === 'authorizing' ? loginLink(a.state) : ''), key: 'status', title: 'Status'},
       {cell: a => h(a.connection_method), key: 'method', title: 'Method'},
       {cell: a => h(a.org.id), key: 'org-id', title: 'Org ID'},
@@ -80,7 +83,8 @@ export function renderDashboard(data: StoreData, origin: string): string {
       {cell: p => h(p.client_name), key: 'name', title: 'Client Name'},
       {cell: p => h(p.connection_name), key: 'connection', title: 'Connection'},
       {cell: p => h(appName(p.app_uuid)), key: 'app', title: 'App'},
-      {cell: p => h(p.esr_id), key: 'esr-id', title: 'External Service'},
+      // its name, as salesforce:publications shows it; the id on hover
+      {cell: p => `<span title="${h(p.esr_id)}">${h(p.esr_name)}</span>`, key: 'esr-name', title: 'External Service'},
       {cell: p => h(p.operations.map(o => o.operation_id ?? `${o.method} ${o.path}`).join(', ')), key: 'operations', title: 'Operations'},
       {cell: p => h(p.agent_actions.join(', ')), key: 'agent-actions', title: 'Agentforce Actions'},
       {cell: p => h(p.topic), key: 'topic', title: 'Topic'},
@@ -100,6 +104,9 @@ export function renderDashboard(data: StoreData, origin: string): string {
 <style>
 body{font-family:system-ui,sans-serif;margin:24px;color:#181818}h1{font-size:1.5rem}h2{font-size:1.1rem;margin-top:28px}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top}
+td.id,td.api-url,td.org-id,td.instance-url,td.username,td.attachments,td.endpoint,td.esr-name,td.operations,td.agent-actions,td.topic{overflow-wrap:anywhere}
+td.error{min-width:10em}td.name,td.app,td.addon,td.connection,td.plan,td.type,td.method{white-space:nowrap}
+@media (max-width:1280px){table{font-size:.82rem}th,td{padding:5px 6px}td.instance-url,th.instance-url,td.api-url,th.api-url,#apps .id,#authorizations .org-id{display:none}}
 th{background:#f3f3f3}.count{color:#666;font-weight:normal}.empty{color:#666}.status{font-weight:600}
 .status-connected,.status-authorized,.status-created,.status-published,.status-provisioned{color:#2e844a}
 .status-failed,.status-creation_failed,.status-disconnected{color:#ba0517}

@@ -157,12 +157,26 @@ function resultPage(p: Pending, data: StoreData): string {
   const heading = ok ? (p.kind === 'connection' ? 'Connected' : 'Authorized') : 'Access denied'
   const detail = ok
     ? `${escapeHtml(record.name)} is ${escapeHtml(record.status)} as <span id="result-username">${escapeHtml(record.org.username)}</span> (org <span id="result-org-id">${escapeHtml(record.org.id)}</span>).`
-    : `${escapeHtml(record.name)} is ${escapeHtml(record.status)}: ${escapeHtml(record.error?.message)}`
+    : `${p.kind === 'connection' ? 'The connection' : 'The authorization'} ${escapeHtml(record.name)} was not ${p.kind === 'connection' ? 'made' : 'added'}: ${escapeHtml(lowerFirst(record.error?.message ?? 'access was denied.'))}`
   return page(`${heading} · AppLink emulator`, `<main id="result" data-status="${escapeHtml(record.status)}" data-kind="${p.kind}" data-name="${escapeHtml(record.name)}">
 <h1 class="${ok ? 'ok' : 'failed'}">${heading}</h1>
 <p>${detail}</p>
 <p>You can close this window and go back to the terminal.</p>
 <p class="note"><a href="/">Open the emulator dashboard</a> (${escapeHtml(data.apps.length)} app${data.apps.length === 1 ? '' : 's'}).</p>
+</main>`)
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1)
+}
+
+/** A link whose flow is over (allowed, denied, removed) or that this emulator never issued: a page, not JSON, since a browser shows it. */
+function unknownLinkPage(): string {
+  return page('Login link not valid · AppLink emulator', `<main id="link-unknown">
+<h1 class="failed">This login link is not valid</h1>
+<p>The AppLink emulator has no login waiting for this link. Each link works once: it stops working when its login was allowed or denied, or when the connection or authorization it was for was removed (or the emulator's store was reset).</p>
+<p>Go back to the terminal: the command that printed this link has finished, or says how it ended. To try again, run that command again; it prints a new link. To see where things stand, run <code>heroku applink:connections -a APP</code> or <code>heroku applink:authorizations -a APP</code>.</p>
+<p class="note"><a href="/">Open the emulator dashboard</a></p>
 </main>`)
 }
 
@@ -179,14 +193,22 @@ async function postLogin(ctx: Ctx): Promise<void> {
   if (username.length > 80) throw badRequest('username has more than 80 characters.')
   if (username && !/^[^\s@]+@[^\s@]+$/.test(username)) throw badRequest(`username ${JSON.stringify(username)} is not a Salesforce username (name@domain).`)
   const done = await completeLogin(ctx.emu, state, {decision, orgType, username: username || undefined})
-  if (!done) throw new HttpError(404, 'not_found', 'This login link is unknown or was already used. Start the flow again from the CLI.')
+  if (!done) {
+    sendHtml(ctx.res, 404, unknownLinkPage())
+    return
+  }
+
   sendHtml(ctx.res, 200, resultPage(done, ctx.emu.store.data))
 }
 
 export function registerOauthRoutes(router: Router): void {
   router.get('/oauth/login', ctx => {
     const pending = findPending(ctx.emu.store.data, ctx.url.searchParams.get('state') ?? '')
-    if (!pending) throw new HttpError(404, 'not_found', 'This login link is unknown or was already used. Start the flow again from the CLI.')
+    if (!pending) {
+      sendHtml(ctx.res, 404, unknownLinkPage())
+      return
+    }
+
     sendHtml(ctx.res, 200, loginPage(pending, ctx.emu.store.data))
   })
   router.post('/oauth/login', ctx => postLogin(ctx), {limit: 64 * 1024})

@@ -36,7 +36,7 @@ export interface EmulatorOptions {
    * for failures inside the emulator. Never secrets.
    */
   log?: (line: string, kind: 'error' | 'request') => void
-  /** a JSON file that new emulated orgs are seeded from, in place of the default data (docs/emulator.md) */
+  /** a JSON file that new emulated orgs are seeded from, in place of the default data (docs/emulated-org.md) */
   orgData?: string
   /** 0 picks a free port */
   port?: number

@@ -93,13 +93,13 @@ export abstract class AppLinkCommand extends Command {
 
   protected toErrorJson(err: unknown): {error: Record<string, unknown>} {
     // secrets the service may echo back (tokens, key lines) are masked here as on stderr
-    return JSON.parse(maskKnownSecrets(JSON.stringify({error: toAppLinkError(err).toJSON()})))
+    return JSON.parse(maskKnownSecrets(JSON.stringify({error: toAppLinkError(err, this.id).toJSON()})))
   }
 
   async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
     // oclif's own exits (e.g. `this.exit(0)`, --help) pass through untouched
     if (err.oclif?.exit !== undefined && err.name === 'ExitError') throw err
-    const error = toAppLinkError(err)
+    const error = toAppLinkError(err, this.id)
     process.exitCode = error.exitCode
     if (this.jsonEnabled()) {
       this.logJson(this.toErrorJson(error))
@@ -121,7 +121,7 @@ export abstract class AppLinkCommand extends Command {
 }
 
 /** Normalises anything thrown (Heroku API errors, oclif parse errors, bugs) to an AppLinkError. */
-export function toAppLinkError(err: unknown): AppLinkError {
+export function toAppLinkError(err: unknown, commandId?: string): AppLinkError {
   if (err instanceof AppLinkError) return err
   const e = err as Error & {body?: {id?: string; message?: string}; http?: {statusCode?: number}; oclif?: {exit?: number}}
   if (e?.http?.statusCode) {
@@ -135,8 +135,30 @@ export function toAppLinkError(err: unknown): AppLinkError {
 
   if (e?.oclif?.exit !== undefined) {
     // flag/argument parse errors from oclif
-    return new AppLinkError(maskKnownSecrets(e.message), {exitCode: e.oclif.exit === 1 ? ExitCode.INVALID_INPUT : e.oclif.exit, id: 'invalid_usage'})
+    const {hints, message} = usageMessage(e.message, commandId)
+    return new AppLinkError(maskKnownSecrets(message), {exitCode: e.oclif.exit === 1 ? ExitCode.INVALID_INPUT : e.oclif.exit, hints, id: 'invalid_usage'})
   }
 
   return new AppLinkError(maskKnownSecrets(e?.message ?? String(err)), {id: 'unexpected_error'})
+}
+
+/**
+ * oclif's parse error text without its wrapper ("The following error occurred:", dim colour codes,
+ * "See more help with --help"), flags named as they are typed, and what to do next.
+ */
+export function usageMessage(text: string, commandId?: string): {hints: string[]; message: string} {
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replaceAll(/\u001B\[[\d;]*m/g, '')
+  const reasons = plain.split('\n').map(l => l.trim()).filter(l => l && !/^The following errors? occurred:$/.test(l) && l !== 'See more help with --help')
+  const missing = new Set<string>()
+  const lines = reasons.map(r => {
+    const m = /^Missing required flag (\S+)$/.exec(r)
+    if (!m) return r
+    missing.add(m[1])
+    return `Missing required flag ${m[1] === 'app' ? '-a/--app' : `--${m[1]}`}.`
+  })
+  const hints: string[] = []
+  if (missing.has('app')) hints.push('Name the app with -a APP, set HEROKU_APP, or run the command in the app\'s git checkout (its heroku git remote).')
+  if (commandId) hints.push(`See the command's flags with: heroku ${commandId} --help`)
+  return {hints, message: lines.join(' ') || plain}
 }

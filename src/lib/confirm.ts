@@ -48,7 +48,7 @@ export function needsPrompt(c: Confirmation): boolean {
  * Asks the user to type the name. Call only after `needsPrompt` returned true. Ctrl-C at the
  * prompt ends the command with exit code 130.
  */
-export async function askToConfirm(c: Confirmation, ask: Ask = askOnTerminal): Promise<void> {
+export async function askToConfirm(c: Confirmation, ask: Ask = message => askOnTerminal(message, {}, c.name)): Promise<void> {
   let answer: string
   try {
     answer = await ask(`To ${c.action}, type ${c.name}:`)
@@ -74,10 +74,29 @@ function mismatch(c: Confirmation, given: string): AppLinkError {
   ])
 }
 
-/** The real prompt: @inquirer/prompts' `input`, drawn on stderr so stdout keeps only results. */
-export async function askOnTerminal(message: string, streams: {input?: Readable; output?: Writable} = {}): Promise<string> {
-  const {input} = await import('@inquirer/prompts')
-  return input({message}, {input: streams.input ?? process.stdin, output: streams.output ?? process.stderr})
+/**
+ * The real prompt: @inquirer/prompts' `input`, drawn on stderr so stdout keeps only results. With
+ * `expected`, the answered line is marked with a green check only when the answer matches it, and
+ * with a red cross otherwise (inquirer's own mark is always a check).
+ */
+export async function askOnTerminal(message: string, streams: {input?: Readable; output?: Writable} = {}, expected?: string): Promise<string> {
+  const [{input}, {color}] = await Promise.all([import('@inquirer/prompts'), import('@heroku-cli/color')])
+  let typed = ''
+  // not a plain object, so inquirer's theme merge keeps it whole and reads `done` when it draws the answered line
+  const prefix = new (class {
+    idle = color.blue('?')
+    get done(): string {
+      return expected === undefined || typed.trim() === expected ? color.green('✔') : color.red('✖')
+    }
+  })()
+  return input({
+    message,
+    theme: expected === undefined ? undefined : {prefix: prefix as unknown as Record<string, string>},
+    validate(value: string) {
+      typed = value
+      return true
+    },
+  }, {input: streams.input ?? process.stdin, output: streams.output ?? process.stderr})
 }
 
 /** `-c/--confirm NAME`: the name typed up front, for scripts and CI. */

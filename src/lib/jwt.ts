@@ -47,7 +47,8 @@ export async function readJwtKey(path: string): Promise<string> {
   registerKey(text)
   const bad = (what: string, hint = KEY_HINT) => invalidInput('invalid_jwt_key_file', `JWT key file ${path} ${what}.`, [hint])
   if (/-----BEGIN (ENCRYPTED PRIVATE KEY|[A-Z ]*PRIVATE KEY-----[\s\S]*Proc-Type: 4,ENCRYPTED)/.test(text)) {
-    throw bad('holds an encrypted private key; AppLink needs it without a passphrase', 'Decrypt a copy with: openssl pkey -in encrypted.key -out server.key')
+    const decrypted = path.replace(/(\.[^./\\]*)?$/, '-decrypted$1')
+    throw bad('holds an encrypted private key; AppLink needs it without a passphrase', `Decrypt a copy with: openssl pkey -in ${shellWord(path)} -out ${shellWord(decrypted)} (then pass --jwt-key-file ${shellWord(decrypted)})`)
   }
 
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
@@ -174,4 +175,9 @@ export function jwtFlags() {
     'login-url': Flags.string({char: 'l', description: `Salesforce login URL [default: ${DEFAULT_LOGIN_URL}; https://test.salesforce.com for sandboxes]`, helpValue: '<url>'}),
     username: Flags.string({description: 'Salesforce username pre-authorized for the app', required: true}),
   }
+}
+
+/** A path as it can be pasted into a shell: quoted when it holds anything but plain characters. */
+function shellWord(text: string): string {
+  return /^[\w./@:+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`
 }

@@ -57,6 +57,7 @@ export function connectionRows(c: Connection): Record<string, string | undefined
     Error: errorText(c.error),
     ID: c.id,
     'Instance URL': c.org?.instance_url,
+    Method: c.connection_method,
     'Org ID': c.org?.id,
     Status: c.status,
     Type: orgTypeLabel(c.org?.type),
@@ -111,7 +112,10 @@ export interface Column<T> {
   header: string
 }
 
-/** A styled header, then a table (or a plain line when empty). */
+/**
+ * A styled header, then a table (or a plain line when empty). On a terminal the table fits its
+ * width (see `layoutTable`); piped, every value is printed whole, for scripts.
+ */
 export async function printTable<T extends object>(title: string, rows: T[], columns: Column<T>[], empty: string): Promise<void> {
   const color = await colors()
   header(color, title)
@@ -120,13 +124,55 @@ export async function printTable<T extends object>(title: string, rows: T[], col
     return
   }
 
+  const maxWidth = process.stdout.isTTY ? process.stdout.columns || 80 : undefined
   const cells = rows.map(r => columns.map(c => (c.get(r) ?? '').replaceAll(/\s*\n\s*/g, ' ')))
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map(row => width(row[i]))))
-  const line = (values: string[]) => ('  ' + values.map((v, i) => pad(v, widths[i])).join('   ')).trimEnd()
+  process.stdout.write(layoutTable(columns.map(c => c.header), cells, {label: color.label, maxWidth}))
+}
+
+const ELLIPSIS = '…'
+const GAP = 3
+const INDENT = 2
+
+/** `text` cut to `to` visible characters, the last one an ellipsis (colours dropped when it is cut). */
+function truncate(text: string, to: number): string {
+  if (width(text) <= to) return text
+  const plain = stripVTControlCharacters(text)
+  return to <= 1 ? ELLIPSIS.slice(0, to) : plain.slice(0, to - 1).trimEnd() + ELLIPSIS
+}
+
+/**
+ * Lays out a table like the Heroku CLI's: a header line, a rule under it, one line per row.
+ * Columns that are empty in every row are left out (an Error column with no error takes no room).
+ * With `maxWidth` (a terminal's width) the widest columns give up room until the table fits, and
+ * cells too long for their column end with an ellipsis; headers are never cut. The rule spans the
+ * header line, so one long value never stretches it.
+ */
+export function layoutTable(headers: string[], rows: string[][], options: {label?: (text: string) => string; maxWidth?: number} = {}): string {
+  const label = options.label ?? ((text: string) => text)
+  const keep = headers.map((_, i) => rows.some(r => (r[i] ?? '') !== ''))
+  const heads = headers.filter((_, i) => keep[i])
+  const cells = rows.map(r => r.filter((_, i) => keep[i]))
+  const widths = heads.map((h, i) => Math.max(h.length, ...cells.map(row => width(row[i] ?? ''))))
+  if (options.maxWidth !== undefined) {
+    // the line's width: indent + columns + gaps, and one column left free so the terminal never wraps
+    const room = options.maxWidth - 1 - INDENT - GAP * (widths.length - 1)
+    let total = widths.reduce((a, b) => a + b, 0)
+    while (total > room) {
+      // shrink the widest column that can still give a character up (down to its header's width)
+      let widest = -1
+      for (const [i, w] of widths.entries()) if (w > heads[i].length && (widest === -1 || w > widths[widest])) widest = i
+      if (widest === -1) break
+      widths[widest]--
+      total--
+    }
+  }
+
+  const line = (values: string[]) => (' '.repeat(INDENT) + values.map((v, i) => pad(truncate(v, widths[i]), widths[i])).join(' '.repeat(GAP))).trimEnd()
+  const headerLine = (' '.repeat(INDENT) + heads.map((h, i) => pad(label(h), widths[i])).join(' '.repeat(GAP))).trimEnd()
   const out = [
-    line(columns.map(c => color.label(c.header))),
-    ' ' + '─'.repeat(widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1) + 2),
+    headerLine,
+    ' ' + '─'.repeat(width(headerLine) - 1),
     ...cells.map(row => line(row)),
   ]
-  process.stdout.write(out.join('\n') + '\n')
+  return out.join('\n') + '\n'
 }

@@ -240,6 +240,9 @@ export function formatPublished(plan: PublishPlan): string {
   return [
     `Published ${basename(plan.file)} to connection ${plan.connectionName} as ${plan.clientName}: ${plural(plan.operations.length, 'operation')}${actions > 0 ? `, ${plural(actions, 'Agentforce action')}` : ''}${plan.topic?.name ? ` in topic ${plan.topic.name}` : ''}.`,
     ...operationRows(plan),
+    // what the user asked to be created besides the External Service (flags and --metadata-dir files)
+    ...(plan.clientApp ? [`Client app:      ${clientAppText(plan)}`] : []),
+    ...(plan.permissionSet ? [`Permission set:  ${permissionSetText(plan)}`] : []),
   ].join('\n') + '\n'
 }
 
@@ -248,6 +251,11 @@ export function publishFailure(error: unknown, plan: PublishPlan, app: string): 
   if (!(error instanceof AppLinkError) || error.status === undefined) return error
   const hints = [...error.hints]
   if (error.status === 404) hints.push(`Check that connection ${plan.connectionName} exists: heroku applink:connections -a ${app}`)
+  if (error.status === 409) {
+    hints.push(
+      `Publish under another client name (-c), or see what is published to ${plan.connectionName} with: heroku salesforce:publications -a ${app} --connection-name ${plan.connectionName}`,
+    )
+  }
   return new AppLinkError(`Publishing ${basename(plan.file)} to ${plan.connectionName} failed: ${error.message} (${error.id}).`, {
     exitCode: error.exitCode,
     hints,

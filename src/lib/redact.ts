@@ -47,17 +47,26 @@ export function redactUrl(url: string): string {
   return maskKnownSecrets(u.toString())
 }
 
-/** A JSON value with secret fields replaced; strings are cleaned with `redactText`. */
+/**
+ * A JSON value with secret fields replaced; strings are cleaned with `redactText`. A secret is a
+ * scalar (a token, a key, a code): under a secret-looking key, an object or an array is data, not a
+ * credential (an OpenAPI operation's `x-sfdc` `authorization` names an external client app and a
+ * permission set), so it is shown with its own fields redacted the same way.
+ */
 export function redactJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(v => redactJson(v))
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactJson(v)
+    for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && isSecretValue(v) ? REDACTED : redactJson(v)
     return out
   }
 
   if (typeof value === 'string') return redactText(value)
   return value
+}
+
+function isSecretValue(v: unknown): boolean {
+  return v !== null && v !== undefined && v !== '' && typeof v !== 'object'
 }
 
 /** Redacts a JSON text structurally, or any other text with `redactText`. */

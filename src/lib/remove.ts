@@ -48,14 +48,17 @@ export async function removeNamed<T>(r: Removal<T>): Promise<T> {
   const ask = needsPrompt(confirmation)
   const {client, context} = await r.connect()
   const resource: NamedResource = {app: context.app.name, kind: r.kind, label: r.label, name: r.name}
+  const lookup = () => (r.kind === 'connection' ? client.getConnection(r.name) : client.getAuthorization(r.name)) as Promise<unknown> as Promise<T>
   if (r.before) await r.before(client, resource)
+  // nobody is asked to type a name that does not exist: it is looked up first (`before` already did)
+  else if (ask) await orNotFound(resource, lookup())
   if (ask) await askToConfirm(confirmation, r.ask)
   const progress = `${r.verb === 'disconnect' ? 'Disconnecting' : 'Removing'} ${r.label} ${r.name} from ${context.app.name}`
   // an ambiguous failure (reset, timeout, 5xx) is never resent: the resource is looked up by name instead
   const removal = () => deleteOrRecover(() => r.remove(client, r.name), {
     check: `${r.kind === 'connection' ? 'heroku applink:connections:info' : 'heroku applink:authorizations:info'} ${r.name} -a ${context.app.name}`,
     leaving: found => ['disconnected', 'disconnecting'].includes(String((found as {status?: unknown}).status)),
-    lookup: () => (r.kind === 'connection' ? client.getConnection(r.name) : client.getAuthorization(r.name)) as Promise<unknown> as Promise<T>,
+    lookup,
     subject: `${r.label} ${r.name}`,
   })
   const result = await step(progress, () => orNotFound(resource, removal()), {quiet: r.quiet})

@@ -69,13 +69,17 @@ describe('emulator: AppLink API', () => {
       // the link is used up
       const again = await request(created.redirect_uri!)
       expect(again.status).to.equal(404)
-      expect(again.body.id).to.equal('not_found')
+      expect(again.headers.get('content-type')).to.equal('text/html; charset=utf-8')
+      expect(again.text).to.contain('<h1 class="failed">This login link is not valid</h1>')
+      expect(again.text).to.contain('Each link works once')
     })
 
     it('Deny fails the connection with an error; a sandbox login gets a sandbox instance', async () => {
       const denied = await client.createConnection('salesforce', {connection_name: 'no_org'})
       const result = await answerLogin(denied.redirect_uri!, {decision: 'deny'})
       expect(result.text).to.contain('data-status="failed"')
+      expect(result.text).to.contain('<p>The connection no_org was not made: the Salesforce user denied access (OAuth error access_denied: end-user denied authorization).</p>')
+      expect(result.text).not.to.contain('is failed')
       const failed = await client.getConnection('no_org')
       expect(failed.status).to.equal('failed')
       expect(failed.error).to.deep.equal({id: 'org_connection_failed', message: 'The Salesforce user denied access (OAuth error access_denied: end-user denied authorization).'})
@@ -96,14 +100,15 @@ describe('emulator: AppLink API', () => {
 
     it('auto-approves logins about a second after they start with --auto-approve', async () => {
       await emu.close()
-      emu = await start({autoApprove: true, autoApproveMs: 100, dataDir: emu.dataDir})
+      // long enough that the approval cannot land before the POST has answered, on a loaded machine
+      emu = await start({autoApprove: true, autoApproveMs: 1500, dataDir: emu.dataDir})
       client = clientFor({...p, apiUrl: `${emu.url}/addons/${p.addon.id}`})
       const created = await client.createConnection('salesforce', {connection_name: 'auto_org'})
       expect(created.status).to.equal('connecting')
       const done = await waitFor(async () => {
         const c = await client.getConnection('auto_org')
         return c.status === 'connecting' ? undefined : c
-      }, 'auto-approval')
+      }, 'auto-approval', 30_000)
       expect(done.status).to.equal('connected')
       expect(done.org).to.deep.include({instance_url: emu.url, username: 'admin@auto-org.example'})
     })

@@ -116,17 +116,23 @@ describe('emulator: bad input on every route', () => {
     expect(res.body.id).to.equal('invalid_params')
   })
 
-  it('the login form: unknown state, bad decision, bad org type, bad username → 4xx JSON', async () => {
+  it('the login form: an unknown state is an HTML page; bad decision, bad org type, bad username → 4xx JSON', async () => {
     const form = (fields: Record<string, string>, type = 'application/x-www-form-urlencoded') => request(`${emu.url}/oauth/login`, {body: new URLSearchParams(fields).toString(), headers: {'content-type': type}, method: 'POST'})
     const pending = await applink(emu, p, 'POST', '/connections/salesforce', {connection_name: 'form_org'})
     const state = new URL(pending.body.redirect_uri).searchParams.get('state')!
-    isError(await form({decision: 'allow', state: 'nope'}), [404])
+    const unknownLink = (r: {headers: Headers; status: number; text: string}) => {
+      expect(r.status).to.equal(404)
+      expect(r.headers.get('content-type')).to.equal('text/html; charset=utf-8')
+      expect(r.text).to.contain('This login link is not valid')
+    }
+
+    unknownLink(await form({decision: 'allow', state: 'nope'}))
     isError(await form({decision: 'maybe', state}), [400])
     isError(await form({decision: 'allow', org_type: 'galaxy', state}), [400])
     isError(await form({decision: 'allow', state, username: 'no at sign'}), [400])
     isError(await form({decision: 'allow', state, username: `${'a'.repeat(80)}@x.example`}), [400])
     isError(await form({decision: 'allow', state}, 'application/json'), [415])
-    isError(await request(`${emu.url}/oauth/login?state=`), [404])
+    unknownLink(await request(`${emu.url}/oauth/login?state=`))
     isError(await request(`${emu.url}/oauth/login`, {body: 'x'.repeat(70 * 1024), headers: {'content-type': 'application/x-www-form-urlencoded'}, method: 'POST'}), [413])
     // still pending after all that
     expect((await applink(emu, p, 'GET', '/connections/form_org')).body.status).to.equal('connecting')

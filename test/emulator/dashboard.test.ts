@@ -42,9 +42,9 @@ describe('emulator: dashboard', () => {
     expect(row(page.text, 'apps', 'my-app')).to.deep.include({addons: p.addon.name, id: p.app.id})
     expect(row(page.text, 'addons', p.addon.name)).to.deep.include({'api-url': p.apiUrl, app: 'my-app', attachments: 'my-app::HEROKU_APPLINK', plan: 'heroku-applink:base', status: 'provisioned'})
     const connected = row(page.text, 'connections', 'my_org')!
-    expect(connected).to.deep.include({method: 'OAuth', status: 'connected', type: 'SalesforceOrg', username: '&lt;b&gt;boss&lt;/b&gt;@acme.example'})
+    expect(connected).to.deep.include({method: 'OAuth', status: 'connected', type: 'Salesforce Org', username: '&lt;b&gt;boss&lt;/b&gt;@acme.example'})
     expect(connected['org-id']).to.match(/^00D\w{15}$/)
-    expect(row(page.text, 'connections', 'dc_org')).to.deep.include({error: 'The Salesforce user denied access (OAuth error access_denied: end-user denied authorization).', status: 'failed', type: 'DataCloudOrg'})
+    expect(row(page.text, 'connections', 'dc_org')).to.deep.include({error: 'The Salesforce user denied access (OAuth error access_denied: end-user denied authorization).', status: 'failed', type: 'Data Cloud Org'})
     expect(row(page.text, 'connections', 'waiting_org')!.status).to.equal('connecting log in')
     expect(page.text).to.match(/<span class="status status-connecting">connecting<\/span> <a class="login-link" href="\/oauth\/login\?state=[0-9a-f]{32}">log in<\/a>/)
     expect(row(page.text, 'authorizations', 'my_auth')).to.deep.include({app: 'my-app', method: 'OAuth', status: 'authorizing log in'})

@@ -96,4 +96,32 @@ describe('confirm', () => {
     expect(answer).to.equal('my_org')
     expect(drawn).to.contain('Type my_org:')
   })
+
+  const drawnAnswer = async (typed: string) => {
+    const input = new PassThrough()
+    const output = new PassThrough()
+    let drawn = ''
+    output.on('data', c => {
+      drawn += c
+    })
+    input.write(`${typed}\n`)
+    const answer = await askOnTerminal('To disconnect my_org, type my_org:', {input, output}, 'my_org')
+    // the last line drawn is the answered question
+    // eslint-disable-next-line no-control-regex
+    const plain = drawn.replaceAll(/\u001B\[[\d;?]*[A-Za-z]/g, '').trim()
+    const last = plain.slice(Math.max(plain.lastIndexOf('✔'), plain.lastIndexOf('✖'), plain.lastIndexOf('?')))
+    return {answer, last}
+  }
+
+  it('marks a matching typed name with a check', async () => {
+    const {answer, last} = await drawnAnswer('my_org')
+    expect(answer).to.equal('my_org')
+    expect(last).to.equal('✔ To disconnect my_org, type my_org: my_org')
+  })
+
+  it('marks a typed name that does not match with a cross, not a check', async () => {
+    const {answer, last} = await drawnAnswer('my_orgg')
+    expect(answer).to.equal('my_orgg')
+    expect(last).to.equal('✖ To disconnect my_org, type my_org: my_orgg')
+  })
 })

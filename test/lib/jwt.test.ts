@@ -63,6 +63,14 @@ describe('jwt key file', () => {
   }
 })
 
+describe('jwt encrypted key hint', () => {
+  it('names the user\'s own file in the openssl command, and where the decrypted copy goes', async () => {
+    const err = await failure(`${keys}test-rsa-encrypted.key`)
+    expect(err.hints).to.deep.equal([`Decrypt a copy with: openssl pkey -in ${keys}test-rsa-encrypted.key -out ${keys}test-rsa-encrypted-decrypted.key (then pass --jwt-key-file ${keys}test-rsa-encrypted-decrypted.key)`])
+    expect(err.hints[0]).not.to.contain('encrypted.key -out server.key')
+  })
+})
+
 describe('jwt key file size', () => {
   it('refuses a file far too large for a key without reading it into the message', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jwt-'))

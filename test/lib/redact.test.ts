@@ -36,6 +36,15 @@ describe('redact', () => {
     })
   })
 
+  it('shows an object under a secret-looking key (data, not a credential) and still masks scalars in it', () => {
+    expect(redactJson({authorization: {externalClientApp: 'Orders_App', permissionSet: 'Orders_Cancel'}, list: [{token: 'tk-1', code: {name: 'x'}}]})).to.deep.equal({
+      authorization: {externalClientApp: 'Orders_App', permissionSet: 'Orders_Cancel'},
+      list: [{code: {name: 'x'}, token: REDACTED}],
+    })
+    expect(redactJson({authorization: 'Bearer abc.def'})).to.deep.equal({authorization: REDACTED})
+    expect(redactJson({secret: {access_token: 'at-1'}})).to.deep.equal({secret: {access_token: REDACTED}})
+  })
+
   it('redactBody handles JSON and any other text', () => {
     expect(redactBody('{"token":"abc","id":"1"}')).to.equal(`{"token":"${REDACTED}","id":"1"}`)
     expect(redactBody(`<html>Authorization: Bearer abc.def-ghi ${PEM}</html>`)).to.equal(`<html>Authorization: Bearer ${REDACTED} ${REDACTED}</html>`)

@@ -52,8 +52,9 @@ export default class Publish extends AppLinkCommand {
       metadataDir: flags['metadata-dir'],
       specFile: args.api_spec_file,
     }).catch(error => {
-      if (error instanceof SpecError) showReport(error.report)
-      throw error
+      if (!(error instanceof SpecError)) throw error
+      showReport(error.report)
+      throw flags['dry-run'] ? new SpecError(error.report, {dryRun: true}) : error
     })
     showReport(prepared.report)
     if (human && prepared.ignored.length > 0) warn(`not sent from --metadata-dir: ${prepared.ignored.join(', ')} (only connectedapp-meta.xml and permissionset-meta.xml are).`)

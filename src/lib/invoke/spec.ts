@@ -68,7 +68,7 @@ export async function findSpecFile(given: string | undefined, cwd = process.cwd(
 /** Loads and checks the spec; a spec with errors is refused (exit 2), as salesforce:publish refuses it. */
 export async function loadInvokeSpec(file: string): Promise<LoadedInvokeSpec> {
   const {document, report} = await loadSpecFile(file)
-  if (!report.ok || !isObject(document)) throw new SpecError(report, 'nothing was sent to the app', 'Fix the errors listed above, then invoke again.')
+  if (!report.ok || !isObject(document)) throw new SpecError(report, {hint: 'Fix the errors listed above, then invoke again.', outcome: 'nothing was sent to the app'})
   return {doc: document, file, report}
 }
 

@@ -254,12 +254,19 @@ export class SpecError extends AppLinkError {
   readonly diagnostics: Diagnostic[]
   readonly report: SpecReport
 
-  /** `outcome` and `hint` name what did not happen (publishing, by default) */
-  constructor(report: SpecReport, outcome = 'nothing was published', hint = 'Fix the errors listed above, then publish again.') {
+  /**
+   * `dryRun`: the check of `salesforce:publish --dry-run`, which never publishes anyway; `outcome` and
+   * `hint` name what did not happen for another command (publishing, by default)
+   */
+  constructor(report: SpecReport, options: {dryRun?: boolean; hint?: string; outcome?: string} = {}) {
     const errors = report.diagnostics.filter(d => d.severity === 'error').length
-    super(`${report.file} has ${errors} error${errors === 1 ? '' : 's'}; ${outcome}.`, {
+    const count = `${report.file} has ${errors} error${errors === 1 ? '' : 's'}`
+    const check = 'Check a spec alone with: heroku applink:spec:validate FILE'
+    super(options.dryRun ? `${count}: it cannot be published until ${errors === 1 ? 'it is' : 'they are'} fixed (dry run: nothing was sent).` : `${count}; ${options.outcome ?? 'nothing was published'}.`, {
       exitCode: ExitCode.INVALID_INPUT,
-      hints: [`${hint} Check a spec alone with: heroku applink:spec:validate FILE`],
+      hints: [options.dryRun
+        ? `Fix the ${errors === 1 ? 'error' : 'errors'} listed above, then run the dry run again.`
+        : `${options.hint ?? 'Fix the errors listed above, then publish again.'} ${check}`],
       id: 'invalid_spec',
     })
     this.diagnostics = report.diagnostics

@@ -279,14 +279,32 @@ async function yamlSyntaxErrors(text: string, error: Error & {mark?: {column: nu
   const YAML = await import('yaml')
   const doc = YAML.parseDocument(text, {merge: true, prettyErrors: true, uniqueKeys: true})
   if (doc.errors.length > 0) {
-    return doc.errors.map(e => ({
-      column: e.linePos?.[0].col ?? 0,
-      fix: YAML_FIXES[e.code] ?? 'Fix the YAML syntax at this point.',
-      line: e.linePos?.[0].line ?? 0,
-      message: `YAML syntax error: ${yamlReason(e.message)}`,
-      path: '',
-      severity: 'error',
-    }))
+    const lines = text.split(/\r?\n/)
+    const out: Diagnostic[] = []
+    const replaced = new Set<number>()
+    for (const e of doc.errors) {
+      const line = e.linePos?.[0].line ?? 0
+      if (replaced.has(line)) continue
+      // a key line indented deeper than the `key: value` line above it: the parser reports the line
+      // above (twice, as a compact mapping and a multi-line key); say what is really wrong, once
+      const indent = e.code === 'BLOCK_AS_IMPLICIT_KEY' || e.code === 'MULTILINE_IMPLICIT_KEY' ? overIndented(lines, line) : undefined
+      if (indent) {
+        replaced.add(line)
+        out.push(indent)
+        continue
+      }
+
+      out.push({
+        column: e.linePos?.[0].col ?? 0,
+        fix: YAML_FIXES[e.code] ?? 'Fix the YAML syntax at this point.',
+        line,
+        message: `YAML syntax error: ${yamlReason(e.message)}`,
+        path: '',
+        severity: 'error',
+      })
+    }
+
+    return out
   }
 
   const reason = error.reason ?? yamlReason(error.message)
@@ -298,6 +316,30 @@ async function yamlSyntaxErrors(text: string, error: Error & {mark?: {column: nu
     path: '',
     severity: 'error',
   }]
+}
+
+const KEY_LINE = /^(\s*(?:- )?)([^\s#:'"][^#:]*?|'[^']*'|"[^"]*"):(?:\s|$)/
+
+/**
+ * When line `line` (1-based) is `key: value` and the next non-blank line is a key indented deeper,
+ * the diagnostic for that next line: YAML reads it as a continuation of the value above.
+ */
+function overIndented(lines: string[], line: number): Diagnostic | undefined {
+  const above = KEY_LINE.exec(lines[line - 1] ?? '')
+  let n = line
+  while (n < lines.length && lines[n].trim() === '') n++
+  const below = KEY_LINE.exec(lines[n] ?? '')
+  if (!above || !below || below[1].length <= above[1].length) return undefined
+  const want = above[1].length
+  const has = below[1].length
+  return {
+    column: has + 1,
+    fix: `Indent ${below[2]}: by ${want} space${want === 1 ? '' : 's'}, like ${above[2]}: on line ${line}.`,
+    line: n + 1,
+    message: `YAML syntax error: ${below[2]}: is indented ${has} spaces, deeper than ${above[2]}: on the line above (${want}), so it is read as part of that line's value`,
+    path: '',
+    severity: 'error',
+  }
 }
 
 /** The pointer of the first object that contains itself (YAML aliases can make loops), if any. */

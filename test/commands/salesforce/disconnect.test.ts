@@ -106,6 +106,7 @@ describe('salesforce:disconnect', () => {
 
     it('asks for the name and deletes once it is typed', async () => {
       platformApi()
+      applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection())
       applinkApi().delete(`${BASE}/connections/my_org`).reply(200, connection({status: 'disconnecting'}))
       terminal.keys().write('my_org\n')
       const {exitCode, stderr, stdout} = await run(['salesforce:disconnect', 'my_org', '-a', APP.name])
@@ -117,6 +118,7 @@ describe('salesforce:disconnect', () => {
 
     it('deletes nothing when the typed name does not match, exit 2', async () => {
       platformApi()
+      applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection())
       applinkApi().delete(`${BASE}/connections/my_org`).reply(200, connection())
       terminal.keys().write('my_or\n')
       const {exitCode, stderr} = await run(['salesforce:disconnect', 'my_org', '-a', APP.name])
@@ -128,8 +130,22 @@ describe('salesforce:disconnect', () => {
       expect(stderr).not.to.contain('Disconnecting')
     })
 
+    it('says a connection that does not exist is not there before asking for its name, exit 1', async () => {
+      platformApi()
+      applinkApi().get(`${BASE}/connections/nope_org`).reply(404, {id: 'record_not_found', message: 'Record not found'})
+      const {exitCode, stderr, stdout} = await run(['salesforce:disconnect', 'nope_org', '-a', APP.name])
+      expect(exitCode).to.equal(1)
+      expect(stdout).to.equal('')
+      expect(stderr).to.equal([
+        `Error: Salesforce connection nope_org was not found on app ${APP.name}.`,
+        `  › List the app's connections with: heroku applink:connections -a ${APP.name}`,
+        '',
+      ].join('\n'))
+    })
+
     it('ends with exit 130 and deletes nothing on Ctrl-C at the prompt', async () => {
       platformApi()
+      applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection())
       applinkApi().delete(`${BASE}/connections/my_org`).reply(200, connection())
       terminal.keys().write('\u0003')
       const {exitCode, stderr} = await run(['salesforce:disconnect', 'my_org', '-a', APP.name])

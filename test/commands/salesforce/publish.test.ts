@@ -91,6 +91,8 @@ describe('salesforce:publish', () => {
       '  GET   /orders         listOrders',
       '  POST  /orders/status  getOrderStatus  Agentforce action',
       '  POST  /orders/cancel  cancelOrder     Agentforce action, user plus (external client app OrdersApp, permission set Orders_Cancel)',
+      'Client app:      external client app Orders_App (created from AppLink\'s template)',
+      'Permission set:  from permissionset-meta.xml',
       '',
     ].join('\n'))
     expect(stderr).to.contain(`Publishing ${fixture('agent-actions.yaml')} to my_org as OrdersAPI... done\n`)
@@ -111,6 +113,11 @@ describe('salesforce:publish', () => {
     expect(out.response).to.deep.equal({id: 'pub-2'})
     expect(out.published).to.include({clientName: 'Payroll', connectionName: 'my_org'})
     expect(out.published.operations.map(o => o.operationId)).to.deep.equal(['getPayslip', 'correctPayslip'])
+    // the x-sfdc authorization names an app and a permission set: names, not secrets
+    expect((out.published.operations as Array<{authorization?: unknown}>).map(o => o.authorization)).to.deep.equal([
+      {externalClientApp: 'Payroll_App', permissionSet: 'Payroll_Read'},
+      {connectedApp: 'Payroll_Legacy', permissionSet: 'Payroll_Write'},
+    ])
   })
 
   it('names a .yml spec api-spec.yaml, bytes unchanged', async () => {
@@ -154,6 +161,26 @@ describe('salesforce:publish', () => {
     expect(stdout).to.equal('')
     expect(stderr).to.contain('Error: Publishing small.yaml to my_org failed: The org already has an External Service named OrdersAPI. (invalid_params).')
     assertNoSecrets(stdout + stderr)
+  })
+
+  it('names --authorization-permission-set-name in the result', async () => {
+    platformApi()
+    publishApi([201, {id: 'pub-3'}])
+    const {exitCode, stderr, stdout} = await run(['salesforce:publish', fixture('small.yaml'), '-c', 'Greetings', '--connection-name', 'my_org', '--authorization-permission-set-name', 'Greet_Perms', '-a', APP.name])
+    expect(exitCode, stderr).to.equal(0)
+    expect(stdout).to.contain('\nPermission set:  Greet_Perms (created from AppLink\'s template)\n')
+    expect(stdout).not.to.contain('Client app:')
+  })
+
+  it('gives a conflict a hint: another client name, or the publications list', async () => {
+    platformApi()
+    publishApi([409, {id: 'conflict', message: 'Another app already published OrdersAPI to my_org; choose another client name.'}])
+    const {exitCode, stderr} = await run(['salesforce:publish', fixture('small.yaml'), '-c', 'OrdersAPI', '--connection-name', 'my_org', '-a', APP.name])
+    expect(exitCode).to.equal(1)
+    expect(stderr).to.contain([
+      'Error: Publishing small.yaml to my_org failed: Another app already published OrdersAPI to my_org; choose another client name. (conflict).',
+      `  › Publish under another client name (-c), or see what is published to my_org with: heroku salesforce:publications -a ${APP.name} --connection-name my_org`,
+    ].join('\n'))
   })
 
   it('gives the refusal as JSON with --json', async () => {
@@ -269,6 +296,17 @@ describe('salesforce:publish', () => {
       expect(plan.zip.bytes).to.be.greaterThan(100)
     })
 
+    it('shows each operation\'s x-sfdc authorization names in the JSON plan', async () => {
+      delete process.env.HEROKU_API_KEY
+      const {exitCode, json} = await run(['salesforce:publish', fixture('authorization.json'), '-c', 'Payroll', '--connection-name', 'my_org', '--dry-run', '--json'])
+      expect(exitCode).to.equal(0)
+      const plan = json as {operations: Array<{authorization?: unknown; operationId: string}>}
+      expect(plan.operations.map(o => [o.operationId, o.authorization])).to.deep.equal([
+        ['getPayslip', {externalClientApp: 'Payroll_App', permissionSet: 'Payroll_Read'}],
+        ['correctPayslip', {connectedApp: 'Payroll_Legacy', permissionSet: 'Payroll_Write'}],
+      ])
+    })
+
     it('includes the spec\'s warnings in the JSON plan, and still exits 0', async () => {
       const {exitCode, json, stdout} = await run(['salesforce:publish', fixture('warnings-only.yaml'), '-c', 'Status', '--connection-name', 'my_org', '--dry-run', '--json'])
       expect(exitCode).to.equal(0)
@@ -285,6 +323,9 @@ describe('salesforce:publish', () => {
       expect(exitCode).to.equal(2)
       expect(stdout).to.equal('')
       expect(stderr).to.contain('swagger-2.yaml:1:1  error  this is a Swagger 2.0 document; AppLink takes OpenAPI 3.0')
+      // a dry run never publishes: it says what the errors mean, not "nothing was published"
+      expect(stderr).to.contain(`Error: ${fixture('broken/swagger-2.yaml')} has 1 error: it cannot be published until it is fixed (dry run: nothing was sent).\n  › Fix the error listed above, then run the dry run again.\n`)
+      expect(stderr).not.to.contain('nothing was published')
     })
   })
 

@@ -80,6 +80,28 @@ describe('spec checks: broken specs', () => {
     expectDiagnostics(report, [['error', 9, 1, /^YAML syntax error: All mapping items must start at the same column/]])
   })
 
+  it('gives a key indented deeper than the line above one error, on that line, with the right indentation as the fix', async () => {
+    const text = [
+      'openapi: 3.0.3',
+      'info:',
+      '  title: Orders',
+      '  version: 1.0.0',
+      'paths:',
+      '  /orders:',
+      '    get:',
+      '      operationId: listOrders',
+      '      summary: List orders',
+      '       description: one space too many',
+      '      responses:',
+      '        \'200\':',
+      '          description: ok',
+      '',
+    ].join('\n')
+    const report = await checkSpecText(text, 'indent.yaml')
+    expectDiagnostics(report, [['error', 10, 8, 'YAML syntax error: description: is indented 7 spaces, deeper than summary: on the line above (6), so it is read as part of that line\'s value']])
+    expect(report.diagnostics[0].fix).to.equal('Indent description: by 6 spaces, like summary: on line 9.')
+  })
+
   it('names the line and column of a JSON syntax error', async () => {
     expectDiagnostics(await checkSpecFile(fixture('broken/syntax-error.json')), [['error', 4, 3, 'JSON syntax error: expected \',\' between values']])
     expectDiagnostics(await checkSpecFile(fixture('broken/trailing-comma.json')), [['error', 3, 47, 'JSON syntax error: trailing comma before \'}\'']])

@@ -29,7 +29,7 @@ describe('applink:authorizations', () => {
     expect(exitCode).to.equal(0)
     expect(stderr).to.equal('')
     expect(stdout).to.contain(`Heroku AppLink authorizations for app ${APP.name}`)
-    expect(stdout).to.match(/Developer Name\s+Type\s+Org ID\s+Status\s+Username\s+Method\s+Error/)
+    expect(stdout).to.match(/Developer Name\s+Type\s+Org ID\s+Status\s+Username\s+Method\s+Error\n/)
     expect(stdout).to.match(/my_auth\s+Salesforce Org\s+00D000000000001EAA\s+authorized\s+user@my-org\.example\s+OAuth/)
     expect(stdout).to.match(/dc_auth\s+Data Cloud Org\s+00D000000000002EAA\s+failed\s+dc@example\.com\s+JWT\s+Token revoked/)
     assertNoSecrets(stdout + stderr)

@@ -16,10 +16,12 @@ describe('applink:connections:info', () => {
 
   it('GETs the connection by name and shows it as key/value', async () => {
     platformApi()
-    applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection())
+    applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection({connection_method: 'OAuth'}))
     const {exitCode, stderr, stdout} = await run(['applink:connections:info', 'my_org', '-a', APP.name])
     expect(exitCode).to.equal(0)
     expect(stderr).to.equal('')
+    // the same Method row as an authorization's
+    expect(stdout).to.match(/\nMethod:\s+OAuth\n/)
     expect(stdout).to.contain(`=== Heroku AppLink connection my_org for app ${APP.name}`)
     expect(stdout).to.match(/Connection Name:\s+my_org\n/)
     expect(stdout).to.match(/Org ID:\s+00D000000000001EAA\n/)

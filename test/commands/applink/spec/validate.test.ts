@@ -51,6 +51,16 @@ describe('applink:spec:validate', () => {
     ].join('\n'))
   })
 
+  it('shows each operation\'s x-sfdc authorization names with --json (names, not secrets)', async () => {
+    const {exitCode, json} = await run(['applink:spec:validate', fixture('authorization.json'), '--json'])
+    expect(exitCode).to.equal(0)
+    const report = json as {operations: Array<{authorization?: unknown; operationId: string}>}
+    expect(report.operations.map(o => [o.operationId, o.authorization])).to.deep.equal([
+      ['getPayslip', {externalClientApp: 'Payroll_App', permissionSet: 'Payroll_Read'}],
+      ['correctPayslip', {connectedApp: 'Payroll_Legacy', permissionSet: 'Payroll_Write'}],
+    ])
+  })
+
   it('exits 0 when there are only warnings, and shows them', async () => {
     const file = fixture('warnings-only.yaml')
     const {exitCode, stdout} = await run(['applink:spec:validate', file])

@@ -146,8 +146,8 @@ describe('salesforce:connect:jwt', () => {
   it('requires --client-id, --jwt-key-file and --username (exit 2)', async () => {
     const {exitCode, stderr} = await run(['salesforce:connect:jwt', 'my_org', '-a', APP.name, '--jwt-key-file', KEY_FILE])
     expect(exitCode).to.equal(2)
-    expect(stderr).to.contain('Missing required flag client-id')
-    expect(stderr).to.contain('Missing required flag username')
+    expect(stderr).to.contain('Missing required flag --client-id.')
+    expect(stderr).to.contain('Missing required flag --username.')
   })
 
   it('explains a 401 from AppLink without leaking the token or the key', async () => {

@@ -29,6 +29,7 @@ export default class AuthorizationsJwtAdd extends AppLinkCommand {
     const {org} = this.constructor as typeof AuthorizationsJwtAdd
     const {args, flags} = await this.parse(this.constructor as typeof AuthorizationsJwtAdd)
     const name = args.developer_name
+    const alias = flags.alias ?? `applink:${name}`
     const {app, result} = await addWithJwt<Authorization>({
       app: flags.app,
       connect: () => this.applink(flags.app, flags.addon),
@@ -37,11 +38,17 @@ export default class AuthorizationsJwtAdd extends AppLinkCommand {
       label: `${orgKindLabel(org)} authorization`,
       name,
       quiet: this.jsonEnabled(),
-      send: (client, params) => client.createJwtAuthorization(org, {...params, alias: flags.alias ?? `applink:${name}`, developer_name: name}),
+      send: (client, params) => client.createJwtAuthorization(org, {...params, alias, developer_name: name}),
     })
     return this.render(result, async () => {
-      await printInfo(`${orgKindLabel(org)} authorization ${name} on app ${app}`, authorizationRows(result))
+      // the alias the app's SDK fetches the credentials by: the one the service answers with, else the one sent
+      await printInfo(`${orgKindLabel(org)} authorization ${name} on app ${app}`, withAlias(authorizationRows(result), (result as {alias?: string}).alias ?? alias))
       if (result.status !== 'authorized') process.stderr.write(`Check its status with: heroku applink:authorizations:info ${name} -a ${app}\n`)
     })
   }
+}
+
+/** The rows with `Alias` right after the developer name. */
+function withAlias(rows: Record<string, string | undefined>, alias: string): Record<string, string | undefined> {
+  return {'Developer Name': rows['Developer Name'], Alias: alias, ...rows}
 }

@@ -46,6 +46,8 @@ describe('salesforce:authorizations:jwt:add', () => {
     expect(stderr).to.equal(`Adding Salesforce authorization my_auth to ${APP.name} with JWT as api@my-org.example... authorized\n`)
     expect(stdout).to.contain(`Salesforce authorization my_auth on app ${APP.name}`)
     expect(stdout).to.match(/Method:\s+JWT/)
+    // the alias the app's SDK fetches the credentials by (the default one here)
+    expect(stdout).to.match(/Developer Name:\s+my_auth\nAlias:\s+applink:my_auth\n/)
     expect(stdout).to.match(/Status:\s+authorized/)
     assertNoKey(stdout + stderr)
   })
