@@ -43,17 +43,14 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
     process.stderr.write(`AppLink emulator: dashboard at ${emu.url}/ ; stop with Ctrl-C\n`)
     process.stdout.write(`export HEROKU_HOST=${emu.url}\nexport HEROKU_API_KEY=${emu.apiKey}\nlistening on ${emu.url}\n`)
 
-    await new Promise<void>(resolve => {
-      const stop = () => {
-        process.off('SIGINT', stop)
-        process.off('SIGTERM', stop)
-        emu.close().finally(resolve)
-      }
-
-      process.on('SIGINT', stop)
-      process.on('SIGTERM', stop)
+    // Ctrl-C / SIGTERM: stop synchronously (under the heroku CLI the process exits right after) and exit 0
+    const {interrupts} = await import('../../lib/interrupt.js')
+    interrupts.onInterrupt(() => {
+      emu.closeNow()
+      process.stderr.write('AppLink emulator: stopped\n')
+      return 0
     })
-    process.stderr.write('AppLink emulator: stopped\n')
+    await new Promise<void>(() => {})
   }
 
   async catch(err: Error & {oclif?: {exit?: number}}): Promise<void> {
