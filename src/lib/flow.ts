@@ -374,14 +374,17 @@ export async function runFlow<T extends FlowResource>(spec: FlowSpec<T>, io: Flo
   let phase: 'create' | 'poll' | 'prompt' = 'create'
   let interruption: AppLinkError | undefined
   // Ctrl-C / SIGTERM: everything here is synchronous (under the heroku CLI the process exits right after)
+  let loginUrl: string | undefined
   const release = io.onInterrupt(() => {
-    interruption ??= interruptedError(spec, resource, phase)
+    // a status answer may leave out the login URL that the create answer had: keep showing it
+    interruption ??= interruptedError(spec, resource && {...resource, redirect_uri: resource.redirect_uri ?? loginUrl}, phase)
     controller.abort()
     if (phase === 'poll') io.progress.stop('interrupted')
     return interruption
   })
   try {
     resource = await untilAborted(spec.create(), controller.signal)
+    loginUrl = resource.redirect_uri
     if (spec.isPending(resource.status)) {
       if (spec.browser && resource.redirect_uri) {
         phase = 'prompt'
