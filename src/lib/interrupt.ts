@@ -25,8 +25,8 @@ export interface SignalTarget {
   exitCode?: number | string | null
   exit(code: number): void
   listenerCount(event: string): number
-  on(event: string, fn: (...args: never[]) => void): unknown
-  prependListener(event: string, fn: (...args: never[]) => void): unknown
+  on(event: string, fn: () => void): unknown
+  prependListener(event: string, fn: (signal: NodeJS.Signals) => void): unknown
 }
 
 export interface InterruptGuard {
