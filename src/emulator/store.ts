@@ -293,7 +293,10 @@ export class Store {
   /** true when --reset emptied an existing store */
   readonly wasReset: boolean
   private closed = false
+  /** changes applied in memory, and how many of them are on disk (see closeSync) */
+  private changes = 0
   private readonly lockPath: string
+  private saved = 0
   private queued?: Promise<void>
   private tail: Promise<void> = Promise.resolve()
 
@@ -378,6 +381,7 @@ export class Store {
    */
   async update<T>(change: (data: StoreData) => T): Promise<T> {
     const result = change(this.data)
+    this.changes++
     await this.flush()
     return result
   }
@@ -404,11 +408,28 @@ export class Store {
     } catch {}
   }
 
+  /**
+   * Releases the lock at once, for a process that exits now (Ctrl-C under the heroku CLI leaves no
+   * time for anything asynchronous): changes not on disk yet are written synchronously first.
+   */
+  closeSync(): void {
+    if (this.closed) return
+    this.closed = true
+    try {
+      if (this.saved < this.changes) this.writeSync()
+    } finally {
+      try {
+        unlinkSync(this.lockPath)
+      } catch {}
+    }
+  }
+
   private tmpName(): string {
     return `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   }
 
   private async writeAsync(): Promise<void> {
+    const upTo = this.changes
     const text = JSON.stringify(this.data, null, 2) + '\n'
     const tmp = this.tmpName()
     const handle = await open(tmp, 'w', 0o600)
@@ -426,10 +447,12 @@ export class Store {
       throw error
     }
 
+    this.saved = Math.max(this.saved, upTo)
     syncDir(this.dir)
   }
 
   private writeSync(): void {
+    const upTo = this.changes
     const text = JSON.stringify(this.data, null, 2) + '\n'
     const tmp = this.tmpName()
     const fd = openSync(tmp, 'w', 0o600)
@@ -441,6 +464,7 @@ export class Store {
     }
 
     renameSync(tmp, this.file)
+    this.saved = Math.max(this.saved, upTo)
     syncDir(this.dir)
   }
 }

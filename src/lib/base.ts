@@ -9,6 +9,7 @@ import {Command, Flags, Interfaces} from '@oclif/core'
 import type {AppLinkContext, PlatformApi} from './addon.js'
 import type {AppLinkClient} from './applink-client.js'
 import {AppLinkError, ExitCode} from './errors.js'
+import {interruptedError, interrupts} from './interrupt.js'
 import {maskKnownSecrets, redactJson} from './redact.js'
 
 export type AppLinkFlags<T extends typeof Command> = Interfaces.InferredFlags<typeof AppLinkCommand['baseFlags'] & T['flags']>
@@ -43,17 +44,37 @@ export abstract class AppLinkCommand extends Command {
   static enableJsonFlag = true
 
   private _heroku?: PlatformApi
+  private releaseInterrupt?: () => void
+
+  async init(): Promise<void> {
+    await super.init()
+    // Ctrl-C / SIGTERM anywhere in the command: "Interrupted." and exit 130, also under the heroku
+    // CLI (whose own signal listener exits 1 at once); flows put more precise handlers on top
+    interrupts.setRenderer(error => this.renderError(error))
+    this.releaseInterrupt = interrupts.onInterrupt(() => interruptedError())
+  }
+
+  async finally(error: Error | undefined): Promise<unknown> {
+    this.releaseInterrupt?.()
+    return super.finally(error)
+  }
 
   /** The Heroku Platform API client of `@heroku-cli/command` (auth, HEROKU_HOST), created on first use. */
   protected async heroku(): Promise<PlatformApi> {
     if (!this._heroku) {
-      const [{APIClient}, {guardPlatformDebug, resilientPlatformApi}] = await Promise.all([import('@heroku-cli/command'), import('./http.js')])
+      const [{APIClient}, {guardPlatformDebug, resilientPlatformApi}, firstRun] = await Promise.all([import('@heroku-cli/command'), import('./http.js'), import('./first-run.js')])
       // its debug output prints response bodies (config vars hold the AppLink token): redact them first
       await guardPlatformDebug()
       const on = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true'
       const api = new APIClient(this.config, {debug: on(process.env.HEROKU_DEBUG), debugHeaders: on(process.env.HEROKU_DEBUG_HEADERS)})
+      // first runs: no token (the client would start a login that needs a terminal), no emulator listening
+      const local = firstRun.localHerokuHost()
+      if (!(await api.getAuth()) && (local || !this.interactive)) throw firstRun.notLoggedIn(local)
+      if (local) await firstRun.assertListening(local)
+      // without a terminal a refused token is reported, never answered with an interactive login
+      const platform = this.interactive ? api : {get: (url: string, options?: object) => api.get(url, {...options, retryAuth: false} as object)}
       // our timeout (APPLINK_HTTP_TIMEOUT), retries of 429/502/503/504 and errors that name the request
-      this._heroku = resilientPlatformApi(api as unknown as PlatformApi, {host: api.defaults.host || 'the Heroku API'})
+      this._heroku = resilientPlatformApi(platform as unknown as PlatformApi, {host: api.defaults.host || 'the Heroku API'})
     }
 
     return this._heroku
@@ -96,21 +117,32 @@ export abstract class AppLinkCommand extends Command {
     return JSON.parse(maskKnownSecrets(JSON.stringify({error: toAppLinkError(err, this.id).toJSON()})))
   }
 
+  /** Shows an error now, synchronously: `{"error": …}` on stdout with --json, else text on stderr. */
+  protected renderError(error: AppLinkError): void {
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(error))
+      return
+    }
+
+    const lines = [`Error: ${error.message}`, ...error.hints.map(h => `  › ${h}`)]
+    process.stderr.write(maskKnownSecrets(lines.join('\n')) + '\n')
+  }
+
   async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
     // oclif's own exits (e.g. `this.exit(0)`, --help) pass through untouched
     if (err.oclif?.exit !== undefined && err.name === 'ExitError') throw err
     const error = toAppLinkError(err, this.id)
     process.exitCode = error.exitCode
-    if (this.jsonEnabled()) {
-      this.logJson(this.toErrorJson(error))
-    } else {
-      const {ux} = await import('@oclif/core/ux')
-      try {
-        ux.action.stop('failed')
-      } catch {}
+    // after Ctrl-C the interrupt handler has said everything already; the process is exiting
+    if (!interrupts.interrupted) {
+      if (!this.jsonEnabled()) {
+        const {ux} = await import('@oclif/core/ux')
+        try {
+          ux.action.stop('failed')
+        } catch {}
+      }
 
-      const lines = [`Error: ${error.message}`, ...error.hints.map(h => `  › ${h}`)]
-      process.stderr.write(maskKnownSecrets(lines.join('\n')) + '\n')
+      this.renderError(error)
     }
 
     // Not this.exit(): its ExitError class comes from our copy of @oclif/core, which the heroku

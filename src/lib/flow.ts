@@ -17,6 +17,7 @@ import type {AppLinkClient} from './applink-client.js'
 import {AppLinkError, ExitCode, invalidInput} from './errors.js'
 import type {KeyAnswer} from './keypress.js'
 import {orNotFound} from './lookup.js'
+import {createOrResume, herokuCommand} from './records.js'
 import {createOrRecover} from './recover.js'
 import type {ApiError, Authorization, Connection, DataActionTarget, OrgKind} from './types.js'
 
@@ -38,6 +39,8 @@ export interface FlowSpec<T extends FlowResource> {
   checkHint: string
   /** how to try again after a failure, when there is a command for it */
   retryHint?: string
+  /** how to go on waiting after a timeout or an interrupt (running the command again picks the record up) */
+  resumeHint?: string
   /** total time to poll for, once the browser step is over */
   timeoutMs: number
   create(): Promise<T>
@@ -76,10 +79,11 @@ export interface FlowIO {
   /** true when the browser was (probably) opened */
   openUrl(url: string, app?: string): Promise<boolean>
   progress: Progress
-  /** where SIGINT / SIGTERM arrive (process) */
-  signals: {off(event: string, fn: () => void): unknown; on(event: string, fn: () => void): unknown}
-  /** immediate exit, used on a second Ctrl-C */
-  exit(code: number): void
+  /**
+   * Runs `handler` synchronously on Ctrl-C / SIGTERM until the returned function is called; what it
+   * returns is shown and the process exits with its code (see src/lib/interrupt.ts).
+   */
+  onInterrupt(handler: () => AppLinkError): () => void
   /** polls in a row that may fail with a network error or 5xx before the runner gives up */
   maxFailures: number
 }
@@ -188,7 +192,7 @@ async function spinnerProgress(): Promise<Progress> {
 
 /** The real terminal, clock, browser and signals. */
 export async function flowIO(interactive: boolean): Promise<FlowIO> {
-  const [{waitForKey}, {openBrowser}] = await Promise.all([import('./keypress.js'), import('./browser.js')])
+  const [{waitForKey}, {openBrowser}, {interrupts}] = await Promise.all([import('./keypress.js'), import('./browser.js'), import('./interrupt.js')])
   // the same test as oclif's spinner, made now rather than when @oclif/core/ux was first loaded
   const spinner = Boolean(process.stderr.isTTY) && !process.env.CI && !['dumb', 'emacs-color'].includes(process.env.TERM ?? '')
   const write = (text: string) => {
@@ -197,14 +201,13 @@ export async function flowIO(interactive: boolean): Promise<FlowIO> {
 
   const fixed = pollIntervalOverride()
   return {
-    exit: code => process.exit(code),
     interactive,
     maxFailures: 3,
     now: () => Date.now(),
+    onInterrupt: handler => interrupts.onInterrupt(handler),
     openUrl: openBrowser,
     progress: spinner ? await spinnerProgress() : lineProgress(write),
     schedule: fixed ? () => fixed : nextPollDelay,
-    signals: process,
     sleep,
     waitForKey: signal => waitForKey(process.stdin, signal),
     write,
@@ -246,6 +249,11 @@ function loginHint(resource: FlowResource, spec: FlowSpec<FlowResource>): string
     : []
 }
 
+/** The hints after a flow stopped waiting: the login URL, how to check, how to wait again. */
+function laterHints(spec: FlowSpec<FlowResource>, resource: FlowResource): string[] {
+  return [...loginHint(resource, spec), spec.checkHint, ...(spec.resumeHint ? [spec.resumeHint] : [])]
+}
+
 function failedError(spec: FlowSpec<FlowResource>, resource: FlowResource): AppLinkError {
   const what = resource.status === 'failed' ? 'failed'
     : resource.status === 'disconnected' ? 'was disconnected'
@@ -258,14 +266,25 @@ function failedError(spec: FlowSpec<FlowResource>, resource: FlowResource): AppL
   })
 }
 
-/** `quit`: q at the prompt; `prompt`: Ctrl-C at the prompt; `poll`: Ctrl-C or SIGTERM while polling. */
-function interruptedError(spec: FlowSpec<FlowResource>, resource: FlowResource, when: 'poll' | 'prompt' | 'quit'): AppLinkError {
+/**
+ * `quit`: q at the prompt; `prompt`: Ctrl-C at the prompt; `poll`: Ctrl-C or SIGTERM while polling;
+ * `create`: Ctrl-C or SIGTERM while the create request was under way (no resource yet).
+ */
+function interruptedError(spec: FlowSpec<FlowResource>, resource: FlowResource | undefined, when: 'create' | 'poll' | 'prompt' | 'quit'): AppLinkError {
+  if (!resource) {
+    return new AppLinkError(`Interrupted while starting ${spec.subject}: it may or may not have been created.`, {
+      exitCode: ExitCode.INTERRUPTED,
+      hints: [spec.checkHint, ...(spec.resumeHint ? [spec.resumeHint] : [])],
+      id: 'interrupted',
+    })
+  }
+
   const message = when === 'poll'
     ? `Interrupted: stopped waiting for ${spec.subject} (status ${resource.status}). It may still complete.`
     : `${when === 'quit' ? 'Quit' : 'Interrupted'} before logging in: ${spec.subject} is waiting for a login (status ${resource.status}).`
   return new AppLinkError(message, {
     exitCode: ExitCode.INTERRUPTED,
-    hints: [...loginHint(resource, spec), spec.checkHint],
+    hints: laterHints(spec, resource),
     id: when === 'quit' ? 'quit' : 'interrupted',
   })
 }
@@ -273,7 +292,7 @@ function interruptedError(spec: FlowSpec<FlowResource>, resource: FlowResource, 
 function timeoutError(spec: FlowSpec<FlowResource>, resource: FlowResource): AppLinkError {
   return new AppLinkError(`Timed out after ${formatDuration(spec.timeoutMs)} waiting for ${spec.subject} (status ${resource.status}). It may still complete.`, {
     exitCode: ExitCode.TIMEOUT,
-    hints: [...loginHint(resource, spec), spec.checkHint, 'Wait longer with --wait-timeout SECONDS.'],
+    hints: [...laterHints(spec, resource), 'Wait longer with --wait-timeout SECONDS.'],
     id: 'wait_timeout',
   })
 }
@@ -294,8 +313,9 @@ async function browserStep(spec: FlowSpec<FlowResource>, resource: FlowResource,
   if (io.interactive) {
     io.write(`${spec.browser?.prompt}\n`)
     const answer = await io.waitForKey(signal)
+    if (signal.aborted) throw new Interrupted()
     if (answer === 'quit') throw interruptedError(spec, resource, 'quit')
-    if (answer === 'interrupt' || signal.aborted) throw interruptedError(spec, resource, 'prompt')
+    if (answer === 'interrupt') throw interruptedError(spec, resource, 'prompt')
     if (!(await io.openUrl(url, app))) io.write(`Could not open a browser${app ? ` (${app})` : ''}. Open this URL in a browser to log in: ${url}\n`)
     return
   }
@@ -306,7 +326,8 @@ async function browserStep(spec: FlowSpec<FlowResource>, resource: FlowResource,
   if (app && !(await io.openUrl(url, app))) io.write(`Could not open ${app}.\n`)
 }
 
-async function poll<T extends FlowResource>(spec: FlowSpec<T>, created: T, io: FlowIO, signal: AbortSignal): Promise<T> {
+/** Polls until a final status; `onChange` sees each new state (for what an interrupt says). */
+async function poll<T extends FlowResource>(spec: FlowSpec<T>, created: T, io: FlowIO, signal: AbortSignal, onChange: (resource: T) => void): Promise<T> {
   let resource = created
   const started = io.now()
   const deadline = started + spec.timeoutMs
@@ -334,11 +355,12 @@ async function poll<T extends FlowResource>(spec: FlowSpec<T>, created: T, io: F
       failures = 0
       if (next.status !== resource.status) io.progress.update(next.status)
       resource = next
+      onChange(resource)
     }
   } catch (error) {
-    const interrupted = error instanceof Interrupted
-    io.progress.stop(interrupted ? 'interrupted' : error instanceof AppLinkError && error.id === 'wait_timeout' ? 'timed out' : 'failed')
-    throw interrupted ? interruptedError(spec, resource, 'poll') : error
+    // on an interrupt, the interrupt handler has ended the progress line already
+    if (!(error instanceof Interrupted)) io.progress.stop(error instanceof AppLinkError && error.id === 'wait_timeout' ? 'timed out' : 'failed')
+    throw error
   }
 
   io.progress.stop(resource.status)
@@ -347,25 +369,38 @@ async function poll<T extends FlowResource>(spec: FlowSpec<T>, created: T, io: F
 
 /** Runs the whole flow; returns the final resource on success, throws an AppLinkError otherwise. */
 export async function runFlow<T extends FlowResource>(spec: FlowSpec<T>, io: FlowIO): Promise<T> {
-  let resource = await spec.create()
-  if (spec.isPending(resource.status)) {
-    const controller = new AbortController()
-    let signals = 0
-    const onSignal = () => {
-      signals++
-      if (signals > 1) io.exit(ExitCode.INTERRUPTED)
-      controller.abort()
-    }
+  const controller = new AbortController()
+  let resource: T | undefined
+  let phase: 'create' | 'poll' | 'prompt' = 'create'
+  let interruption: AppLinkError | undefined
+  // Ctrl-C / SIGTERM: everything here is synchronous (under the heroku CLI the process exits right after)
+  let loginUrl: string | undefined
+  const release = io.onInterrupt(() => {
+    // a status answer may leave out the login URL that the create answer had: keep showing it
+    interruption ??= interruptedError(spec, resource && {...resource, redirect_uri: resource.redirect_uri ?? loginUrl}, phase)
+    controller.abort()
+    if (phase === 'poll') io.progress.stop('interrupted')
+    return interruption
+  })
+  try {
+    resource = await untilAborted(spec.create(), controller.signal)
+    loginUrl = resource.redirect_uri
+    if (spec.isPending(resource.status)) {
+      if (spec.browser && resource.redirect_uri) {
+        phase = 'prompt'
+        await browserStep(spec, resource, io, controller.signal)
+      }
 
-    io.signals.on('SIGINT', onSignal)
-    io.signals.on('SIGTERM', onSignal)
-    try {
-      if (spec.browser && resource.redirect_uri) await browserStep(spec, resource, io, controller.signal)
-      resource = await poll(spec, resource, io, controller.signal)
-    } finally {
-      io.signals.off('SIGINT', onSignal)
-      io.signals.off('SIGTERM', onSignal)
+      phase = 'poll'
+      resource = await poll(spec, resource, io, controller.signal, r => {
+        resource = r
+      })
     }
+  } catch (error) {
+    if (error instanceof Interrupted) throw interruption ?? interruptedError(spec, resource, phase)
+    throw error
+  } finally {
+    release()
   }
 
   if (!spec.isSuccess(resource.status)) throw failedError(spec, resource)
@@ -399,10 +434,9 @@ export interface FlowTarget {
 
 const ORG_LABEL: Record<OrgKind, string> = {datacloud: 'Data Cloud org', salesforce: 'Salesforce org'}
 
-/** A command line for this app (and add-on, when one was named). */
-function command(head: string, target: FlowTarget): string {
-  return `heroku ${head} -a ${target.app}${target.addon ? ` --addon ${target.addon}` : ''}`
-}
+const command = herokuCommand
+const CONNECTION_PENDING = (status: string) => !['connected', 'disconnected', 'failed'].includes(status)
+const AUTHORIZATION_PENDING = (status: string) => status === 'authorizing'
 
 /** `salesforce:connect` / `datacloud:connect`: POST /connections/{org}, poll GET /connections/{id}. */
 export function connectionFlow(client: AppLinkClient, org: OrgKind, name: string, loginUrl: string | undefined, browser: string | undefined, target: FlowTarget): FlowSpec<Connection> {
@@ -410,16 +444,18 @@ export function connectionFlow(client: AppLinkClient, org: OrgKind, name: string
     action: `Connecting ${ORG_LABEL[org]} ${name} to ${target.app}`,
     browser: {app: browser, prompt: `Press any key to open up the browser to connect ${name} to ${target.app}, or q to exit`},
     checkHint: `Check it with: ${command(`applink:connections:info ${name}`, target)}`,
-    // an ambiguous failure (reset, timeout, 5xx) is never resent: the connection is looked up by name instead
-    create: () => createOrRecover(() => client.createConnection(org, loginUrl === undefined ? {connection_name: name} : {connection_name: name, login_url: loginUrl}), {
+    // an ambiguous failure (reset, timeout, 5xx) is never resent: the connection is looked up by name
+    // instead; a name already taken by a connection still waiting for its login is picked up
+    create: () => createOrResume(() => createOrRecover(() => client.createConnection(org, loginUrl === undefined ? {connection_name: name} : {connection_name: name, login_url: loginUrl}), {
       check: command(`applink:connections:info ${name}`, target),
       lookup: () => client.getConnection(name),
       subject: `${ORG_LABEL[org].replace(' org', '')} connection ${name}`,
-    }),
+    }), {isPending: CONNECTION_PENDING, kind: 'connection', lookup: () => client.getConnection(name), name, org, target}),
     get: created => client.getConnection(created.id || name),
-    isPending: status => !['connected', 'disconnected', 'failed'].includes(status),
+    isPending: CONNECTION_PENDING,
     isSuccess: status => status === 'connected',
     kind: 'connection',
+    resumeHint: `Go on waiting with: ${command(`${org}:connect ${name}`, target)}`,
     retryHint: `Try again with: ${command(`${org}:connect ${name}`, target)}`,
     subject: `${ORG_LABEL[org].replace(' org', '')} connection ${name}`,
     timeoutMs: target.timeoutMs,
@@ -432,15 +468,16 @@ export function authorizationFlow(client: AppLinkClient, org: OrgKind, name: str
     action: `Authorizing ${name} for ${target.app} (${ORG_LABEL[org]})`,
     browser: {app: browser, prompt: `Press any key to open up the browser to authorize ${name} for ${target.app}, or q to exit`},
     checkHint: `Check it with: ${command(`applink:authorizations:info ${name}`, target)}`,
-    create: () => createOrRecover(() => client.createAuthorization(org, {developer_name: name, login_url: loginUrl}), {
+    create: () => createOrResume(() => createOrRecover(() => client.createAuthorization(org, {developer_name: name, login_url: loginUrl}), {
       check: command(`applink:authorizations:info ${name}`, target),
       lookup: () => client.getAuthorization(name),
       subject: `authorization ${name}`,
-    }),
+    }), {isPending: AUTHORIZATION_PENDING, kind: 'authorization', lookup: () => client.getAuthorization(name), name, org, target}),
     get: created => client.getAuthorization(created.id || name),
-    isPending: status => status === 'authorizing',
+    isPending: AUTHORIZATION_PENDING,
     isSuccess: status => status === 'authorized',
     kind: 'authorization',
+    resumeHint: `Go on waiting with: ${command(`${org}:authorizations:add ${name}`, target)}`,
     retryHint: `Try again with: ${command(`${org}:authorizations:add ${name}`, target)}`,
     subject: `authorization ${name}`,
     timeoutMs: target.timeoutMs,

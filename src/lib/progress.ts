@@ -3,17 +3,33 @@
  * On a terminal the label shows while the request runs; piped or in CI the whole line is written
  * once the answer is in (so logs never hold half a line); nothing at all with --json.
  */
+import type {AppLinkError} from './errors.js'
+import {interrupts} from './interrupt.js'
 
 export interface StepOptions<T> {
   /** the word after `...` on success; defaults to `done` */
   done?: (result: T) => string
   /** true with --json: print nothing */
   quiet?: boolean
+  /** what Ctrl-C / SIGTERM during the step says (the line is ended first) */
+  interrupted?: () => AppLinkError
 }
 
 export async function step<T>(label: string, fn: () => Promise<T>, options: StepOptions<T> = {}): Promise<T> {
-  if (options.quiet) return fn()
-  const live = Boolean(process.stderr.isTTY) && !process.env.CI
+  const live = !options.quiet && Boolean(process.stderr.isTTY) && !process.env.CI
+  const {interrupted} = options
+  const release = interrupted && interrupts.onInterrupt(() => {
+    if (!options.quiet) process.stderr.write(live ? ' interrupted\n' : `${label}... interrupted\n`)
+    return interrupted()
+  })
+  if (options.quiet) {
+    try {
+      return await fn()
+    } finally {
+      release?.()
+    }
+  }
+
   if (live) process.stderr.write(`${label}...`)
   let result: T
   try {
@@ -21,6 +37,8 @@ export async function step<T>(label: string, fn: () => Promise<T>, options: Step
   } catch (error) {
     process.stderr.write(live ? ' failed\n' : `${label}... failed\n`)
     throw error
+  } finally {
+    release?.()
   }
 
   const done = options.done?.(result) ?? 'done'

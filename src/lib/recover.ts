@@ -98,7 +98,7 @@ export function deleteOrRecover<T>(request: () => Promise<T>, r: Omit<Recovery<T
 }
 
 /** A note on stderr; the failure it quotes may echo a secret back, so it is masked like an error. */
-function writeNote(text: string): void {
+export function writeNote(text: string): void {
   process.stderr.write(`${redactText(text)}\n`)
 }
 

@@ -1,19 +1,27 @@
 /**
  * The one path of the destructive commands (salesforce:disconnect, datacloud:disconnect,
  * *:authorizations:remove): check the name and `--confirm` before any request, resolve the add-on,
- * optionally look around first (Data Cloud warns about its data action targets), ask on a
- * terminal, then send the DELETE with a progress line.
+ * read the record and refuse one of the other org kind (the DELETE endpoints do not check it),
+ * optionally look around (Data Cloud warns about its data action targets), ask on a terminal, then
+ * send the DELETE with a progress line.
  */
 import type {AppLinkContext} from './addon.js'
 import type {AppLinkClient} from './applink-client.js'
 import {askToConfirm, type Ask, needsPrompt} from './confirm.js'
+import {interruptedError} from './interrupt.js'
 import {assertNameOrId, type NamedResource, orNotFound} from './lookup.js'
 import {step} from './progress.js'
+import {assertOrgKind, infoCommand} from './records.js'
 import {deleteOrRecover} from './recover.js'
+import type {OrgKind} from './types.js'
 
 export interface Removal<T> {
   /** the flag value of --app */
   app: string
+  /** the flag value of --addon, repeated in the commands we suggest */
+  addon?: string
+  /** the org kind the command removes; a record of the other kind is refused */
+  org: OrgKind
   /** e.g. `heroku salesforce:disconnect` */
   command: string
   confirm?: string
@@ -49,19 +57,25 @@ export async function removeNamed<T>(r: Removal<T>): Promise<T> {
   const {client, context} = await r.connect()
   const resource: NamedResource = {app: context.app.name, kind: r.kind, label: r.label, name: r.name}
   const lookup = () => (r.kind === 'connection' ? client.getConnection(r.name) : client.getAuthorization(r.name)) as Promise<unknown> as Promise<T>
+  const target = {addon: r.addon, app: context.app.name}
+  // read first: a name that does not exist fails before any prompt, and the kind is checked
+  const found = await orNotFound<unknown>(resource, lookup())
+  assertOrgKind(found, {kind: r.kind, name: r.name, org: r.org, target, verb: r.verb})
   if (r.before) await r.before(client, resource)
-  // nobody is asked to type a name that does not exist: it is looked up first (`before` already did)
-  else if (ask) await orNotFound(resource, lookup())
   if (ask) await askToConfirm(confirmation, r.ask)
   const progress = `${r.verb === 'disconnect' ? 'Disconnecting' : 'Removing'} ${r.label} ${r.name} from ${context.app.name}`
   // an ambiguous failure (reset, timeout, 5xx) is never resent: the resource is looked up by name instead
+  const check = infoCommand(r.kind, r.name, target)
   const removal = () => deleteOrRecover(() => r.remove(client, r.name), {
-    check: `${r.kind === 'connection' ? 'heroku applink:connections:info' : 'heroku applink:authorizations:info'} ${r.name} -a ${context.app.name}`,
+    check,
     leaving: found => ['disconnected', 'disconnecting'].includes(String((found as {status?: unknown}).status)),
     lookup,
     subject: `${r.label} ${r.name}`,
   })
-  const result = await step(progress, () => orNotFound(resource, removal()), {quiet: r.quiet})
+  const result = await step(progress, () => orNotFound(resource, removal()), {
+    interrupted: () => interruptedError(`Interrupted while the request to ${r.verb} ${r.label} ${r.name} was under way: it may or may not be done.`, [`Check with: ${check}`]),
+    quiet: r.quiet,
+  })
   // an empty 2xx answer: still one JSON document with --json, shaped like the resource
   return result ?? (r.kind === 'connection' ? {org: {connection_name: r.name}} : {org: {developer_name: r.name}}) as T
 }

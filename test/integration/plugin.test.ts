@@ -259,13 +259,14 @@ describe('integration: the plugin through the real heroku CLI, against scripted 
     expectNoSecrets(r.stdout + r.stderr, SECRETS)
   })
 
-  it('salesforce:disconnect --confirm NAME sends one DELETE and reports it on stderr', async () => {
+  it('salesforce:disconnect --confirm NAME reads the connection (to check its kind), sends one DELETE and reports it on stderr', async () => {
+    applink.on('GET', `${BASE}/connections/sales_org`, {body: connection()})
     applink.on('DELETE', `${BASE}/connections/sales_org`, {body: connection({status: 'disconnecting'})})
     const r = await run(['salesforce:disconnect', 'sales_org', '-a', APP.name, '--confirm', 'sales_org'])
     expect(r.code, explain(r)).to.equal(0)
     expectPlatformResolution()
-    expect(applinkCalls()).to.deep.equal([`DELETE ${BASE}/connections/sales_org`])
-    expect(applink.requests[0].body.length).to.equal(0)
+    expect(applinkCalls()).to.deep.equal([`GET ${BASE}/connections/sales_org`, `DELETE ${BASE}/connections/sales_org`])
+    expect(applink.requests[1].body.length).to.equal(0)
     expect(r.stderr).to.equal(`Disconnecting Salesforce connection sales_org from ${APP.name}... done\n`)
     expect(r.stdout).to.equal('')
     expectNoSecrets(r.stdout + r.stderr, SECRETS)

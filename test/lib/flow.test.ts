@@ -5,6 +5,7 @@ import {fileURLToPath} from 'node:url'
 
 import {browserLauncher, openBrowser} from '../../src/lib/browser.js'
 import {AppLinkError} from '../../src/lib/errors.js'
+import {createInterruptGuard} from '../../src/lib/interrupt.js'
 import {type FlowIO, type FlowResource, type FlowSpec, formatDuration, lineProgress, nextPollDelay, pollIntervalOverride, runFlow, waitTimeoutMs} from '../../src/lib/flow.js'
 import {type KeyAnswer, type KeyInput, waitForKey} from '../../src/lib/keypress.js'
 
@@ -55,30 +56,46 @@ interface Harness {
   io: FlowIO
   keys: KeyAnswer[]
   opened: {app?: string; url: string}[]
+  /** where the fake process receives signals (the real interrupt guard listens on it) */
   signals: EventEmitter
   stderr: string[]
   sleeps: number[]
+  /** exit codes the guard asked for */
   exits: number[]
+  /** errors the guard rendered */
+  rendered: AppLinkError[]
+  /** interrupt handlers the flow has in place */
+  active: number
 }
 
-/** A fake terminal and clock: sleeping advances the clock at once. */
+/** A fake terminal, clock and process: sleeping advances the clock at once; signals go through the real guard. */
 function harness(options: {interactive?: boolean; keys?: KeyAnswer[]; openOk?: boolean; onSleep?: (n: number) => void} = {}): Harness {
   let clock = 1_000_000
   const stderr: string[] = []
+  const signals = Object.assign(new EventEmitter(), {exit: (code: number) => h.exits.push(code), exitCode: undefined as number | undefined})
+  const guard = createInterruptGuard(signals, fn => fn())
+  guard.setRenderer(error => h.rendered.push(error))
   const h: Harness = {
+    active: 0,
     exits: [],
     io: {
-      exit: code => h.exits.push(code),
       interactive: options.interactive ?? false,
       maxFailures: 3,
       now: () => clock,
+      onInterrupt(handler) {
+        h.active++
+        const release = guard.onInterrupt(handler)
+        return () => {
+          h.active--
+          release()
+        }
+      },
       async openUrl(url, app) {
         h.opened.push({app, url})
         return options.openOk ?? true
       },
       progress: lineProgress(t => stderr.push(t)),
       schedule: nextPollDelay,
-      signals: new EventEmitter(),
       async sleep(ms) {
         h.sleeps.push(ms)
         clock += ms
@@ -91,11 +108,11 @@ function harness(options: {interactive?: boolean; keys?: KeyAnswer[]; openOk?: b
     },
     keys: options.keys ?? [],
     opened: [],
-    signals: new EventEmitter(),
+    rendered: [],
+    signals,
     sleeps: [],
     stderr,
   }
-  h.io.signals = h.signals
   return h
 }
 
@@ -153,7 +170,7 @@ describe('flow: runner', () => {
       'Connecting Salesforce org my_org to my-app: connected\n',
     ])
     expect(h.sleeps).to.deep.equal([500, 500, 500, 500])
-    expect(h.signals.listenerCount('SIGINT') + h.signals.listenerCount('SIGTERM')).to.equal(0)
+    expect(h.active).to.equal(0)
   })
 
   it('without a TTY still tries the browser named with --browser, and prints the URL anyway', async () => {
@@ -194,7 +211,8 @@ describe('flow: runner', () => {
     expect(error.id).to.equal('interrupted')
     expect(error.message).to.equal('Interrupted before logging in: Salesforce connection my_org is waiting for a login (status connecting).')
     expect(s.gets).to.equal(0)
-    expect(h.signals.listenerCount('SIGINT')).to.equal(0)
+    expect(h.active).to.equal(0)
+    expect(h.rendered).to.deep.equal([])
   })
 
   it('ends failed with exit 1 and the service\'s message', async () => {
@@ -242,17 +260,25 @@ describe('flow: runner', () => {
     expect(error).to.equal(notFound)
   })
 
-  it('SIGINT or SIGTERM stops polling with exit 130 and removes its listeners; a second one exits at once', async () => {
+  it('SIGINT or SIGTERM stops polling: the progress line ends, the error is shown at once, exit 130; a second one exits again at once', async () => {
     for (const signal of ['SIGINT', 'SIGTERM']) {
       const h = harness({onSleep: n => n === 3 && h.signals.emit(signal)})
-      const s = spec(['connecting'])
+      const s = spec(['connecting'], {resumeHint: 'Go on waiting with: heroku salesforce:connect my_org -a my-app'})
       const error = await failure(runFlow(s, h.io))
       expect(error.exitCode, signal).to.equal(130)
       expect(error.message).to.equal('Interrupted: stopped waiting for Salesforce connection my_org (status connecting). It may still complete.')
-      expect(error.hints).to.include('Check it with: heroku applink:connections:info my_org -a my-app')
+      expect(error.hints).to.deep.equal([
+        'To log in, open this URL in a browser: https://login.example.com/authorize?state=s1',
+        'Check it with: heroku applink:connections:info my_org -a my-app',
+        'Go on waiting with: heroku salesforce:connect my_org -a my-app',
+      ])
+      // shown synchronously, from inside the signal listener: under the heroku CLI nothing later runs
+      expect(h.rendered).to.deep.equal([error])
+      expect(h.exits).to.deep.equal([130])
       expect(s.gets).to.equal(2)
       expect(h.stderr.at(-1)).to.equal('Connecting Salesforce org my_org to my-app: interrupted\n')
-      expect(h.signals.listenerCount('SIGINT') + h.signals.listenerCount('SIGTERM')).to.equal(0)
+      expect(h.stderr.filter(l => l.endsWith('interrupted\n'))).to.have.length(1)
+      expect(h.active).to.equal(0)
     }
 
     const h = harness({onSleep: () => {
@@ -260,7 +286,34 @@ describe('flow: runner', () => {
       h.signals.emit('SIGINT')
     }})
     await failure(runFlow(spec(['connecting']), h.io))
-    expect(h.exits).to.deep.equal([130])
+    expect(h.exits).to.deep.equal([130, 130])
+    expect(h.rendered).to.have.length(1)
+  })
+
+  it('SIGTERM at the key prompt stops with the prompt message, before any poll', async () => {
+    const h = harness({interactive: true})
+    h.io.waitForKey = signal => new Promise(resolve => {
+      signal.addEventListener('abort', () => resolve('interrupt'))
+      setImmediate(() => h.signals.emit('SIGTERM'))
+    })
+    const s = spec(['connected'])
+    const error = await failure(runFlow(s, h.io))
+    expect(error.message).to.equal('Interrupted before logging in: Salesforce connection my_org is waiting for a login (status connecting).')
+    expect(h.rendered).to.deep.equal([error])
+    expect(s.gets).to.equal(0)
+  })
+
+  it('Ctrl-C while the create request is under way says it may or may not exist', async () => {
+    const h = harness()
+    const s = spec([], {create: () => {
+      setImmediate(() => h.signals.emit('SIGINT'))
+      return new Promise<Res>(() => {})
+    }})
+    const error = await failure(runFlow(s, h.io))
+    expect(error.exitCode).to.equal(130)
+    expect(error.message).to.equal('Interrupted while starting Salesforce connection my_org: it may or may not have been created.')
+    expect(error.hints).to.deep.equal(['Check it with: heroku applink:connections:info my_org -a my-app'])
+    expect(h.rendered).to.deep.equal([error])
   })
 
   it('a SIGINT while a status check is in flight does not wait for its answer', async () => {

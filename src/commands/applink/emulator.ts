@@ -2,6 +2,7 @@ import {Command, Flags} from '@oclif/core'
 import {join} from 'node:path'
 
 import {AppLinkError, ExitCode} from '../../lib/errors.js'
+import {interrupts} from '../../lib/interrupt.js'
 
 export default class Emulator extends Command {
   static description = `run a local AppLink emulator: the Heroku Platform API calls AppLink needs, the AppLink API, a Salesforce login page and a dashboard, on 127.0.0.1
@@ -57,6 +58,13 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
       throw new AppLinkError((error as Error).message, {exitCode: badSeed ? ExitCode.INVALID_INPUT : undefined, id: badSeed ? 'invalid_org_data' : 'emulator_failed'})
     })
 
+    // Ctrl-C / SIGTERM: stop synchronously (under the heroku CLI the process exits right after) and
+    // exit 0; in place before the first line is printed, since whoever reads it may stop us at once
+    interrupts.onInterrupt(() => {
+      emu.closeNow()
+      process.stderr.write('AppLink emulator: stopped\n')
+      return 0
+    })
     process.stderr.write(`AppLink emulator: store ${emu.store.file}${emu.wasReset ? ' (emptied by --reset)' : ''}\n`)
     if (flags['auto-approve']) process.stderr.write('AppLink emulator: OAuth logins approve themselves after about a second (--auto-approve)\n')
     process.stderr.write(`AppLink emulator: dashboard at ${emu.url}/ ; stop with Ctrl-C\n`)
@@ -64,17 +72,7 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
     if (flags['export-file']) await writeExportFile(flags['export-file'], emu.url, emu.apiKey)
     process.stdout.write(`${exportLines(emu.url, emu.apiKey)}listening on ${emu.url}\n`)
 
-    await new Promise<void>(resolve => {
-      const stop = () => {
-        process.off('SIGINT', stop)
-        process.off('SIGTERM', stop)
-        emu.close().finally(resolve)
-      }
-
-      process.on('SIGINT', stop)
-      process.on('SIGTERM', stop)
-    })
-    process.stderr.write('AppLink emulator: stopped\n')
+    await new Promise<void>(() => {})
   }
 
   private async detach(dataDir: string, flags: {'auto-approve': boolean; 'export-file'?: string; port: number; reset: boolean; verbose: boolean}): Promise<void> {

@@ -33,6 +33,7 @@ export default class Disconnect extends AppLinkCommand {
     const {before, org} = this.constructor as typeof Disconnect
     const {args, flags} = await this.parse(this.constructor as typeof Disconnect)
     return removeNamed({
+      addon: flags.addon,
       app: flags.app,
       before,
       command: `heroku ${this.id}`,
@@ -41,6 +42,7 @@ export default class Disconnect extends AppLinkCommand {
       interactive: this.interactive,
       kind: 'connection',
       label: `${orgKindLabel(org)} connection`,
+      org,
       name: args.connection_name,
       quiet: this.jsonEnabled(),
       remove: (client, name) => client.deleteConnection(name),

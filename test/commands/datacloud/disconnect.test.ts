@@ -25,6 +25,7 @@ describe('datacloud:disconnect', () => {
     platformApi()
     applinkApi()
     .get(`${BASE}/connections/datacloud/my_dc/data_action_targets`).reply(200, [target('order_hook', 'Order Hook'), target('lead_hook', 'Lead Hook')])
+    .get(`${BASE}/connections/my_dc`).reply(200, dcConnection())
     .delete(`${BASE}/connections/my_dc`).reply(200, dcConnection({status: 'disconnecting'}))
     const {exitCode, stderr, stdout} = await run(['datacloud:disconnect', 'my_dc', '-a', APP.name, '--confirm', 'my_dc'])
     expect(exitCode).to.equal(0)
@@ -44,6 +45,7 @@ describe('datacloud:disconnect', () => {
     const body = dcConnection({status: 'disconnecting'})
     applinkApi()
     .get(`${BASE}/connections/datacloud/my_dc/data_action_targets`).reply(200, [])
+    .get(`${BASE}/connections/my_dc`).reply(200, dcConnection())
     .delete(`${BASE}/connections/my_dc`).reply(200, body)
     const {exitCode, json, stderr} = await run(['datacloud:disconnect', 'my_dc', '-a', APP.name, '-c', 'my_dc', '--json'])
     expect(exitCode).to.equal(0)
@@ -85,21 +87,30 @@ describe('datacloud:disconnect', () => {
 
   it('stops before the DELETE when the connection does not exist, naming it', async () => {
     platformApi()
-    applinkApi()
-    .get(`${BASE}/connections/datacloud/gone_dc/data_action_targets`).reply(404, {id: 'record_not_found', message: 'not found'})
-    .delete(`${BASE}/connections/gone_dc`).reply(200, {})
+    applinkApi().get(`${BASE}/connections/gone_dc`).reply(404, {id: 'record_not_found', message: 'not found'})
     const {exitCode, json} = await run(['datacloud:disconnect', 'gone_dc', '-a', APP.name, '--confirm', 'gone_dc', '--json'])
-    expect(nock.pendingMocks()).to.deep.equal([`DELETE https://applink.example.com:443${BASE}/connections/gone_dc`])
-    nock.cleanAll()
     expect(exitCode).to.equal(1)
     expect(json).to.deep.equal({error: {
       exit_code: 1,
       hints: [`List the app's connections with: heroku applink:connections -a ${APP.name}`],
       id: 'record_not_found',
       message: `Data Cloud connection gone_dc was not found on app ${APP.name}.`,
-      request: `GET ${BASE}/connections/datacloud/gone_dc/data_action_targets`,
+      request: `GET ${BASE}/connections/gone_dc`,
       status: 404,
     }})
+  })
+
+  it('refuses a Salesforce connection (exit 2) before listing targets or deleting, naming salesforce:disconnect', async () => {
+    platformApi()
+    applinkApi().get(`${BASE}/connections/sf_org`).reply(200, connection({org: {connection_name: 'sf_org', type: 'SalesforceOrg'}}))
+    const {exitCode, stderr, stdout} = await run(['datacloud:disconnect', 'sf_org', '-a', APP.name, '--confirm', 'sf_org'])
+    expect(exitCode).to.equal(2)
+    expect(stdout).to.equal('')
+    expect(stderr).to.equal([
+      'Error: sf_org is a Salesforce connection, not a Data Cloud one. Nothing was disconnected.',
+      `  › To disconnect it, run: heroku salesforce:disconnect sf_org -a ${APP.name}`,
+      '',
+    ].join('\n'))
   })
 
   describe('on a terminal', () => {
@@ -109,6 +120,7 @@ describe('datacloud:disconnect', () => {
       platformApi()
       applinkApi()
       .get(`${BASE}/connections/datacloud/my_dc/data_action_targets`).reply(200, [target('order_hook', 'Order Hook')])
+      .get(`${BASE}/connections/my_dc`).reply(200, dcConnection())
       .delete(`${BASE}/connections/my_dc`).reply(200, dcConnection({status: 'disconnecting'}))
       terminal.keys().write('my_dc\n')
       const {exitCode, stderr, stdout} = await run(['datacloud:disconnect', 'my_dc', '-a', APP.name])

@@ -16,7 +16,7 @@ describe('salesforce:disconnect', () => {
 
   it('with --confirm sends exactly one DELETE and reports on stderr', async () => {
     platformApi()
-    applinkApi().delete(`${BASE}/connections/my_org`).reply(200, connection({status: 'disconnecting'}))
+    applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection({status: 'connected'})).delete(`${BASE}/connections/my_org`).reply(200, connection({status: 'disconnecting'}))
     const {exitCode, stderr, stdout} = await run(['salesforce:disconnect', 'my_org', '-a', APP.name, '--confirm', 'my_org'])
     expect(exitCode).to.equal(0)
     expect(stdout).to.equal('')
@@ -27,7 +27,7 @@ describe('salesforce:disconnect', () => {
   it('prints the deleted connection as the only JSON on stdout with --json (-c works too)', async () => {
     platformApi()
     const body = connection({status: 'disconnecting'})
-    applinkApi().delete(`${BASE}/connections/my_org`).reply(200, body)
+    applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection({status: 'connected'})).delete(`${BASE}/connections/my_org`).reply(200, body)
     const {exitCode, json, stderr} = await run(['salesforce:disconnect', 'my_org', '-a', APP.name, '-c', 'my_org', '--json'])
     expect(exitCode).to.equal(0)
     expect(json).to.deep.equal(body)
@@ -36,7 +36,7 @@ describe('salesforce:disconnect', () => {
 
   it('still prints one JSON document naming the connection when the service answers with an empty body', async () => {
     platformApi()
-    applinkApi().delete(`${BASE}/connections/my_org`).reply(204)
+    applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection({status: 'connected'})).delete(`${BASE}/connections/my_org`).reply(204)
     const {exitCode, json} = await run(['salesforce:disconnect', 'my_org', '-a', APP.name, '-c', 'my_org', '--json'])
     expect(exitCode).to.equal(0)
     expect(json).to.deep.equal({org: {connection_name: 'my_org'}})
@@ -78,14 +78,13 @@ describe('salesforce:disconnect', () => {
     expect(stderr).to.contain('Invalid connection name "my__org": it contains two underscores in a row')
   })
 
-  it('names the missing connection and points at applink:connections on record_not_found', async () => {
+  it('names the missing connection and points at applink:connections on record_not_found, before any DELETE', async () => {
     platformApi()
-    applinkApi().delete(`${BASE}/connections/nope_org`).reply(404, {id: 'record_not_found', message: 'Record not found'})
+    applinkApi().get(`${BASE}/connections/nope_org`).reply(404, {id: 'record_not_found', message: 'Record not found'})
     const {exitCode, stderr, stdout} = await run(['salesforce:disconnect', 'nope_org', '-a', APP.name, '--confirm', 'nope_org'])
     expect(exitCode).to.equal(1)
     expect(stdout).to.equal('')
     expect(stderr).to.equal([
-      `Disconnecting Salesforce connection nope_org from ${APP.name}... failed`,
       `Error: Salesforce connection nope_org was not found on app ${APP.name}.`,
       `  › List the app's connections with: heroku applink:connections -a ${APP.name}`,
       '',
@@ -94,11 +93,24 @@ describe('salesforce:disconnect', () => {
 
   it('explains a 401 from AppLink without leaking the token', async () => {
     platformApi()
-    applinkApi().delete(`${BASE}/connections/my_org`).reply(401, {id: 'unauthorized', message: 'Invalid credentials'})
+    applinkApi().get(`${BASE}/connections/my_org`).reply(401, {id: 'unauthorized', message: 'Invalid credentials'})
     const {exitCode, stderr} = await run(['salesforce:disconnect', 'my_org', '-a', APP.name, '--confirm', 'my_org'])
     expect(exitCode).to.equal(1)
     expect(stderr).to.contain('refused the add-on\'s token (HTTP 401: Invalid credentials)')
     assertNoSecrets(stderr)
+  })
+
+  it('refuses a Data Cloud connection (exit 2): nothing deleted, names datacloud:disconnect with --addon as given', async () => {
+    platformApi()
+    applinkApi().get(`${BASE}/connections/dc_org`).reply(200, connection({org: {connection_name: 'dc_org', type: 'DatacloudOrg'}}))
+    const {exitCode, json} = await run(['salesforce:disconnect', 'dc_org', '-a', APP.name, '--addon', 'applink-curved-12345', '--confirm', 'dc_org', '--json'])
+    expect(exitCode).to.equal(2)
+    expect(json).to.deep.equal({error: {
+      exit_code: 2,
+      hints: [`To disconnect it, run: heroku datacloud:disconnect dc_org -a ${APP.name} --addon applink-curved-12345`],
+      id: 'wrong_org_kind',
+      message: 'dc_org is a Data Cloud connection, not a Salesforce one. Nothing was disconnected.',
+    }})
   })
 
   describe('on a terminal', () => {
@@ -106,8 +118,7 @@ describe('salesforce:disconnect', () => {
 
     it('asks for the name and deletes once it is typed', async () => {
       platformApi()
-      applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection())
-      applinkApi().delete(`${BASE}/connections/my_org`).reply(200, connection({status: 'disconnecting'}))
+      applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection({status: 'connected'})).delete(`${BASE}/connections/my_org`).reply(200, connection({status: 'disconnecting'}))
       terminal.keys().write('my_org\n')
       const {exitCode, stderr, stdout} = await run(['salesforce:disconnect', 'my_org', '-a', APP.name])
       expect(exitCode).to.equal(0)
@@ -118,8 +129,7 @@ describe('salesforce:disconnect', () => {
 
     it('deletes nothing when the typed name does not match, exit 2', async () => {
       platformApi()
-      applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection())
-      applinkApi().delete(`${BASE}/connections/my_org`).reply(200, connection())
+      applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection({status: 'connected'})).delete(`${BASE}/connections/my_org`).reply(200, connection())
       terminal.keys().write('my_or\n')
       const {exitCode, stderr} = await run(['salesforce:disconnect', 'my_org', '-a', APP.name])
       // the add-on was resolved to ask the question; the DELETE was never sent
@@ -145,8 +155,7 @@ describe('salesforce:disconnect', () => {
 
     it('ends with exit 130 and deletes nothing on Ctrl-C at the prompt', async () => {
       platformApi()
-      applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection())
-      applinkApi().delete(`${BASE}/connections/my_org`).reply(200, connection())
+      applinkApi().get(`${BASE}/connections/my_org`).reply(200, connection({status: 'connected'})).delete(`${BASE}/connections/my_org`).reply(200, connection())
       terminal.keys().write('\u0003')
       const {exitCode, stderr} = await run(['salesforce:disconnect', 'my_org', '-a', APP.name])
       expect(nock.pendingMocks()).to.deep.equal([`DELETE https://applink.example.com:443${BASE}/connections/my_org`])

@@ -28,6 +28,7 @@ export default class Remove extends AppLinkCommand {
     const {org} = this.constructor as typeof Remove
     const {args, flags} = await this.parse(this.constructor as typeof Remove)
     return removeNamed({
+      addon: flags.addon,
       app: flags.app,
       command: `heroku ${this.id}`,
       confirm: flags.confirm,
@@ -35,6 +36,7 @@ export default class Remove extends AppLinkCommand {
       interactive: this.interactive,
       kind: 'authorization',
       label: `${orgKindLabel(org)} authorization`,
+      org,
       name: args.developer_name,
       quiet: this.jsonEnabled(),
       remove: (client, name) => client.deleteAuthorization(name),

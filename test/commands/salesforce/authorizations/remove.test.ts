@@ -16,7 +16,7 @@ describe('salesforce:authorizations:remove', () => {
 
   it('with --confirm sends one DELETE for the developer name and reports on stderr', async () => {
     platformApi()
-    applinkApi().delete(`${BASE}/authorizations/my_auth`).reply(200, authorization({status: 'disconnected'}))
+    applinkApi().get(`${BASE}/authorizations/my_auth`).reply(200, authorization()).delete(`${BASE}/authorizations/my_auth`).reply(200, authorization({status: 'disconnected'}))
     const {exitCode, stderr, stdout} = await run(['salesforce:authorizations:remove', 'my_auth', '-a', APP.name, '--confirm', 'my_auth'])
     expect(exitCode).to.equal(0)
     expect(stdout).to.equal('')
@@ -27,7 +27,7 @@ describe('salesforce:authorizations:remove', () => {
   it('prints the removed authorization with --json', async () => {
     platformApi()
     const body = authorization({status: 'disconnected'})
-    applinkApi().delete(`${BASE}/authorizations/my_auth`).reply(200, body)
+    applinkApi().get(`${BASE}/authorizations/my_auth`).reply(200, authorization()).delete(`${BASE}/authorizations/my_auth`).reply(200, body)
     const {exitCode, json} = await run(['salesforce:authorizations:remove', 'my_auth', '-a', APP.name, '-c', 'my_auth', '--json'])
     expect(exitCode).to.equal(0)
     expect(json).to.deep.equal(body)
@@ -64,7 +64,7 @@ describe('salesforce:authorizations:remove', () => {
 
   it('names the missing authorization and points at applink:authorizations', async () => {
     platformApi()
-    applinkApi().delete(`${BASE}/authorizations/old_auth`).reply(404, {id: 'record_not_found', message: 'Not found'})
+    applinkApi().get(`${BASE}/authorizations/old_auth`).reply(404, {id: 'record_not_found', message: 'Not found'})
     const {exitCode, stderr} = await run(['salesforce:authorizations:remove', 'old_auth', '-a', APP.name, '-c', 'old_auth'])
     expect(exitCode).to.equal(1)
     expect(stderr).to.contain(`Error: Salesforce authorization old_auth was not found on app ${APP.name}.`)
@@ -74,14 +74,14 @@ describe('salesforce:authorizations:remove', () => {
   it('accepts the authorization\'s id instead of its developer name', async () => {
     platformApi()
     const id = 'a0a0a0a0-1111-4222-8333-444444444444'
-    applinkApi().delete(`${BASE}/authorizations/${id}`).reply(200, authorization())
+    applinkApi().get(`${BASE}/authorizations/${id}`).reply(200, authorization()).delete(`${BASE}/authorizations/${id}`).reply(200, authorization())
     const {exitCode} = await run(['salesforce:authorizations:remove', id, '-a', APP.name, '-c', id])
     expect(exitCode).to.equal(0)
   })
 
   it('explains a 401 from AppLink without leaking the token', async () => {
     platformApi()
-    applinkApi().delete(`${BASE}/authorizations/my_auth`).reply(401, {id: 'unauthorized', message: 'Invalid credentials'})
+    applinkApi().get(`${BASE}/authorizations/my_auth`).reply(401, {id: 'unauthorized', message: 'Invalid credentials'})
     const {exitCode, stderr} = await run(['salesforce:authorizations:remove', 'my_auth', '-a', APP.name, '-c', 'my_auth'])
     expect(exitCode).to.equal(1)
     expect(stderr).to.contain('HTTP 401: Invalid credentials')

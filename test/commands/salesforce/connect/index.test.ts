@@ -172,4 +172,70 @@ describe('salesforce:connect', () => {
     expect(stderr).to.contain('Checking the status failed (AppLink is restarting); trying again.')
     expect(linesStarting(stderr, LABEL)).to.deep.equal([`${LABEL}: connecting`, `${LABEL}: connected`])
   })
+
+  describe('when the name is taken (409)', () => {
+    const taken = {id: 'conflict', message: 'A connection named new_org already exists on this add-on (status connecting).'}
+
+    it('picks up a connection still waiting for its login: prints its URL again and waits, exit 0', async () => {
+      platformApi()
+      applinkApi()
+      .post(`${BASE}/connections/salesforce`, {connection_name: 'new_org'}).reply(409, taken)
+      .get(`${BASE}/connections/new_org`).reply(200, pending)
+      .get(`${BASE}/connections/${ID}`).reply(200, done)
+      const {exitCode, stderr, stdout} = await run(['salesforce:connect', 'new_org', '-a', APP.name])
+      expect(exitCode, stderr).to.equal(0)
+      expect(stderr).to.contain('Salesforce connection new_org is already waiting for a login (status connecting): picking it up instead of starting another.\n')
+      expect(stderr).to.contain(`Open this URL in a browser to log in: ${REDIRECT}\n`)
+      expect(stdout).to.match(/Status:\s+connected/)
+    })
+
+    it('says so when the pending connection\'s login URL cannot be read back, and still waits', async () => {
+      platformApi()
+      const noUrl = {...pending}
+      delete noUrl.redirect_uri
+      applinkApi()
+      .post(`${BASE}/connections/salesforce`, {connection_name: 'new_org'}).reply(409, taken)
+      .get(`${BASE}/connections/new_org`).reply(200, noUrl)
+      .get(`${BASE}/connections/${ID}`).reply(200, done)
+      const {exitCode, stderr} = await run(['salesforce:connect', 'new_org', '-a', APP.name])
+      expect(exitCode, stderr).to.equal(0)
+      expect(stderr).to.contain(`Its login URL cannot be read back from the AppLink service: if its login page is still open in a browser, finish there. To start over instead, stop this with Ctrl-C and run: heroku salesforce:disconnect new_org -a ${APP.name}\n`)
+      expect(stderr).not.to.contain('Open this URL')
+    })
+
+    it('a finished connection is a conflict (exit 1) naming the command that removes it, with --addon as given', async () => {
+      platformApi()
+      applinkApi()
+      .post(`${BASE}/connections/salesforce`, {connection_name: 'new_org'}).reply(409, {id: 'conflict', message: 'exists'})
+      .get(`${BASE}/connections/new_org`).reply(200, done)
+      const {exitCode, json} = await run(['salesforce:connect', 'new_org', '-a', APP.name, '--addon', 'applink-curved-12345', '--json'])
+      expect(exitCode).to.equal(1)
+      expect(json).to.deep.equal({error: {
+        exit_code: 1,
+        hints: [
+          `See it with: heroku applink:connections:info new_org -a ${APP.name} --addon applink-curved-12345`,
+          `To start over, remove it first with: heroku salesforce:disconnect new_org -a ${APP.name} --addon applink-curved-12345`,
+        ],
+        id: 'conflict',
+        message: `Salesforce connection new_org already exists on app ${APP.name} (status connected).`,
+        request: `POST ${BASE}/connections/salesforce`,
+        status: 409,
+      }})
+    })
+
+    it('a pending Data Cloud connection of that name is not picked up by salesforce:connect', async () => {
+      platformApi()
+      applinkApi()
+      .post(`${BASE}/connections/salesforce`, {connection_name: 'new_org'}).reply(409, taken)
+      .get(`${BASE}/connections/new_org`).reply(200, {...pending, org: {connection_name: 'new_org', type: 'DataCloudOrg'}})
+      const {exitCode, stderr} = await run(['salesforce:connect', 'new_org', '-a', APP.name])
+      expect(exitCode).to.equal(1)
+      expect(stderr).to.equal([
+        `Error: The name new_org is taken on app ${APP.name} by a Data Cloud connection (status connecting).`,
+        '  › Choose another name.',
+        `  › Or remove that connection first with: heroku datacloud:disconnect new_org -a ${APP.name}`,
+        '',
+      ].join('\n'))
+    })
+  })
 })
