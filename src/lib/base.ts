@@ -47,9 +47,11 @@ export abstract class AppLinkCommand extends Command {
   /** The Heroku Platform API client of `@heroku-cli/command` (auth, HEROKU_HOST), created on first use. */
   protected async heroku(): Promise<PlatformApi> {
     if (!this._heroku) {
-      const [{APIClient}, {guardPlatformDebug, resilientPlatformApi}] = await Promise.all([import('@heroku-cli/command'), import('./http.js')])
-      // its debug output prints response bodies (config vars hold the AppLink token): redact them first
+      const [{APIClient}, {guardNodeDebug, guardPlatformDebug, resilientPlatformApi}] = await Promise.all([import('@heroku-cli/command'), import('./http.js')])
+      // its debug output prints response bodies (config vars hold the AppLink token): redact them first;
+      // node's own NODE_DEBUG=http trace would print the request headers (every later request too)
       await guardPlatformDebug()
+      await guardNodeDebug()
       const on = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true'
       const api = new APIClient(this.config, {debug: on(process.env.HEROKU_DEBUG), debugHeaders: on(process.env.HEROKU_DEBUG_HEADERS)})
       // our timeout (APPLINK_HTTP_TIMEOUT), retries of 429/502/503/504 and errors that name the request
@@ -109,8 +111,10 @@ export abstract class AppLinkCommand extends Command {
         ux.action.stop('failed')
       } catch {}
 
+      const {forTerminal} = await import('./terminal-text.js')
+      // messages and hints quote the service (and the URLs it sent): no control characters reach the terminal
       const lines = [`Error: ${error.message}`, ...error.hints.map(h => `  › ${h}`)]
-      process.stderr.write(maskKnownSecrets(lines.join('\n')) + '\n')
+      process.stderr.write(forTerminal(maskKnownSecrets(lines.join('\n'))) + '\n')
     }
 
     // Not this.exit(): its ExitError class comes from our copy of @oclif/core, which the heroku

@@ -9,6 +9,7 @@
 import type {Agent, ClientRequest, IncomingHttpHeaders} from 'node:http'
 
 import {AppLinkError} from './errors.js'
+import {MAX_RESPONSE_DEPTH, nestsDeeperThan} from './json-depth.js'
 import {maskKnownSecrets, REDACTED, redactBody, redactHeaders, redactJson, redactText, redactUrl} from './redact.js'
 
 export interface HttpRequest {
@@ -351,7 +352,7 @@ export function resilientPlatformApi(api: PlatformGet, options: ResilienceOption
         const last = attempt > retries
         let response: {body: T}
         try {
-          response = await api.get<T>(url, {...requestOptions, timeout: defaultTimeoutMs()} as {headers?: Record<string, string>})
+          response = await platformGetWithin(api, url, requestOptions, defaultTimeoutMs())
         } catch (error) {
           const e = error as PlatformFailure
           const status = e.http?.statusCode
@@ -410,9 +411,14 @@ export function resilientPlatformApi(api: PlatformGet, options: ResilienceOption
         const {body} = response
         const expectList = platformExpectsList(url)
         const ok = expectList ? Array.isArray(body) : body !== null && typeof body === 'object' && !Array.isArray(body)
-        if (!ok) {
+        // every item of a list is read as an object (add-ons, attachments)
+        const badItem = ok && Array.isArray(body) ? body.findIndex(item => item === null || typeof item !== 'object' || Array.isArray(item)) : -1
+        const deep = ok && badItem === -1 && nestsDeeperThan(body, MAX_RESPONSE_DEPTH)
+        if (!ok || badItem !== -1 || deep) {
+          const shape = (v: unknown) => (Array.isArray(v) ? 'a list' : v === null ? 'null' : `a ${typeof v}`)
           const got = typeof body === 'string' ? (/^\s*<(!doctype|html|head|body)/i.test(body) ? 'an HTML page' : 'text, not JSON') : Array.isArray(body) ? 'a list' : body === null || body === undefined ? 'an empty body' : `a ${typeof body}`
-          throw new AppLinkError(`${label} returned an unexpected response: expected ${expectList ? 'a list' : 'an object'}, got ${got}.`, {
+          const problem = deep ? `it nests more than ${MAX_RESPONSE_DEPTH} levels deep` : ok ? `expected a list of objects, item ${badItem + 1} is ${shape((body as unknown[])[badItem])}` : `expected ${expectList ? 'a list' : 'an object'}, got ${got}`
+          throw new AppLinkError(`${label} returned an unexpected response: ${problem}.`, {
             hints: ['The Heroku API (or a proxy in between) may be having trouble; try again in a minute.'],
             id: 'invalid_response',
             request: label,
@@ -422,6 +428,53 @@ export function resilientPlatformApi(api: PlatformGet, options: ResilienceOption
         return response
       }
     },
+  }
+}
+
+/** Platform API requests in flight, by path (with query), to cut off the ones past their deadline. */
+const platformRequests = new Map<string, Set<ClientRequest>>()
+let watchingRequests = false
+
+/**
+ * Node announces every client request on the `http.client.request.start` diagnostics channel: the
+ * API client hides its requests, and this is how one past its deadline is found and stopped.
+ */
+async function watchPlatformRequests(): Promise<void> {
+  if (watchingRequests) return
+  watchingRequests = true
+  const {subscribe} = await import('node:diagnostics_channel')
+  subscribe('http.client.request.start', message => {
+    const {request} = message as {request: ClientRequest}
+    platformRequests.get(request.path)?.add(request)
+  })
+}
+
+/**
+ * One Platform API GET that ends within `ms`, from connect to the last body byte. The client's own
+ * `timeout` is an idle timeout (a server that sends a byte now and then keeps it waiting forever):
+ * past `ms` its request is destroyed with an error the client does not retry, and this rejects
+ * like the client's own timeout.
+ */
+async function platformGetWithin<T>(api: PlatformGet, url: string, options: {headers?: Record<string, string>}, ms: number): Promise<{body: T}> {
+  await watchPlatformRequests()
+  const live = platformRequests.get(url) ?? new Set<ClientRequest>()
+  platformRequests.set(url, live)
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      // an error without a code: the client's retry-on-network-error leaves it alone
+      for (const request of live) request.destroy(new Error('whole-request timeout'))
+      reject(Object.assign(new Error('Request timed out'), {code: 'ETIMEDOUT'}))
+    }, ms)
+  })
+  const call = api.get<T>(url, {...options, timeout: ms} as {headers?: Record<string, string>})
+  call.catch(() => {})
+  try {
+    return await Promise.race([call, deadline])
+  } finally {
+    clearTimeout(timer)
+    live.clear()
+    if (platformRequests.get(url) === live) platformRequests.delete(url)
   }
 }
 
@@ -435,4 +488,38 @@ function retryAfterFrom(value: string | undefined): number | undefined {
   if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000)
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+}
+
+// --- NODE_DEBUG=http ---
+
+let nodeDebugGuarded = false
+
+/** True when NODE_DEBUG (a comma-separated list, `*` wildcards allowed) turns on node's http or https trace. */
+export function nodeDebugTracesHttp(value = process.env.NODE_DEBUG ?? ''): boolean {
+  return value.split(',').map(s => s.trim()).filter(Boolean).some(entry => {
+    const pattern = new RegExp(`^${entry.replaceAll(/[.+?^${}()|[\]\\]/g, String.raw`\$&`).replaceAll('*', '.*')}$`, 'i')
+    return pattern.test('http') || pattern.test('https')
+  })
+}
+
+/**
+ * With NODE_DEBUG=http, node's HTTP agent prints the options of each new connection, request
+ * headers included: the Heroku API key and the AppLink token in `authorization`. A connection needs
+ * no headers, so while that trace is on the agents are given the options without them.
+ */
+export async function guardNodeDebug(): Promise<void> {
+  if (nodeDebugGuarded || !nodeDebugTracesHttp()) return
+  nodeDebugGuarded = true
+  const {Agent} = (await import('node:http')).default
+  const proto = Agent.prototype as unknown as {addRequest: (req: unknown, options: unknown, ...rest: unknown[]) => unknown}
+  const addRequest = proto.addRequest
+  proto.addRequest = function (this: unknown, req: unknown, options: unknown, ...rest: unknown[]) {
+    if (options && typeof options === 'object' && 'headers' in options) {
+      const connection: Record<string, unknown> = {...options}
+      delete connection.headers
+      return addRequest.call(this, req, connection, ...rest)
+    }
+
+    return addRequest.call(this, req, options, ...rest)
+  }
 }

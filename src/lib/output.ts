@@ -7,6 +7,7 @@
  */
 import {stripVTControlCharacters} from 'node:util'
 
+import {forTerminal} from './terminal-text.js'
 import type {ApiError, Authorization, Connection} from './types.js'
 import {orgTypeLabel} from './types.js'
 
@@ -90,14 +91,15 @@ const width = (text: string) => stripVTControlCharacters(text).length
 const pad = (text: string, to: number) => text + ' '.repeat(Math.max(0, to - width(text)))
 
 function header(color: Color, text: string): void {
-  process.stdout.write(`${color.label('=== ')}${color.label(text)}\n\n`)
+  process.stdout.write(`${color.label('=== ')}${color.label(forTerminal(text, {oneLine: true}))}\n\n`)
 }
 
 /** Prints `rows` as an aligned key/value block (status coloured), values left out when empty. */
 export async function printInfo(title: string, rows: Record<string, string | undefined>): Promise<void> {
   const color = await colors()
   header(color, title)
-  const shown = Object.entries(rows).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
+  // values come from the service: control characters are shown, never sent to the terminal
+  const shown = Object.entries(rows).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '').map(([k, v]): [string, string] => [k, forTerminal(String(v), {oneLine: true})])
   const keyWidth = Math.max(0, ...shown.map(([k]) => k.length)) + 2
   const lines = shown.map(([k, v]) => {
     const value = k === 'Status' ? statusText(v) : k === 'Error' ? color.failure(v) : v
@@ -120,7 +122,7 @@ export async function printTable<T extends object>(title: string, rows: T[], col
     return
   }
 
-  const cells = rows.map(r => columns.map(c => (c.get(r) ?? '').replaceAll(/\s*\n\s*/g, ' ')))
+  const cells = rows.map(r => columns.map(c => forTerminal(String(c.get(r) ?? '').replaceAll(/\s*\n\s*/g, ' '), {oneLine: true})))
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map(row => width(row[i]))))
   const line = (values: string[]) => ('  ' + values.map((v, i) => pad(v, widths[i])).join('   ')).trimEnd()
   const out = [

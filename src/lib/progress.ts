@@ -3,6 +3,7 @@
  * On a terminal the label shows while the request runs; piped or in CI the whole line is written
  * once the answer is in (so logs never hold half a line); nothing at all with --json.
  */
+import {forTerminal} from './terminal-text.js'
 
 export interface StepOptions<T> {
   /** the word after `...` on success; defaults to `done` */
@@ -11,8 +12,9 @@ export interface StepOptions<T> {
   quiet?: boolean
 }
 
-export async function step<T>(label: string, fn: () => Promise<T>, options: StepOptions<T> = {}): Promise<T> {
+export async function step<T>(text: string, fn: () => Promise<T>, options: StepOptions<T> = {}): Promise<T> {
   if (options.quiet) return fn()
+  const label = forTerminal(text, {oneLine: true})
   const live = Boolean(process.stderr.isTTY) && !process.env.CI
   if (live) process.stderr.write(`${label}...`)
   let result: T
@@ -23,7 +25,7 @@ export async function step<T>(label: string, fn: () => Promise<T>, options: Step
     throw error
   }
 
-  const done = options.done?.(result) ?? 'done'
+  const done = forTerminal(options.done?.(result) ?? 'done', {oneLine: true})
   process.stderr.write(live ? ` ${done}\n` : `${label}... ${done}\n`)
   return result
 }

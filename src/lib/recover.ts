@@ -15,6 +15,7 @@ import {unsentRequests} from './applink-client.js'
 import {AppLinkError} from './errors.js'
 import {isNotFound} from './lookup.js'
 import {redactText} from './redact.js'
+import {forTerminal} from './terminal-text.js'
 
 export interface Recovery<T> {
   action: 'create' | 'delete'
@@ -102,7 +103,7 @@ export function deleteOrRecover<T>(request: () => Promise<T>, r: Omit<Recovery<T
 
 /** A note on stderr; the failure it quotes may echo a secret back, so it is masked like an error. */
 function writeNote(text: string): void {
-  process.stderr.write(`${redactText(text)}\n`)
+  process.stderr.write(`${forTerminal(redactText(text))}\n`)
 }
 
 /** The recovery step alone, for callers that caught the failure themselves. */

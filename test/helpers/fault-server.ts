@@ -32,6 +32,8 @@ export type FaultKind =
   | 'stall'
   /** send the headers and half the body, then nothing */
   | 'stall-body'
+  /** send the headers, then one byte of the body every 0.3 s, never finishing (an idle timeout never fires) */
+  | 'trickle'
   /** 200 whose Content-Length promises more than is sent, then close */
   | 'truncated'
   /** 200 JSON of the wrong shape: a string where a resource or list belongs */
@@ -232,6 +234,13 @@ export class FaultServer {
     case 'stall-body': {
       res.writeHead(200, {'content-length': '200', 'content-type': 'application/json'})
       res.write('{"id": "c0c0c0c0", "status": "conn')
+      return
+    }
+
+    case 'trickle': {
+      res.writeHead(200, {'content-type': 'application/json'})
+      const timer = setInterval(() => res.write(' '), 300)
+      res.on('close', () => clearInterval(timer))
       return
     }
 
