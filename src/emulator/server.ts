@@ -242,6 +242,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     })
     req.on('end', () => (over ? reject(tooLarge()) : resolve(Buffer.concat(chunks))))
     req.on('error', error => reject(req.readableAborted || (error as NodeJS.ErrnoException).code === 'ECONNRESET' ? new ClientGone(error.message) : error))
+    // gone before the end of the body, possibly before this was called: it will never end
+    const gone = () => {
+      if (!req.complete) reject(new ClientGone('the client closed the connection'))
+    }
+
+    if (req.destroyed) gone()
+    else req.on('close', gone)
   })
 }
 

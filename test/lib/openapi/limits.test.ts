@@ -6,13 +6,7 @@ import {expect} from 'chai'
 
 import {checkSpecText} from '../../../src/lib/openapi/check.js'
 import {PARSE_LIMITS} from '../../../src/lib/openapi/parse.js'
-
-/** `levels` anchors, each a list of `fan` aliases to the one before: fan^levels values once expanded. */
-export function aliasBomb(levels = 9, fan = 10): string {
-  let text = 'openapi: 3.0.3\ninfo: {title: Bomb, version: "1"}\npaths: {}\nx-l0: &l0 [lol]\n'
-  for (let i = 1; i <= levels; i++) text += `x-l${i}: &l${i} [${Array.from({length: fan}, () => `*l${i - 1}`).join(', ')}]\n`
-  return text
-}
+import {aliasBomb, deepJson} from '../../helpers/hostile.js'
 
 const errors = (report: Awaited<ReturnType<typeof checkSpecText>>) => report.diagnostics.filter(d => d.severity === 'error').map(d => [d.line, d.column, d.message])
 
@@ -41,8 +35,7 @@ describe('spec checks: hostile input', () => {
   })
 
   it('refuses a JSON spec nested 100,000 levels deep, at the first level past the limit', async () => {
-    const text = '['.repeat(100_000) + ']'.repeat(100_000)
-    expect(errors(await checkSpecText(text, 'deep.json'))).to.deep.equal([[1, 101, 'the document nests objects and arrays more than 100 levels deep']])
+    expect(errors(await checkSpecText(deepJson(), 'deep.json'))).to.deep.equal([[1, 101, 'the document nests objects and arrays more than 100 levels deep']])
     // cut short too: the syntax checker never sees it
     expect(errors(await checkSpecText('{"a": ' + '['.repeat(100_000), 'deep.json'))).to.deep.equal([[1, 106, 'the document nests objects and arrays more than 100 levels deep']])
   })
