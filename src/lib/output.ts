@@ -111,6 +111,8 @@ export async function printInfo(title: string, rows: Record<string, string | und
 export interface Column<T> {
   get: (row: T) => string | undefined
   header: string
+  /** colours the cell (e.g. statusText), applied after its control characters are neutralised */
+  style?: (text: string) => string
 }
 
 /** A styled header, then a table (or a plain line when empty). */
@@ -122,7 +124,11 @@ export async function printTable<T extends object>(title: string, rows: T[], col
     return
   }
 
-  const cells = rows.map(r => columns.map(c => forTerminal(String(c.get(r) ?? '').replaceAll(/\s*\n\s*/g, ' '), {oneLine: true})))
+  // cells come from the service: control characters are shown, never sent to the terminal
+  const cells = rows.map(r => columns.map(c => {
+    const text = forTerminal(String(c.get(r) ?? '').replaceAll(/\s*\n\s*/g, ' '), {oneLine: true})
+    return c.style ? c.style(text) : text
+  }))
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map(row => width(row[i]))))
   const line = (values: string[]) => ('  ' + values.map((v, i) => pad(v, widths[i])).join('   ')).trimEnd()
   const out = [
