@@ -431,50 +431,59 @@ export function resilientPlatformApi(api: PlatformGet, options: ResilienceOption
   }
 }
 
-/** Platform API requests in flight, by path (with query), to cut off the ones past their deadline. */
-const platformRequests = new Map<string, Set<ClientRequest>>()
-let watchingRequests = false
+/** Calls waiting on Platform API requests, by path (with query): told of each request that starts. */
+const platformWatchers = new Map<string, (request: ClientRequest) => void>()
+let watching: Promise<void> | undefined
 
 /**
  * Node announces every client request on the `http.client.request.start` diagnostics channel: the
- * API client hides its requests, and this is how one past its deadline is found and stopped.
+ * API client hides its requests (and its own retries), and this is how each one is timed and stopped.
+ * Every caller waits for the one subscription: a request sent before it would go untimed.
  */
-async function watchPlatformRequests(): Promise<void> {
-  if (watchingRequests) return
-  watchingRequests = true
-  const {subscribe} = await import('node:diagnostics_channel')
-  subscribe('http.client.request.start', message => {
-    const {request} = message as {request: ClientRequest}
-    platformRequests.get(request.path)?.add(request)
+function watchPlatformRequests(): Promise<void> {
+  watching ??= import('node:diagnostics_channel').then(({subscribe}) => {
+    subscribe('http.client.request.start', message => {
+      const {request} = message as {request: ClientRequest}
+      platformWatchers.get(request.path)?.(request)
+    })
   })
+  return watching
 }
 
 /**
- * One Platform API GET that ends within `ms`, from connect to the last body byte. The client's own
- * `timeout` is an idle timeout (a server that sends a byte now and then keeps it waiting forever):
- * past `ms` its request is destroyed with an error the client does not retry, and this rejects
- * like the client's own timeout.
+ * One Platform API GET in which every HTTP request ends within `ms`, from connect to the last body
+ * byte. The client's own `timeout` is an idle timeout (a server that sends a byte now and then keeps
+ * it waiting forever): past `ms` the request is destroyed with an error the client does not retry,
+ * and this rejects like the client's own timeout. The client's retries of network errors each get
+ * a full `ms` (the waits between them are bounded by the client: at most 5 retries, about 6 s).
  */
 async function platformGetWithin<T>(api: PlatformGet, url: string, options: {headers?: Record<string, string>}, ms: number): Promise<{body: T}> {
   await watchPlatformRequests()
-  const live = platformRequests.get(url) ?? new Set<ClientRequest>()
-  platformRequests.set(url, live)
   let timer: NodeJS.Timeout | undefined
+  let fail: (error: Error) => void = () => {}
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      // an error without a code: the client's retry-on-network-error leaves it alone
-      for (const request of live) request.destroy(new Error('whole-request timeout'))
-      reject(Object.assign(new Error('Request timed out'), {code: 'ETIMEDOUT'}))
-    }, ms)
+    fail = reject
   })
+  // each request is timed from its start to its end; the client's waits between retries are its own
+  const startTimer = (request: ClientRequest) => {
+    clearTimeout(timer)
+    const own = setTimeout(() => {
+      // an error without a code: the client's retry-on-network-error leaves it alone
+      request.destroy(new Error('whole-request timeout'))
+      fail(Object.assign(new Error('Request timed out'), {code: 'ETIMEDOUT'}))
+    }, ms)
+    timer = own
+    request.once('close', () => clearTimeout(own))
+  }
+
+  platformWatchers.set(url, startTimer)
   const call = api.get<T>(url, {...options, timeout: ms} as {headers?: Record<string, string>})
   call.catch(() => {})
   try {
     return await Promise.race([call, deadline])
   } finally {
     clearTimeout(timer)
-    live.clear()
-    if (platformRequests.get(url) === live) platformRequests.delete(url)
+    if (platformWatchers.get(url) === startTimer) platformWatchers.delete(url)
   }
 }
 

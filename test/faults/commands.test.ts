@@ -7,7 +7,7 @@
 import {expect} from 'chai'
 
 import {APP, type RunResult, run} from '../helpers/applink.js'
-import {type Fault, FaultServer, useRealNetwork} from '../helpers/fault-server.js'
+import {type Fault, type FaultServer, useFaultServer, useRealNetwork} from '../helpers/fault-server.js'
 import {argvOf, BASE, CASES, type CommandCase, STACK, title} from './cases.js'
 
 const ENV = {APPLINK_HTTP_TIMEOUT: '0.3', APPLINK_POLL_INTERVAL_MS: '20', APPLINK_WAIT_TIMEOUT: '20', CI: 'true'}
@@ -48,26 +48,12 @@ const AMBIGUOUS: Array<[string, Fault]> = [
 describe('every command under faults', function () {
   this.timeout(20_000)
   useRealNetwork()
+  // pending resources stay pending for two reads: the flows poll at least once
+  const faultServer = useFaultServer({settleAfter: 2}, ENV)
   let server: FaultServer
-  const saved: Record<string, string | undefined> = {}
-
-  before(async () => {
-    // pending resources stay pending for two reads: the flows poll at least once
-    server = await FaultServer.start({settleAfter: 2})
-    const env = server.env(ENV)
-    for (const k of [...Object.keys(env), 'DEBUG', 'HEROKU_DEBUG', 'HTTPS_PROXY', 'HTTP_PROXY']) saved[k] = process.env[k]
-    for (const k of ['DEBUG', 'HEROKU_DEBUG', 'HTTPS_PROXY', 'HTTP_PROXY']) delete process.env[k]
-    Object.assign(process.env, env)
+  beforeEach(() => {
+    server = faultServer()
   })
-  after(async () => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k]
-      else process.env[k] = v
-    }
-
-    await server.close()
-  })
-  beforeEach(() => server.reset())
   afterEach(function () {
     // never a duplicate write, whatever happened
     const writes = server.requests.filter(r => r.method !== 'GET').map(r => `${r.method} ${r.path}`)

@@ -8,7 +8,7 @@ import {runCommand} from '@oclif/test'
 import {expect} from 'chai'
 
 import {APP, BASE, root} from '../helpers/applink.js'
-import {FaultServer, useRealNetwork} from '../helpers/fault-server.js'
+import {type FaultServer, useFaultServer, useRealNetwork} from '../helpers/fault-server.js'
 import {deepJson} from '../helpers/hostile.js'
 import {STACK} from './cases.js'
 
@@ -49,25 +49,11 @@ function expectNoRawControls(r: Raw): void {
 describe('commands against a hostile server', function () {
   this.timeout(30_000)
   useRealNetwork()
+  const faultServer = useFaultServer({}, ENV)
   let server: FaultServer
-  const saved: Record<string, string | undefined> = {}
-
-  before(async () => {
-    server = await FaultServer.start()
-    const env = server.env(ENV)
-    for (const k of [...Object.keys(env), 'DEBUG', 'HEROKU_DEBUG', 'HTTPS_PROXY', 'HTTP_PROXY', 'FORCE_COLOR']) saved[k] = process.env[k]
-    for (const k of ['DEBUG', 'HEROKU_DEBUG', 'HTTPS_PROXY', 'HTTP_PROXY', 'FORCE_COLOR']) delete process.env[k]
-    Object.assign(process.env, env)
+  beforeEach(() => {
+    server = faultServer()
   })
-  after(async () => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k]
-      else process.env[k] = v
-    }
-
-    await server.close()
-  })
-  beforeEach(() => server.reset())
 
   describe('control characters from the service', () => {
     const evil = {

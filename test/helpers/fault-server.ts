@@ -473,3 +473,32 @@ export function useRealNetwork(): void {
     if (wasActive && !nock.isActive()) nock.activate()
   })
 }
+
+/**
+ * Mocha hooks for a describe block that runs commands in-process against one fault server: started
+ * before the block with the plugin's environment pointing at it (debug and proxy switches cleared),
+ * reset before each test, and closed with the environment restored after. Call the returned
+ * function inside a test to get the server.
+ */
+export function useFaultServer(options: FaultServerOptions, env: Record<string, string>): () => FaultServer {
+  let server: FaultServer | undefined
+  const saved: Record<string, string | undefined> = {}
+  const cleared = ['DEBUG', 'HEROKU_DEBUG', 'HTTPS_PROXY', 'HTTP_PROXY', 'FORCE_COLOR']
+  before(async () => {
+    server = await FaultServer.start(options)
+    const all = server.env(env)
+    for (const k of [...Object.keys(all), ...cleared]) saved[k] = process.env[k]
+    for (const k of cleared) delete process.env[k]
+    Object.assign(process.env, all)
+  })
+  after(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+
+    await server?.close()
+  })
+  beforeEach(() => server?.reset())
+  return () => server as FaultServer
+}
