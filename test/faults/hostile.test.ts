@@ -6,10 +6,13 @@
  */
 import {runCommand} from '@oclif/test'
 import {expect} from 'chai'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
-import {APP, BASE, root} from '../helpers/applink.js'
+import {APP, BASE, root, run} from '../helpers/applink.js'
 import {type FaultServer, useFaultServer, useRealNetwork} from '../helpers/fault-server.js'
-import {deepJson} from '../helpers/hostile.js'
+import {aliasBomb, deepJson} from '../helpers/hostile.js'
 import {STACK} from './cases.js'
 
 const ENV = {APPLINK_HTTP_TIMEOUT: '0.5', APPLINK_POLL_INTERVAL_MS: '20', APPLINK_WAIT_TIMEOUT: '20', CI: 'true'}
@@ -197,6 +200,33 @@ describe('commands against a hostile server', function () {
       expect(human.stderr).not.to.match(/Maximum call stack|RangeError/)
       expect(human.stderr).not.to.match(STACK)
     })
+  })
+
+  describe('hostile specs', () => {
+    let dir: string
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'applink-hostile-'))
+      writeFileSync(join(dir, 'bomb.yaml'), aliasBomb())
+      writeFileSync(join(dir, 'deep.json'), deepJson())
+    })
+    after(() => rmSync(dir, {force: true, recursive: true}))
+
+    for (const [file, where, message] of [
+      ['bomb.yaml', '9:27', 'YAML error: expanding the aliases would add more than 100,000 values to the document'],
+      ['deep.json', '1:101', 'the document nests objects and arrays more than 100 levels deep'],
+    ]) {
+      it(`applink:spec:validate and salesforce:publish refuse ${file} at once (exit 2), nothing sent`, async () => {
+        const validate = await run(['applink:spec:validate', join(dir, file)])
+        expect(validate.exitCode).to.equal(2)
+        expect(validate.stdout + validate.stderr).to.contain(`${where}`).and.to.contain(message)
+        expect(validate.stderr).not.to.match(/Maximum call stack|RangeError/)
+
+        const publish = await runRaw(['salesforce:publish', join(dir, file), '-c', 'Orders', '--connection-name', 'my_org'])
+        expect(publish.exitCode).to.equal(2)
+        expect(publish.stderr).to.contain(message)
+        expect(server.seen('POST')).to.deep.equal([])
+      })
+    }
   })
 
   it('a Platform API answer that trickles a byte every 0.3 s: a timeout naming the request', async () => {
