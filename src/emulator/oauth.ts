@@ -188,7 +188,8 @@ async function postLogin(ctx: Ctx): Promise<void> {
   const decision = form.get('decision')
   if (decision !== 'allow' && decision !== 'deny') throw badRequest('decision must be allow or deny.')
   const orgType = (form.get('org_type') || 'production') as LoginOrgType
-  if (!(orgType in ORG_TYPES)) throw badRequest(`org_type must be one of ${Object.keys(ORG_TYPES).join(', ')}.`)
+  // an own property: `toString` is in every object
+  if (!Object.hasOwn(ORG_TYPES, orgType)) throw badRequest(`org_type must be one of ${Object.keys(ORG_TYPES).join(', ')}.`)
   const username = (form.get('username') ?? '').trim()
   if (username.length > 80) throw badRequest('username has more than 80 characters.')
   if (username && !/^[^\s@]+@[^\s@]+$/.test(username)) throw badRequest(`username ${JSON.stringify(username)} is not a Salesforce username (name@domain).`)

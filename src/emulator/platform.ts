@@ -237,8 +237,9 @@ export function registerPlatformRoutes(router: Router): void {
       const refused = Object.keys(body).filter(k => owned.has(k))
       if (refused.length > 0) throw unprocessable(`${refused.join(', ')} ${refused.length === 1 ? 'is' : 'are'} set by an add-on attachment and cannot be changed.`)
       for (const [key, value] of Object.entries(body)) {
+        // defineProperty, not assignment: a var named __proto__ is stored like any other
         if (value === null) delete app.config_vars[key]
-        else app.config_vars[key] = value as string
+        else Object.defineProperty(app.config_vars, key, {configurable: true, enumerable: true, value, writable: true})
       }
 
       bumpRelease(app)

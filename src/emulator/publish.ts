@@ -49,7 +49,7 @@ export async function readZip(bytes: Uint8Array): Promise<Map<string, Uint8Array
         const problem = entryNameProblem(file.name)
         if (problem) throw badRequest(`The metadata zip entry ${JSON.stringify(file.name)} ${problem}.`)
         if (entries > ZIP_MAX_ENTRIES) throw badRequest(`The metadata zip has more than ${ZIP_MAX_ENTRIES} entries.`)
-        const limit = SPEC_LIMITS[file.name]
+        const limit = Object.hasOwn(SPEC_LIMITS, file.name) ? SPEC_LIMITS[file.name] : undefined
         if (limit !== undefined && file.originalSize > limit) throw new HttpError(413, 'request_too_large', `${file.name} is ${mb(file.originalSize)} uncompressed; the limit is ${mb(limit)}.`)
         total += file.originalSize
         if (total > ZIP_MAX_TOTAL) throw new HttpError(413, 'request_too_large', `The metadata zip holds more than ${mb(ZIP_MAX_TOTAL)} uncompressed (entry ${JSON.stringify(file.name)} passes the limit).`)
@@ -159,9 +159,10 @@ export async function handlePublish(ctx: Ctx, caller: Caller): Promise<void> {
   const appRequest = parseAppRequest((await partBytes(form.get('app_request'), 'app_request')).toString('utf8'))
   const files = await readZip(await partBytes(form.get('metadata'), 'metadata'))
   const names = [...files.keys()]
-  const unknown = names.filter(n => !(n in SPEC_LIMITS) && !METADATA_FILES.has(n))
+  // own properties only: an entry named `constructor` is not a spec
+  const unknown = names.filter(n => !Object.hasOwn(SPEC_LIMITS, n) && !METADATA_FILES.has(n))
   if (unknown.length > 0) throw badRequest(`The metadata zip holds unexpected files: ${unknown.join(', ')}. It may hold api-spec.json or api-spec.yaml, connectedapp-meta.xml and permissionset-meta.xml.`)
-  const specs = names.filter(n => n in SPEC_LIMITS)
+  const specs = names.filter(n => Object.hasOwn(SPEC_LIMITS, n))
   if (specs.length === 0) throw badRequest('The metadata zip has no API spec: add api-spec.json or api-spec.yaml.')
   if (specs.length > 1) throw badRequest(`The metadata zip has ${specs.length} API specs (${specs.join(', ')}); send exactly one.`)
   if (files.has('permissionset-meta.xml') && appRequest.authorization_permission_set_name) {

@@ -144,6 +144,8 @@ export class Router {
 export class EmulatorState {
   readonly options: EmulatorOptions
   origin = ''
+  /** `host:port` values of the Host header that are answered (see allowedHosts) */
+  hosts = new Set<string>()
   readonly store: Store
   private closed = false
   private readonly timers = new Set<NodeJS.Timeout>()
@@ -207,6 +209,19 @@ export function sendError(res: ServerResponse, status: number, id: string, messa
   sendJson(res, status, {id, message, ...extra})
 }
 
+/** The client went away before its request body was complete: its doing, not the emulator's. */
+class ClientGone extends Error {}
+
+/**
+ * The Host names the emulator answers to: 127.0.0.1, localhost, [::1] and the host it listens on,
+ * each with its port. Any other Host means a page on another site reached it by DNS rebinding (its
+ * name now resolving to 127.0.0.1): it must not see the dashboard nor approve logins.
+ */
+export function allowedHosts(host: string, port: number): Set<string> {
+  const names = ['127.0.0.1', 'localhost', '[::1]', host.includes(':') && !host.startsWith('[') ? `[${host}]` : host]
+  return new Set(names.map(n => `${n.toLowerCase()}:${port}`))
+}
+
 /** Reads a body up to `limit` bytes; past it, drains what the client still sends, then fails with 413. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -231,7 +246,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk)
     })
     req.on('end', () => (over ? reject(tooLarge()) : resolve(Buffer.concat(chunks))))
-    req.on('error', reject)
+    req.on('error', error => reject(req.readableAborted || (error as NodeJS.ErrnoException).code === 'ECONNRESET' ? new ClientGone(error.message) : error))
+    // gone before the end of the body, possibly before this was called: it will never end
+    const gone = () => {
+      if (!req.complete) reject(new ClientGone('the client closed the connection'))
+    }
+
+    if (req.destroyed) gone()
+    else req.on('close', gone)
   })
 }
 
@@ -255,6 +277,12 @@ function buildRouter(): Router {
 }
 
 async function handle(router: Router, emu: EmulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const host = String(req.headers.host ?? '').toLowerCase()
+  if (!emu.hosts.has(host)) {
+    res.setHeader('connection', 'close')
+    throw new HttpError(421, 'misdirected_request', `The emulator answers only requests addressed to ${[...emu.hosts].join(', ')}, not to ${host ? JSON.stringify(host.slice(0, 100)) : 'no host'}.`)
+  }
+
   const url = new URL(req.url ?? '/', emu.origin)
   const method = (req.method ?? 'GET').toUpperCase()
   const found = router.match(method === 'HEAD' ? 'GET' : method, url.pathname)
@@ -309,6 +337,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         return
       }
 
+      if (error instanceof ClientGone) {
+        // nobody is left to answer
+        emu.log(`${req.method} ${(req.url ?? '/').split('?')[0]}: the client closed the connection before sending the whole body`, 'request')
+        res.destroy()
+        return
+      }
+
       if (error instanceof HttpError) {
         // after a body error the request may still be streaming: close the connection when done
         if (error.status === 413) res.setHeader('connection', 'close')
@@ -346,6 +381,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 
   const {port} = server.address() as AddressInfo
   emu.origin = `http://${host}:${port}`
+  emu.hosts = allowedHosts(host, port)
   resumePendingFlows(emu)
   resumeTargets(emu)
 

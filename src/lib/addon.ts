@@ -66,6 +66,20 @@ export function chooseAddon(app: string, addons: PlatformAddon[], wanted?: strin
   return applink[0]
 }
 
+/** Why an `_API_URL` config var value cannot be used as the AppLink API's address, if it cannot. */
+function apiUrlProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'is not a string'
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return 'is not a URL'
+  }
+
+  // the value itself is not shown: a mistyped config var may hold a credential
+  return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : `is a ${url.protocol} URL, not an http(s) URL`
+}
+
 export async function resolveAppLink(heroku: PlatformApi, app: string, wantedAddon?: string): Promise<AppLinkContext> {
   const [appRes, addonsRes, attachmentsRes, configRes] = await Promise.all([
     heroku.get<{id: string; name: string}>(`/apps/${enc(app)}`),
@@ -78,11 +92,21 @@ export async function resolveAppLink(heroku: PlatformApi, app: string, wantedAdd
   const attachmentName = attachment?.name ?? 'HEROKU_APPLINK'
   const apiUrl = configRes.body[`${attachmentName}_API_URL`]
   const token = configRes.body[`${attachmentName}_TOKEN`]
-  for (const [key, value] of Object.entries(configRes.body)) if (/TOKEN|SECRET|PASSWORD|KEY/i.test(key) && value) registerSecret(value)
+  for (const [key, value] of Object.entries(configRes.body)) if (/TOKEN|SECRET|PASSWORD|KEY/i.test(key) && typeof value === 'string' && value) registerSecret(value)
   if (!attachment || !apiUrl || !token) {
     throw new AppLinkError(`The ${addon.name} add-on is still provisioning: ${attachmentName}_API_URL and ${attachmentName}_TOKEN are not set on ${app} yet.`, {
       hints: [`Wait for it with: heroku addons:wait ${addon.name} -a ${app}`],
       id: 'addon_provisioning',
+    })
+  }
+
+  const urlProblem = apiUrlProblem(apiUrl)
+  if (urlProblem || typeof token !== 'string') {
+    throw new AppLinkError(urlProblem
+      ? `The ${attachmentName}_API_URL config var of ${app} ${urlProblem}.`
+      : `The ${attachmentName}_TOKEN config var of ${app} is not a string.`, {
+      hints: [`The ${addon.name} add-on sets it; check it with: heroku config -a ${app}`],
+      id: 'invalid_config_var',
     })
   }
 

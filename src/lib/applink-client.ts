@@ -7,6 +7,7 @@ import {debugLog, defaultTimeoutMs, type HttpRequest, type HttpResponse, Network
 import {registerSecret} from './redact.js'
 import {DEFAULT_RETRIES, looksLikeHtml, retryAfterMs, retryDelay, sleep as sleepMs} from './retry.js'
 import type {Authorization, Connection, DataActionTarget, OrgKind, Publication} from './types.js'
+import {MAX_RESPONSE_DEPTH, nestsDeeperThan} from './json-depth.js'
 
 export interface AppLinkClientOptions {
   addonId: string
@@ -279,7 +280,7 @@ function decode<T>(res: HttpResponse, label: string, host: string, expect: Expec
       })
     }
 
-    const problem = shapeProblem(parsed, expect)
+    const problem = shapeProblem(parsed, expect) ?? (nestsDeeperThan(parsed, MAX_RESPONSE_DEPTH) ? `it nests more than ${MAX_RESPONSE_DEPTH} levels deep` : undefined)
     if (problem) {
       throw new AppLinkError(`${label} returned an unexpected response (HTTP ${res.status}): ${problem}.`, {
         hints: [TROUBLE_HINT],

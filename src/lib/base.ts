@@ -11,6 +11,7 @@ import type {AppLinkClient} from './applink-client.js'
 import {AppLinkError, ExitCode} from './errors.js'
 import {interruptedError, interrupts} from './interrupt.js'
 import {maskKnownSecrets, redactJson} from './redact.js'
+import {forTerminal} from './terminal-text.js'
 
 export type AppLinkFlags<T extends typeof Command> = Interfaces.InferredFlags<typeof AppLinkCommand['baseFlags'] & T['flags']>
 
@@ -62,9 +63,11 @@ export abstract class AppLinkCommand extends Command {
   /** The Heroku Platform API client of `@heroku-cli/command` (auth, HEROKU_HOST), created on first use. */
   protected async heroku(): Promise<PlatformApi> {
     if (!this._heroku) {
-      const [{APIClient}, {guardPlatformDebug, resilientPlatformApi}, firstRun] = await Promise.all([import('@heroku-cli/command'), import('./http.js'), import('./first-run.js')])
-      // its debug output prints response bodies (config vars hold the AppLink token): redact them first
+      const [{APIClient}, {guardNodeDebug, guardPlatformDebug, resilientPlatformApi}, firstRun] = await Promise.all([import('@heroku-cli/command'), import('./http.js'), import('./first-run.js')])
+      // its debug output prints response bodies (config vars hold the AppLink token): redact them first;
+      // node's own NODE_DEBUG=http trace would print the request headers (every later request too)
       await guardPlatformDebug()
+      await guardNodeDebug()
       const on = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true'
       const api = new APIClient(this.config, {debug: on(process.env.HEROKU_DEBUG), debugHeaders: on(process.env.HEROKU_DEBUG_HEADERS)})
       // first runs: no token (the client would start a login that needs a terminal), no emulator listening
@@ -124,8 +127,9 @@ export abstract class AppLinkCommand extends Command {
       return
     }
 
+    // messages and hints quote the service (and the URLs it sent): no control characters reach the terminal
     const lines = [`Error: ${error.message}`, ...error.hints.map(h => `  › ${h}`)]
-    process.stderr.write(maskKnownSecrets(lines.join('\n')) + '\n')
+    process.stderr.write(forTerminal(maskKnownSecrets(lines.join('\n'))) + '\n')
   }
 
   async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {

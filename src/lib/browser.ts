@@ -23,14 +23,33 @@ export const browserLauncher = {
 }
 
 /**
+ * Why `url` must not be handed to a browser, or undefined when it may be. Only an absolute http(s)
+ * URL is opened: a `file:` or `javascript:` URL would open local files or run script, and text
+ * starting with `-` would be read as an option by the browser command (`--remote-debugging-port`).
+ */
+export function browserRefusal(url: string): string | undefined {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return 'it is not a URL'
+  }
+
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `it is a ${parsed.protocol} URL, and only http and https URLs are opened`
+  return undefined
+}
+
+/**
  * Opens `url` in the default browser, or in `app` (e.g. `firefox`, `google chrome`). Resolves true
  * when the launcher started and did not fail within `graceMs`, false when it could not start or
  * exited with an error. Never rejects, and keeps the process alive no longer than `graceMs`.
  */
 export async function openBrowser(url: string, app?: string, graceMs = 1000): Promise<boolean> {
+  if (browserRefusal(url)) return false
   let child: LaunchedProcess
   try {
-    child = await browserLauncher.launch(url, {wait: false, ...(app ? {app: {name: app}} : {})})
+    // the parsed form: it starts with the scheme, so it can never be read as an option
+    child = await browserLauncher.launch(new URL(url).href, {wait: false, ...(app ? {app: {name: app}} : {})})
   } catch {
     return false
   }

@@ -16,6 +16,7 @@ import {Flags} from '@oclif/core'
 import type {AppLinkClient} from './applink-client.js'
 import {AppLinkError, ExitCode, invalidInput} from './errors.js'
 import type {KeyAnswer} from './keypress.js'
+import {forTerminal} from './terminal-text.js'
 import {orNotFound} from './lookup.js'
 import {createOrResume, herokuCommand} from './records.js'
 import {createOrRecover} from './recover.js'
@@ -179,13 +180,13 @@ async function spinnerProgress(): Promise<Progress> {
   const {ux} = await import('@oclif/core/ux')
   return {
     note(text) {
-      if (ux.action.running) ux.action.pause(() => process.stderr.write(`${text}\n`))
-      else process.stderr.write(`${text}\n`)
+      if (ux.action.running) ux.action.pause(() => process.stderr.write(`${forTerminal(text)}\n`))
+      else process.stderr.write(`${forTerminal(text)}\n`)
     },
-    start: (action, status) => ux.action.start(action, status),
-    stop: status => ux.action.stop(status),
+    start: (action, status) => ux.action.start(forTerminal(action, {oneLine: true}), forTerminal(status, {oneLine: true})),
+    stop: status => ux.action.stop(forTerminal(status, {oneLine: true})),
     update(status) {
-      ux.action.status = status
+      ux.action.status = forTerminal(status, {oneLine: true})
     },
   }
 }
@@ -195,8 +196,9 @@ export async function flowIO(interactive: boolean): Promise<FlowIO> {
   const [{waitForKey}, {openBrowser}, {interrupts}] = await Promise.all([import('./keypress.js'), import('./browser.js'), import('./interrupt.js')])
   // the same test as oclif's spinner, made now rather than when @oclif/core/ux was first loaded
   const spinner = Boolean(process.stderr.isTTY) && !process.env.CI && !['dumb', 'emacs-color'].includes(process.env.TERM ?? '')
+  // statuses, messages and the login URL come from the service: no control characters reach the terminal
   const write = (text: string) => {
-    process.stderr.write(text)
+    process.stderr.write(forTerminal(text))
   }
 
   const fixed = pollIntervalOverride()
@@ -310,6 +312,14 @@ function lostError(spec: FlowSpec<FlowResource>, resource: FlowResource, error: 
 async function browserStep(spec: FlowSpec<FlowResource>, resource: FlowResource, io: FlowIO, signal: AbortSignal): Promise<void> {
   const url = resource.redirect_uri as string
   const app = spec.browser?.app
+  const {browserRefusal} = await import('./browser.js')
+  const refusal = browserRefusal(url)
+  if (refusal) {
+    // the service sent something a browser must not be handed: say so, show it, never open it
+    io.write(`Not opening the login URL in a browser: ${refusal}. Check it before opening it yourself: ${url}\n`)
+    return
+  }
+
   if (io.interactive) {
     io.write(`${spec.browser?.prompt}\n`)
     const answer = await io.waitForKey(signal)

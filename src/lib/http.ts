@@ -10,6 +10,7 @@
 import type {Agent, ClientRequest, IncomingHttpHeaders} from 'node:http'
 
 import {AppLinkError} from './errors.js'
+import {MAX_RESPONSE_DEPTH, nestsDeeperThan} from './json-depth.js'
 import {maskKnownSecrets, REDACTED, redactBody, redactHeaders, redactJson, redactText, redactUrl} from './redact.js'
 import {DEFAULT_RETRIES, looksLikeHtml, retryDelay, sleep as sleepMs} from './retry.js'
 
@@ -134,7 +135,7 @@ function describeCode(code: string): string {
   }
 }
 
-let nodeDebugGuarded = false
+let stderrRedacted = false
 
 /**
  * NODE_DEBUG=http (or net, tls…) makes Node print each request's options, headers included, on
@@ -142,16 +143,16 @@ let nodeDebugGuarded = false
  * tokens (the Heroku token's `Bearer …`, registered secrets such as an org access token) are
  * masked there too.
  */
-export function guardNodeDebug(): void {
-  if (nodeDebugGuarded || !process.env.NODE_DEBUG) return
-  nodeDebugGuarded = true
+export function redactStderrUnderNodeDebug(): void {
+  if (stderrRedacted || !process.env.NODE_DEBUG) return
+  stderrRedacted = true
   const write = process.stderr.write.bind(process.stderr) as (chunk: unknown, ...rest: unknown[]) => boolean
   process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? redactText(chunk) : Buffer.isBuffer(chunk) ? redactText(chunk.toString('utf8')) : chunk, ...rest)) as typeof process.stderr.write
 }
 
 export async function send(req: HttpRequest): Promise<HttpResponse> {
   const {url} = req
-  guardNodeDebug()
+  redactStderrUnderNodeDebug()
   // the module object itself, not its ESM namespace: the namespace's bindings can lag behind the
   // module when a tool (e.g. an HTTP mock) patches and restores `request`
   const mod = url.protocol === 'https:' ? (await import('node:https')).default : (await import('node:http')).default
@@ -279,7 +280,7 @@ export function redactPlatformBody(path: string, body: unknown): unknown {
  * `redactText`. Costs nothing when no debug switch is set.
  */
 export async function guardPlatformDebug(): Promise<void> {
-  guardNodeDebug()
+  redactStderrUnderNodeDebug()
   if (platformDebugGuarded) return
   if (!process.env.DEBUG && !truthy(process.env.HEROKU_DEBUG) && !truthy(process.env.HEROKU_DEBUG_HEADERS)) return
   platformDebugGuarded = true
@@ -365,7 +366,7 @@ export function resilientPlatformApi(api: PlatformGet, options: ResilienceOption
       for (let attempt = 1; ; attempt++) {
         let response: {body: T}
         try {
-          response = await api.get<T>(url, {...requestOptions, timeout: defaultTimeoutMs()} as {headers?: Record<string, string>})
+          response = await platformGetWithin(api, url, requestOptions, defaultTimeoutMs())
         } catch (error) {
           const e = error as PlatformFailure
           const status = e.http?.statusCode
@@ -423,9 +424,14 @@ export function resilientPlatformApi(api: PlatformGet, options: ResilienceOption
         const {body} = response
         const expectList = platformExpectsList(url)
         const ok = expectList ? Array.isArray(body) : body !== null && typeof body === 'object' && !Array.isArray(body)
-        if (!ok) {
+        // every item of a list is read as an object (add-ons, attachments)
+        const badItem = ok && Array.isArray(body) ? body.findIndex(item => item === null || typeof item !== 'object' || Array.isArray(item)) : -1
+        const deep = ok && badItem === -1 && nestsDeeperThan(body, MAX_RESPONSE_DEPTH)
+        if (!ok || badItem !== -1 || deep) {
+          const shape = (v: unknown) => (Array.isArray(v) ? 'a list' : v === null ? 'null' : `a ${typeof v}`)
           const got = typeof body === 'string' ? (looksLikeHtml(body) ? 'an HTML page' : 'text, not JSON') : Array.isArray(body) ? 'a list' : body === null || body === undefined ? 'an empty body' : `a ${typeof body}`
-          throw new AppLinkError(`${label} returned an unexpected response: expected ${expectList ? 'a list' : 'an object'}, got ${got}.`, {
+          const problem = deep ? `it nests more than ${MAX_RESPONSE_DEPTH} levels deep` : ok ? `expected a list of objects, item ${badItem + 1} is ${shape((body as unknown[])[badItem])}` : `expected ${expectList ? 'a list' : 'an object'}, got ${got}`
+          throw new AppLinkError(`${label} returned an unexpected response: ${problem}.`, {
             hints: ['The Heroku API (or a proxy in between) may be having trouble; try again in a minute.'],
             id: 'invalid_response',
             request: label,
@@ -435,5 +441,95 @@ export function resilientPlatformApi(api: PlatformGet, options: ResilienceOption
         return response
       }
     },
+  }
+}
+
+/** Calls waiting on Platform API requests, by path (with query): told of each request that starts. */
+const platformWatchers = new Map<string, (request: ClientRequest) => void>()
+let watching: Promise<void> | undefined
+
+/**
+ * Node announces every client request on the `http.client.request.start` diagnostics channel: the
+ * API client hides its requests (and its own retries), and this is how each one is timed and stopped.
+ * Every caller waits for the one subscription: a request sent before it would go untimed.
+ */
+function watchPlatformRequests(): Promise<void> {
+  watching ??= import('node:diagnostics_channel').then(({subscribe}) => {
+    subscribe('http.client.request.start', message => {
+      const {request} = message as {request: ClientRequest}
+      platformWatchers.get(request.path)?.(request)
+    })
+  })
+  return watching
+}
+
+/**
+ * One Platform API GET in which every HTTP request ends within `ms`, from connect to the last body
+ * byte. The client's own `timeout` is an idle timeout (a server that sends a byte now and then keeps
+ * it waiting forever): past `ms` the request is destroyed with an error the client does not retry,
+ * and this rejects like the client's own timeout. The client's retries of network errors each get
+ * a full `ms` (the waits between them are bounded by the client: at most 5 retries, about 6 s).
+ */
+async function platformGetWithin<T>(api: PlatformGet, url: string, options: {headers?: Record<string, string>}, ms: number): Promise<{body: T}> {
+  await watchPlatformRequests()
+  let timer: NodeJS.Timeout | undefined
+  let fail: (error: Error) => void = () => {}
+  const deadline = new Promise<never>((_resolve, reject) => {
+    fail = reject
+  })
+  // each request is timed from its start to its end; the client's waits between retries are its own
+  const startTimer = (request: ClientRequest) => {
+    clearTimeout(timer)
+    const own = setTimeout(() => {
+      // an error without a code: the client's retry-on-network-error leaves it alone
+      request.destroy(new Error('whole-request timeout'))
+      fail(Object.assign(new Error('Request timed out'), {code: 'ETIMEDOUT'}))
+    }, ms)
+    timer = own
+    request.once('close', () => clearTimeout(own))
+  }
+
+  platformWatchers.set(url, startTimer)
+  const call = api.get<T>(url, {...options, timeout: ms} as {headers?: Record<string, string>})
+  call.catch(() => {})
+  try {
+    return await Promise.race([call, deadline])
+  } finally {
+    clearTimeout(timer)
+    if (platformWatchers.get(url) === startTimer) platformWatchers.delete(url)
+  }
+}
+
+// --- NODE_DEBUG=http ---
+
+let nodeDebugGuarded = false
+
+/** True when NODE_DEBUG (a comma-separated list, `*` wildcards allowed) turns on node's http or https trace. */
+export function nodeDebugTracesHttp(value = process.env.NODE_DEBUG ?? ''): boolean {
+  return value.split(',').map(s => s.trim()).filter(Boolean).some(entry => {
+    const pattern = new RegExp(`^${entry.replaceAll(/[.+?^${}()|[\]\\]/g, String.raw`\$&`).replaceAll('*', '.*')}$`, 'i')
+    return pattern.test('http') || pattern.test('https')
+  })
+}
+
+/**
+ * With NODE_DEBUG=http, node's HTTP agent prints the options of each new connection, request
+ * headers included: the Heroku API key and the AppLink token in `authorization`. A connection needs
+ * no headers, so while that trace is on the agents are given the options without them.
+ */
+export async function guardNodeDebug(): Promise<void> {
+  if (nodeDebugGuarded || !nodeDebugTracesHttp()) return
+  nodeDebugGuarded = true
+  const {Agent} = (await import('node:http')).default
+  const proto = Agent.prototype as unknown as {addRequest: (req: unknown, options: unknown, ...rest: unknown[]) => unknown}
+  const addRequest = proto.addRequest
+  proto.addRequest = function (this: unknown, req: unknown, options: unknown, ...rest: unknown[]) {
+    if (options && typeof options === 'object' && 'headers' in options) {
+      const connection: Record<string, unknown> = {...options}
+      delete connection.headers
+      return addRequest.call(this, req, connection, ...rest)
+    }
+
+    return addRequest.call(this, req, options, ...rest)
   }
 }

@@ -7,6 +7,7 @@
  */
 import {stripVTControlCharacters} from 'node:util'
 
+import {forTerminal} from './terminal-text.js'
 import type {ApiError, Authorization, Connection} from './types.js'
 import {orgTypeLabel} from './types.js'
 
@@ -91,14 +92,15 @@ const width = (text: string) => stripVTControlCharacters(text).length
 const pad = (text: string, to: number) => text + ' '.repeat(Math.max(0, to - width(text)))
 
 function header(color: Color, text: string): void {
-  process.stdout.write(`${color.label('=== ')}${color.label(text)}\n\n`)
+  process.stdout.write(`${color.label('=== ')}${color.label(forTerminal(text, {oneLine: true}))}\n\n`)
 }
 
 /** Prints `rows` as an aligned key/value block (status coloured), values left out when empty. */
 export async function printInfo(title: string, rows: Record<string, string | undefined>): Promise<void> {
   const color = await colors()
   header(color, title)
-  const shown = Object.entries(rows).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
+  // values come from the service: control characters are shown, never sent to the terminal
+  const shown = Object.entries(rows).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '').map(([k, v]): [string, string] => [k, forTerminal(String(v), {oneLine: true})])
   const keyWidth = Math.max(0, ...shown.map(([k]) => k.length)) + 2
   const lines = shown.map(([k, v]) => {
     const value = k === 'Status' ? statusText(v) : k === 'Error' ? color.failure(v) : v
@@ -110,6 +112,8 @@ export async function printInfo(title: string, rows: Record<string, string | und
 export interface Column<T> {
   get: (row: T) => string | undefined
   header: string
+  /** colours the cell (e.g. statusText), applied after its control characters are neutralised */
+  style?: (text: string) => string
 }
 
 /**
@@ -125,7 +129,11 @@ export async function printTable<T extends object>(title: string, rows: T[], col
   }
 
   const maxWidth = process.stdout.isTTY ? process.stdout.columns || 80 : undefined
-  const cells = rows.map(r => columns.map(c => (c.get(r) ?? '').replaceAll(/\s*\n\s*/g, ' ')))
+  // cells come from the service: control characters are shown, never sent to the terminal
+  const cells = rows.map(r => columns.map(c => {
+    const text = forTerminal(String(c.get(r) ?? '').replaceAll(/\s*\n\s*/g, ' '), {oneLine: true})
+    return c.style ? c.style(text) : text
+  }))
   process.stdout.write(layoutTable(columns.map(c => c.header), cells, {label: color.label, maxWidth}))
 }
 

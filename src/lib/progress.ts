@@ -5,6 +5,7 @@
  */
 import type {AppLinkError} from './errors.js'
 import {interrupts} from './interrupt.js'
+import {forTerminal} from './terminal-text.js'
 
 export interface StepOptions<T> {
   /** the word after `...` on success; defaults to `done` */
@@ -15,7 +16,8 @@ export interface StepOptions<T> {
   interrupted?: () => AppLinkError
 }
 
-export async function step<T>(label: string, fn: () => Promise<T>, options: StepOptions<T> = {}): Promise<T> {
+export async function step<T>(text: string, fn: () => Promise<T>, options: StepOptions<T> = {}): Promise<T> {
+  const label = forTerminal(text, {oneLine: true})
   const live = !options.quiet && Boolean(process.stderr.isTTY) && !process.env.CI
   const {interrupted} = options
   const release = interrupted && interrupts.onInterrupt(() => {
@@ -41,7 +43,7 @@ export async function step<T>(label: string, fn: () => Promise<T>, options: Step
     release?.()
   }
 
-  const done = options.done?.(result) ?? 'done'
+  const done = forTerminal(options.done?.(result) ?? 'done', {oneLine: true})
   process.stderr.write(live ? ` ${done}\n` : `${label}... ${done}\n`)
   return result
 }

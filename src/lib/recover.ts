@@ -15,6 +15,7 @@ import {AppLinkError} from './errors.js'
 import {isNotFound} from './lookup.js'
 import {redactText} from './redact.js'
 import {sleep as sleepMs} from './retry.js'
+import {forTerminal} from './terminal-text.js'
 
 export interface Recovery<T> {
   action: 'create' | 'delete'
@@ -99,7 +100,8 @@ export function deleteOrRecover<T>(request: () => Promise<T>, r: Omit<Recovery<T
 
 /** A note on stderr; the failure it quotes may echo a secret back, so it is masked like an error. */
 export function writeNote(text: string): void {
-  process.stderr.write(`${redactText(text)}\n`)
+  process.stderr.write(`${forTerminal(redactText(text))}
+`)
 }
 
 /** The recovery step alone, for callers that caught the failure themselves. */

@@ -11,7 +11,7 @@
 import {expect} from 'chai'
 
 import {APP, type RunResult, run} from '../helpers/applink.js'
-import {type Fault, FaultServer, useRealNetwork} from '../helpers/fault-server.js'
+import {type Fault, type FaultServer, useFaultServer, useRealNetwork} from '../helpers/fault-server.js'
 import {argvOf, BASE, CASES, type CommandCase, STACK, title} from './cases.js'
 
 const HTTP_TIMEOUT = '10'
@@ -65,27 +65,14 @@ const AMBIGUOUS: Array<[string, Fault]> = [
 describe('every command under faults', function () {
   this.timeout(60_000)
   useRealNetwork()
+  // pending resources stay pending for two reads: the flows poll at least once
+  const faultServer = useFaultServer({settleAfter: 2}, ENV)
   let server: FaultServer
-  const saved: Record<string, string | undefined> = {}
-
-  before(async () => {
-    // pending resources stay pending for two reads: the flows poll at least once
-    server = await FaultServer.start({settleAfter: 2})
-    const env = server.env(ENV)
-    for (const k of [...Object.keys(env), 'DEBUG', 'HEROKU_DEBUG', 'HTTPS_PROXY', 'HTTP_PROXY']) saved[k] = process.env[k]
-    for (const k of ['DEBUG', 'HEROKU_DEBUG', 'HTTPS_PROXY', 'HTTP_PROXY']) delete process.env[k]
-    Object.assign(process.env, env)
-  })
-  after(async () => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k]
-      else process.env[k] = v
-    }
-
-    await server.close()
+  beforeEach(() => {
+    server = faultServer()
   })
   beforeEach(() => {
-    server.reset()
+    // a stall case shortens it for itself
     process.env.APPLINK_HTTP_TIMEOUT = HTTP_TIMEOUT
   })
   afterEach(function () {

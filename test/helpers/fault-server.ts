@@ -33,6 +33,8 @@ export type FaultKind =
   | 'stall'
   /** send the headers and half the body, then nothing */
   | 'stall-body'
+  /** send the headers, then one byte of the body every 0.3 s, never finishing (an idle timeout never fires) */
+  | 'trickle'
   /** 200 whose Content-Length promises more than is sent, then close */
   | 'truncated'
   /** 200 JSON of the wrong shape: a string where a resource or list belongs */
@@ -239,6 +241,13 @@ export class FaultServer {
     case 'stall-body': {
       res.writeHead(200, {'content-length': '200', 'content-type': 'application/json'})
       res.write('{"id": "c0c0c0c0", "status": "conn')
+      return
+    }
+
+    case 'trickle': {
+      res.writeHead(200, {'content-type': 'application/json'})
+      const timer = setInterval(() => res.write(' '), 300)
+      res.on('close', () => clearInterval(timer))
       return
     }
 
@@ -470,4 +479,33 @@ export function useRealNetwork(): void {
   after(() => {
     if (wasActive && !nock.isActive()) nock.activate()
   })
+}
+
+/**
+ * Mocha hooks for a describe block that runs commands in-process against one fault server: started
+ * before the block with the plugin's environment pointing at it (debug and proxy switches cleared),
+ * reset before each test, and closed with the environment restored after. Call the returned
+ * function inside a test to get the server.
+ */
+export function useFaultServer(options: FaultServerOptions, env: Record<string, string>): () => FaultServer {
+  let server: FaultServer | undefined
+  const saved: Record<string, string | undefined> = {}
+  const cleared = ['DEBUG', 'HEROKU_DEBUG', 'HTTPS_PROXY', 'HTTP_PROXY', 'FORCE_COLOR']
+  before(async () => {
+    server = await FaultServer.start(options)
+    const all = server.env(env)
+    for (const k of [...Object.keys(all), ...cleared]) saved[k] = process.env[k]
+    for (const k of cleared) delete process.env[k]
+    Object.assign(process.env, all)
+  })
+  after(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+
+    await server?.close()
+  })
+  beforeEach(() => server?.reset())
+  return () => server as FaultServer
 }

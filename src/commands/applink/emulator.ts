@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import {AppLinkError, ExitCode} from '../../lib/errors.js'
 import {interrupts} from '../../lib/interrupt.js'
+import {noteOnStderr} from '../../lib/terminal-text.js'
 
 export default class Emulator extends Command {
   static description = `run a local AppLink emulator: the Heroku Platform API calls AppLink needs, the AppLink API, a Salesforce login page and a dashboard, on 127.0.0.1
@@ -49,7 +50,8 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
       dataDir,
       orgData: flags['org-data'],
       log(line, kind) {
-        if (kind === 'error' || flags.verbose) process.stderr.write(`emulator: ${line}\n`)
+        // lines quote request paths from any client: control characters are shown, not sent
+        if (kind === 'error' || flags.verbose) noteOnStderr(`emulator: ${line}`)
       },
       port: flags.port,
       reset: flags.reset,

@@ -2,6 +2,7 @@ import type {AppLinkClient} from '../../lib/applink-client.js'
 import {type NamedResource, orNotFound} from '../../lib/lookup.js'
 import type {OrgKind} from '../../lib/types.js'
 import SalesforceDisconnect from '../salesforce/disconnect.js'
+import {noteOnStderr} from '../../lib/terminal-text.js'
 
 export default class DatacloudDisconnect extends SalesforceDisconnect {
   // own copy: oclif's parse() spreads the class, which skips inherited statics
@@ -25,5 +26,5 @@ async function warnAboutTargets(client: AppLinkClient, resource: NamedResource):
   if (targets.length === 0) return
   const what = targets.length === 1 ? 'its data action target' : `its ${targets.length} data action targets`
   const lines = targets.map(t => `  ${t.label || t.api_name} (${t.api_name})`)
-  process.stderr.write(`Warning: disconnecting ${resource.name} also deletes ${what}:\n${lines.join('\n')}\n`)
+  noteOnStderr(`Warning: disconnecting ${resource.name} also deletes ${what}:\n${lines.join('\n')}`)
 }

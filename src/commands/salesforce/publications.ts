@@ -5,6 +5,7 @@ import {assertNameOrId} from '../../lib/lookup.js'
 import {printTable} from '../../lib/output.js'
 import {listAppPublications} from '../../lib/publications.js'
 import type {Publication} from '../../lib/types.js'
+import {noteOnStderr} from '../../lib/terminal-text.js'
 
 export default class Publications extends AppLinkCommand {
   static description = 'list the Salesforce orgs an app is published to, with their External Service registrations'
@@ -26,7 +27,7 @@ export default class Publications extends AppLinkCommand {
     const app = context.app.name
     const {rows, searched, skipped} = await listAppPublications(client, app, flags.connection_name)
     return this.render(rows.map(r => r.publication), async () => {
-      for (const c of skipped) process.stderr.write(`Skipped Salesforce connection ${c.org.connection_name}: it is ${c.status}, not connected.\n`)
+      for (const c of skipped) noteOnStderr(`Skipped Salesforce connection ${c.org.connection_name}: it is ${c.status}, not connected.`)
       const empty = searched.length === 0
         ? `App ${app} has no connected Salesforce orgs. Connect one with: heroku salesforce:connect NAME -a ${app}`
         : `App ${app} is not published to ${flags.connection_name ? `Salesforce connection ${flags.connection_name}` : 'any connected Salesforce org'} yet. Publish it with: heroku salesforce:publish api-spec.yaml -c CLIENT_NAME --connection-name ${flags.connection_name ?? 'NAME'} -a ${app}`

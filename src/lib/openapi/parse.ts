@@ -64,6 +64,138 @@ export async function parseSpecText(text: string, format: 'json' | 'yaml'): Prom
   return format === 'json' ? parseJson(text) : parseYaml(text)
 }
 
+// ---------------------------------------------------------------- limits
+
+/**
+ * Bounds that keep a small hostile file from exhausting the stack, the memory or the time of the
+ * checker (and of the emulator, which runs the same checks on uploads). Documented in docs/security.md.
+ */
+export const PARSE_LIMITS = {
+  /** nested objects and arrays, the document itself being level 1 */
+  depth: 100,
+  /** YAML aliases (`*name`) to a map or a list */
+  aliases: 1000,
+  /** values (objects, arrays, scalars) that expanding the aliases adds to the document */
+  aliasValues: 100_000,
+} as const
+
+function tooDeep(line: number, column: number, path: string): Diagnostic {
+  return {column, fix: `Flatten the document: AppLink specs need far fewer than ${PARSE_LIMITS.depth} levels (move nested schemas to components/schemas and use $ref).`, line, message: `the document nests objects and arrays more than ${PARSE_LIMITS.depth} levels deep`, path, severity: 'error'}
+}
+
+/**
+ * The offset where JSON text first opens more than `max` nested objects or arrays, or -1. One pass
+ * over the characters (strings skipped), no recursion: safe on any input.
+ */
+export function jsonDepthOffset(text: string, max: number): number {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5C) i++ // backslash: skip the escaped character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) {
+      inString = true
+    } else if (c === 0x7B || c === 0x5B) {
+      if (++depth > max) return i
+    } else if (c === 0x7D || c === 0x5D) {
+      depth--
+    }
+  }
+
+  return -1
+}
+
+interface Measure {
+  /** aliases to collections met */
+  aliases: number
+  /** pointer of the first node that contains itself */
+  cycle?: string
+  /** pointer of the first node past the depth limit, counting through aliases */
+  deep?: string
+  /** values that expanding the aliases adds, and the pointer of the alias that passes the limit */
+  added: number
+  large?: string
+}
+
+/**
+ * Walks a parsed YAML value once per distinct node (an alias is a second reference to the same
+ * object), without recursion: counts aliases, the values with aliases expanded and the depth with
+ * aliases followed, and finds loops. Sizes and heights are memoised, so a file that would expand to
+ * billions of values is measured in time proportional to its own size. Each alias adds a full copy
+ * of its node's (expanded) values, so the values aliases add are the sum of those sizes.
+ */
+export function measureValue(root: unknown): Measure {
+  const size = new Map<object, number>()
+  const height = new Map<object, number>()
+  const onPath = new Set<object>()
+  const result: Measure = {added: 0, aliases: 0}
+  interface Frame {
+    children: Array<[string, unknown]>
+    next: number
+    node: object
+    size: number
+    height: number
+  }
+  const path: string[] = []
+  const stack: Frame[] = []
+  const enter = (node: object) => {
+    onPath.add(node)
+    stack.push({children: Object.entries(node), height: 0, next: 0, node, size: 1})
+  }
+
+  if (root === null || typeof root !== 'object') return result
+  enter(root)
+  while (stack.length > 0) {
+    const top = stack.at(-1) as Frame
+    if (top.next < top.children.length) {
+      const [key, child] = top.children[top.next++]
+      if (child === null || typeof child !== 'object') {
+        top.size++
+        continue
+      }
+
+      path.push(key)
+      if (onPath.has(child)) {
+        result.cycle = toPointer(path)
+        return result
+      }
+
+      const known = size.get(child)
+      if (known === undefined) {
+        enter(child)
+        continue
+      }
+
+      // a node seen before: an alias, which adds a copy of everything under it
+      result.aliases++
+      result.added += known
+      if (result.large === undefined && result.added > PARSE_LIMITS.aliasValues) result.large = toPointer(path)
+      top.size += known
+      top.height = Math.max(top.height, height.get(child) as number)
+      path.pop()
+      continue
+    }
+
+    stack.pop()
+    onPath.delete(top.node)
+    const h = top.height + 1
+    size.set(top.node, top.size)
+    height.set(top.node, h)
+    // depth of this node (its ancestors on the stack, plus itself) and what hangs under it
+    if (result.deep === undefined && stack.length + h > PARSE_LIMITS.depth) result.deep = toPointer(path)
+    const parent = stack.at(-1)
+    if (parent) {
+      parent.size += top.size
+      parent.height = Math.max(parent.height, h)
+      path.pop()
+    }
+  }
+
+  return result
+}
+
 // ---------------------------------------------------------------- JSON
 
 const JSON_ERRORS: Record<number, [string, string]> = {
@@ -87,6 +219,13 @@ const JSON_ERRORS: Record<number, [string, string]> = {
 
 async function parseJson(text: string): Promise<ParseResult> {
   const body = text.charCodeAt(0) === 0xFE_FF ? text.slice(1) : text
+  // before any parser: the position finders recurse, and would overflow the stack on deep input
+  const deep = jsonDepthOffset(body, PARSE_LIMITS.depth)
+  if (deep !== -1) {
+    const at = offsetLocator(body)(deep)
+    return {diagnostics: [tooDeep(at.line, at.column, '')], ok: false}
+  }
+
   let value: unknown
   try {
     value = JSON.parse(body)
@@ -244,9 +383,13 @@ async function parseYaml(text: string): Promise<ParseResult> {
     // YAML 1.2 core schema (no timestamps or other YAML 1.1 surprises), with merge keys
     // (`types` is exported by js-yaml 4 but missing from its type definitions)
     const {merge} = (jsyaml as unknown as {types: {merge: InstanceType<typeof jsyaml.Type>}}).types
-    value = jsyaml.load(text, {schema: jsyaml.CORE_SCHEMA.extend([merge])})
+    // js-yaml counts the scalar at the bottom as a level too (`maxDepth` is missing from its type definitions)
+    value = jsyaml.load(text, {maxDepth: PARSE_LIMITS.depth + 1, schema: jsyaml.CORE_SCHEMA.extend([merge])} as Parameters<typeof jsyaml.load>[1])
   } catch (error) {
-    return {diagnostics: await yamlSyntaxErrors(text, error as Error & {mark?: {column: number; line: number}; reason?: string}), ok: false}
+    const e = error as Error & {mark?: {column: number; line: number}; reason?: string}
+    // not handed to the `yaml` parser for positions: deep block nesting makes it run out of memory
+    if (/exceeded maxDepth/.test(e.reason ?? '')) return {diagnostics: [tooDeep((e.mark?.line ?? -1) + 1, (e.mark?.column ?? -1) + 1, '')], ok: false}
+    return {diagnostics: await yamlSyntaxErrors(text, e), ok: false}
   }
 
   const at = offsetLocator(text)
@@ -263,11 +406,12 @@ async function parseYaml(text: string): Promise<ParseResult> {
     },
     value,
   }
+  // aliases need anchors: without one the value is a plain tree, already bounded in depth by js-yaml
   if (text.includes('&')) {
-    const loop = findCycle(value)
-    if (loop !== undefined) {
-      const pos = (await spec.locate([loop])).get(loop)
-      return {diagnostics: [{column: pos?.column ?? 0, fix: 'Do not use an alias (*name) inside the node its anchor (&name) marks.', line: pos?.line ?? 0, message: 'YAML error: an alias refers to a node that contains it (the document would be infinite)', path: loop, severity: 'error'}], ok: false}
+    const problem = aliasProblem(measureValue(value))
+    if (problem) {
+      const pos = (await spec.locate([problem.path])).get(problem.path)
+      return {diagnostics: [{...problem, column: pos?.column ?? 0, line: pos?.line ?? 0}], ok: false}
     }
   }
 
@@ -342,28 +486,13 @@ function overIndented(lines: string[], line: number): Diagnostic | undefined {
   }
 }
 
-/** The pointer of the first object that contains itself (YAML aliases can make loops), if any. */
-function findCycle(root: unknown): string | undefined {
-  const onPath = new Set<object>()
-  const done = new Set<object>()
-  const path: string[] = []
-  const visit = (node: unknown): boolean => {
-    if (node === null || typeof node !== 'object') return false
-    if (onPath.has(node)) return true
-    if (done.has(node)) return false
-    onPath.add(node)
-    for (const [key, child] of Object.entries(node)) {
-      path.push(key)
-      if (visit(child)) return true
-      path.pop()
-    }
-
-    onPath.delete(node)
-    done.add(node)
-    return false
-  }
-
-  return visit(root) ? toPointer(path) : undefined
+/** What is wrong with a YAML value's aliases (a loop, too many, too large or deep once expanded), if anything. */
+function aliasProblem(m: Measure): Omit<Diagnostic, 'column' | 'line'> | undefined {
+  if (m.cycle !== undefined) return {fix: 'Do not use an alias (*name) inside the node its anchor (&name) marks.', message: 'YAML error: an alias refers to a node that contains it (the document would be infinite)', path: m.cycle, severity: 'error'}
+  if (m.aliases > PARSE_LIMITS.aliases) return {fix: 'Write the repeated parts once under components and refer to them with $ref instead of YAML aliases.', message: `YAML error: the document uses more than ${PARSE_LIMITS.aliases.toLocaleString('en-US')} aliases (*name) to maps or lists`, path: '', severity: 'error'}
+  if (m.large !== undefined) return {fix: 'Write the repeated parts once under components and refer to them with $ref instead of nesting aliases in aliases.', message: `YAML error: expanding the aliases would add more than ${PARSE_LIMITS.aliasValues.toLocaleString('en-US')} values to the document`, path: m.large, severity: 'error'}
+  if (m.deep !== undefined) return {fix: `Flatten the document: with aliases expanded it must stay within ${PARSE_LIMITS.depth} levels.`, message: `YAML error: with its aliases expanded the document nests objects and arrays more than ${PARSE_LIMITS.depth} levels deep`, path: m.deep, severity: 'error'}
+  return undefined
 }
 
 /** The first line of a yaml error message, without its "at line X, column Y:" tail. */

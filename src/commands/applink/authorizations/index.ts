@@ -19,7 +19,7 @@ export default class Authorizations extends AppLinkCommand {
       {get: a => a.org?.developer_name, header: 'Developer Name'},
       {get: a => orgTypeLabel(a.org?.type), header: 'Type'},
       {get: a => a.org?.id, header: 'Org ID'},
-      {get: a => statusText(a.status), header: 'Status'},
+      {get: a => a.status, header: 'Status', style: statusText},
       {get: a => a.org?.username, header: 'Username'},
       {get: a => a.connection_method, header: 'Method'},
       {get: a => a.error?.message, header: 'Error'},

@@ -4,6 +4,7 @@ import {AppLinkCommand} from '../../../lib/base.js'
 import {assertNameOrId, orNotFound} from '../../../lib/lookup.js'
 import {authorizationRows, fixHint, isFailedStatus, orgKindOf, printInfo} from '../../../lib/output.js'
 import type {Authorization} from '../../../lib/types.js'
+import {noteOnStderr} from '../../../lib/terminal-text.js'
 
 export default class AuthorizationsInfo extends AppLinkCommand {
   static args = {
@@ -30,7 +31,7 @@ export default class AuthorizationsInfo extends AppLinkCommand {
       const hint = authorization.connection_method === 'JWT' && isFailedStatus(authorization.status)
         ? `Add it again with: heroku ${org}:authorizations:jwt:add ${name} -a ${app} --client-id CONSUMER_KEY --jwt-key-file server.key --username USER`
         : fixHint('authorization', authorization.status, org, name, app)
-      if (hint) process.stderr.write(`${hint}\n`)
+      if (hint) noteOnStderr(hint)
     })
   }
 }

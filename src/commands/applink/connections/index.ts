@@ -19,7 +19,7 @@ export default class Connections extends AppLinkCommand {
       {get: c => c.org?.connection_name, header: 'Connection Name'},
       {get: c => orgTypeLabel(c.org?.type), header: 'Type'},
       {get: c => c.org?.id, header: 'Org ID'},
-      {get: c => statusText(c.status), header: 'Status'},
+      {get: c => c.status, header: 'Status', style: statusText},
       {get: c => c.org?.username, header: 'Username'},
       {get: c => c.error?.message, header: 'Error'},
     ], `There are no Heroku AppLink connections for app ${context.app.name}.`))

@@ -4,6 +4,7 @@ import {AppLinkCommand} from '../../../lib/base.js'
 import {assertNameOrId, orNotFound} from '../../../lib/lookup.js'
 import {connectionRows, fixHint, isFailedStatus, orgKindOf, printInfo} from '../../../lib/output.js'
 import type {Connection} from '../../../lib/types.js'
+import {noteOnStderr} from '../../../lib/terminal-text.js'
 
 export default class ConnectionsInfo extends AppLinkCommand {
   static args = {
@@ -30,7 +31,7 @@ export default class ConnectionsInfo extends AppLinkCommand {
       const hint = connection.connection_method === 'JWT' && org === 'salesforce' && isFailedStatus(connection.status)
         ? `Reconnect with: heroku salesforce:connect:jwt ${name} -a ${app} --client-id CONSUMER_KEY --jwt-key-file server.key --username USER`
         : fixHint('connection', connection.status, org, name, app)
-      if (hint) process.stderr.write(`${hint}\n`)
+      if (hint) noteOnStderr(hint)
     })
   }
 }
