@@ -43,20 +43,37 @@ export abstract class AppLinkCommand extends Command {
   static enableJsonFlag = true
 
   private _heroku?: PlatformApi
+  private _cliClient?: Promise<PlatformApi>
 
-  /** The Heroku Platform API client of `@heroku-cli/command` (auth, HEROKU_HOST), created on first use. */
+  /**
+   * The Heroku Platform API client for add-on resolution. When the token is at hand (see
+   * src/lib/platform.ts) the GETs go out directly, without importing `@heroku-cli/command`; the
+   * CLI's own client takes over for everything else (login, two-factor, proxies, debug output).
+   */
   protected async heroku(): Promise<PlatformApi> {
     if (!this._heroku) {
-      const [{APIClient}, {guardPlatformDebug, resilientPlatformApi}] = await Promise.all([import('@heroku-cli/command'), import('./http.js')])
-      // its debug output prints response bodies (config vars hold the AppLink token): redact them first
-      await guardPlatformDebug()
-      const on = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true'
-      const api = new APIClient(this.config, {debug: on(process.env.HEROKU_DEBUG), debugHeaders: on(process.env.HEROKU_DEBUG_HEADERS)})
+      const [{apiHostname, fastPathBlocked, fastPlatformClient, findToken}, {resilientPlatformApi}] = await Promise.all([import('./platform.js'), import('./http.js')])
+      const found = fastPathBlocked() ? undefined : await findToken(this.config)
+      const api = found
+        ? fastPlatformClient({config: this.config, fallback: () => this.cliPlatformApi(), token: found.token, warn: m => this.warn(m)})
+        : await this.cliPlatformApi()
       // our timeout (APPLINK_HTTP_TIMEOUT), retries of 429/502/503/504 and errors that name the request
-      this._heroku = resilientPlatformApi(api as unknown as PlatformApi, {host: api.defaults.host || 'the Heroku API'})
+      this._heroku = resilientPlatformApi(api, {host: apiHostname()})
     }
 
     return this._heroku
+  }
+
+  /** The Heroku CLI's own Platform API client (`@heroku-cli/command`: auth, login, 2FA, HEROKU_HOST), created once. */
+  private cliPlatformApi(): Promise<PlatformApi> {
+    this._cliClient ??= (async () => {
+      const [{APIClient}, {guardPlatformDebug}] = await Promise.all([import('@heroku-cli/command'), import('./http.js')])
+      // its debug output prints response bodies (config vars hold the AppLink token): redact them first
+      await guardPlatformDebug()
+      const on = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true'
+      return new APIClient(this.config, {debug: on(process.env.HEROKU_DEBUG), debugHeaders: on(process.env.HEROKU_DEBUG_HEADERS)}) as unknown as PlatformApi
+    })()
+    return this._cliClient
   }
 
   /** Resolves the app's AppLink add-on and returns a client bound to it. */
