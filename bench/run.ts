@@ -10,6 +10,7 @@
  *   npm run bench -- --no-build         # reuse dist/ from an earlier `npm run build`
  *   npm run bench -- --only help,read   # some groups: version,help,startup,read,platform,oauth,publish,validate
  *   npm run bench -- --write-docs       # also write the table into docs/performance.md
+ *   npm run bench -- --work DIR         # work files in DIR instead of .bench/
  *
  * Needs: `hyperfine` and GNU `time` (Debian: apt-get install -y hyperfine time), the npm registry
  * (to install the plugins' production dependencies). Work files go to .bench/ (git-ignored).
@@ -29,7 +30,6 @@ import {BENCH_APP, BENCH_AUTHORIZATION, BENCH_CONNECTION, BENCH_DATACLOUD, Bench
 import {bareCli, installPlugin, type Installed, localTarball, packOurs} from './lib/stage.js'
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const work = join(repo, '.bench')
 /** where every measured command runs: outside any git checkout, so no git remote is picked up */
 const runDir = mkdtempSync(join(tmpdir(), 'applink-bench-cwd-'))
 
@@ -49,9 +49,12 @@ const {values: opts} = parseArgs({
     runs: {default: '10', type: 'string'},
     server: {default: 'auto', type: 'string'},
     warmup: {default: '1', type: 'string'},
+    work: {type: 'string'},
     'write-docs': {type: 'boolean'},
   },
 })
+/** packages, HOMEs, specs and results: .bench/ unless --work says otherwise (two runs at once need two) */
+const work = opts.work ? resolve(opts.work) : join(repo, '.bench')
 
 const runs = Math.max(1, Number(opts.runs))
 const warmup = Math.max(0, Number(opts.warmup))
