@@ -42,12 +42,19 @@ function resultText(row: Row): string {
   return row.pass ? 'pass' : 'FAIL'
 }
 
+/** ours ÷ official of the medians, and of the mean CPU seconds when both are known (steadier under load) */
+function ratioText(row: Row): string {
+  if (row.ratio === undefined) return ''
+  const [o, f] = [row.ours, row.official].map(x => x.kind === 'measured' ? x.cpu : undefined)
+  return o !== undefined && f !== undefined && f > 0 ? `${row.ratio.toFixed(2)}× (CPU ${(o / f).toFixed(2)}×)` : `${row.ratio.toFixed(2)}×`
+}
+
 function cells(row: Row): string[] {
   return [
     `${row.metric} [${row.unit}]`,
     figureText(row.ours, row.unit),
     figureText(row.official, row.unit),
-    row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`,
+    ratioText(row),
     [row.ours, row.official].map(f => f.kind === 'measured' && f.cpu !== undefined ? f.cpu.toFixed(2) : '').filter(Boolean).join(' / '),
     row.goal,
     resultText(row),
