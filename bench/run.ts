@@ -1,41 +1,44 @@
 /**
- * `npm run bench`: measures this plugin beside the official AppLink plugin, both installed in the
- * real `heroku` CLI from their packed files, against a local server, and prints one table:
- * median (min–max) of each, the ratio, the goal of issue 6, and pass/fail.
+ * `npm run bench`: measures this plugin, installed in the real `heroku` CLI from its packed file,
+ * against a local server, and with `--official FILE.tgz` the official AppLink plugin beside it
+ * (installed the same way, its runs alternating with ours). Prints one table: median (min–max) of
+ * each, the ratio, the goal of issue 13, and pass/fail.
  *
- *   npm run bench                       # build, pack, install, measure (5 runs each)
- *   npm run bench -- --runs 10          # more runs
+ *   npm run bench                       # ours alone: build, pack, install, measure (10 runs each)
+ *   npm run bench -- --official ../shared/anchors/heroku-cli-plugin-applink-2.0.3.tgz   # both, side by side
+ *   npm run bench -- --runs 20          # more runs
  *   npm run bench -- --no-build         # reuse dist/ from an earlier `npm run build`
- *   npm run bench -- --official ./heroku-cli-plugin-applink-1.2.3.tgz   # the official plugin from a file
- *   npm run bench -- --official none    # ours only (official figures fall back to issue 6's)
- *   npm run bench -- --only help,list   # some groups: version,help,list,platform,oauth,publish
+ *   npm run bench -- --only help,read   # some groups: version,help,startup,read,platform,oauth,publish,validate
  *   npm run bench -- --write-docs       # also write the table into docs/performance.md
+ *   npm run bench -- --work DIR         # work files in DIR instead of .bench/
  *
  * Needs: `hyperfine` and GNU `time` (Debian: apt-get install -y hyperfine time), the npm registry
  * (to install the plugins' production dependencies). Work files go to .bench/ (git-ignored).
  */
+import {generateKeyPairSync} from 'node:crypto'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {cpus, loadavg, tmpdir} from 'node:os'
+import {cpus, loadavg, release, tmpdir, totalmem} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 
 import {type BenchSpec, benchSpecs} from './lib/specs.js'
-import {type Env, hyperfine, type TimedCommand, peakRss, run, type RunResult, stats, type Stats} from './lib/measure.js'
+import {type Env, hyperfine, type TimedCommand, run, type RunResult, stats} from './lib/measure.js'
 import {type Figure, figureValue, markdownTable, notes, type Row, textTable, type Unit} from './lib/report.js'
 import {type Backend, benchBackend, type FlowKind, emulatorBackend, emulatorModulePath} from './lib/backend.js'
 import {BENCH_APP, BENCH_AUTHORIZATION, BENCH_CONNECTION, BENCH_DATACLOUD, BenchServer, platformRounds} from './lib/server.js'
-import {bareCli, installPlugin, type Installed, localTarball, npmPack, packOurs} from './lib/stage.js'
+import {bareCli, installPlugin, type Installed, localTarball, packOurs} from './lib/stage.js'
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const work = join(repo, '.bench')
 /** where every measured command runs: outside any git checkout, so no git remote is picked up */
 const runDir = mkdtempSync(join(tmpdir(), 'applink-bench-cwd-'))
 
-/** Figures of issue 6, measured on this machine with the official plugin (heroku v11.10.0). */
-const ISSUE6 = {connectSeconds: 11, helpMiB: 140, helpSeconds: 1.22, listSeconds: 1.3, versionMiB: 118, versionSeconds: 0.74}
-const GROUPS = ['version', 'help', 'list', 'platform', 'oauth', 'publish'] as const
+const GROUPS = ['version', 'help', 'startup', 'read', 'platform', 'oauth', 'publish', 'validate'] as const
 type Group = typeof GROUPS[number]
+/** Issue 13's goals. */
+const GOAL = {oauthExitSeconds: 0.5, oauthRatio: 0.25, publishMiB: 250, publishSeconds: 2, ratio: 0.7, validateSeconds: 1.5}
+/** an app no server knows: every command that resolves it stops at the first Platform API answer (404) */
+const MISSING_APP = 'bench-no-such-app'
 
 const {values: opts} = parseArgs({
   options: {
@@ -43,31 +46,35 @@ const {values: opts} = parseArgs({
     'no-build': {type: 'boolean'},
     official: {type: 'string'},
     only: {type: 'string'},
-    runs: {default: '5', type: 'string'},
+    runs: {default: '10', type: 'string'},
     server: {default: 'auto', type: 'string'},
     warmup: {default: '1', type: 'string'},
+    work: {type: 'string'},
     'write-docs': {type: 'boolean'},
   },
 })
+/** packages, HOMEs, specs and results: .bench/ unless --work says otherwise (two runs at once need two) */
+const work = opts.work ? resolve(opts.work) : join(repo, '.bench')
 
 const runs = Math.max(1, Number(opts.runs))
 const warmup = Math.max(0, Number(opts.warmup))
+/** the OAuth flows take seconds each (the official plugin's about 11 s): fewer runs */
+const flowRuns = Math.min(runs, 5)
 const only = new Set<Group>(opts.only ? opts.only.split(',').map(s => s.trim() as Group) : GROUPS)
 if (!['auto', 'bench', 'emulator'].includes(opts.server as string)) throw new Error(`--server: use auto, bench or emulator, not ${opts.server}`)
 for (const g of only) if (!GROUPS.includes(g)) throw new Error(`--only: unknown group ${g}; use ${GROUPS.join(',')}`)
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`)
-let loadAtStart = 0
+let loadAtStart: number[] = []
 
 interface Target {
   inst?: Installed
   key: 'official' | 'ours'
-  /** why this plugin could not be installed */
+  /** why this plugin is not measured */
   missing?: string
 }
 
-const ref = (value: number, note: string): Figure => ({kind: 'reference', note, value})
 const na = (reason: string): Figure => ({kind: 'na', reason})
-const measured = (s: Stats): Figure => ({kind: 'measured', stats: s})
+const measured = (values: number[]): Figure => ({kind: 'measured', stats: stats(values)})
 const firstLine = (r: RunResult) => ((r.stderr.trim() || r.stdout.trim()).split('\n').find(l => l.trim() && !l.includes('Warning:')) ?? `exit ${r.code}`).trim().slice(0, 160)
 
 function argv(t: Target, args: string[]): string[] {
@@ -79,19 +86,21 @@ function envOf(t: Target, server?: Backend, extra: Env = {}): Env {
 }
 
 interface Expect {
-  code?: number
+  /** the exit code; `nonzero` for any failure */
+  code?: number | 'nonzero'
   stdout?: RegExp
   /** checked against the server's log after the probe */
   requests?: (server: Backend) => string | undefined
 }
+
+const exitOk = (expect: Expect, code: number) => expect.code === 'nonzero' ? code !== 0 : code === (expect.code ?? 0)
 
 /** One run that must behave as expected before a command is timed; returns why not, or undefined. */
 async function probe(t: Target, args: string[], expect: Expect, server?: Backend): Promise<string | undefined> {
   if (!t.inst) return t.missing ?? 'not installed'
   server?.clearLog()
   const r = await run(argv(t, args)[0], argv(t, args).slice(1), {cwd: runDir, env: envOf(t, server), timeoutMs: 60_000})
-  const code = expect.code ?? 0
-  if (r.code !== code) return `exit ${r.code} (expected ${code}): ${firstLine(r)}`
+  if (!exitOk(expect, r.code)) return `exit ${r.code} (expected ${expect.code ?? 0}): ${firstLine(r)}`
   if (expect.stdout && !expect.stdout.test(r.stdout)) return `unexpected output: ${firstLine(r)}`
   if (expect.requests && server) return expect.requests(server)
   return undefined
@@ -103,18 +112,17 @@ interface Measured {
 }
 
 /**
- * Wall time (hyperfine) and peak RSS (GNU time) of `heroku ARGS` for both plugins. With `baseline`
- * (the bare CLI), its `heroku --version` runs interleaved with them, and `baseline` in the result
- * is its median: the scale for issue 6's reference figures at the very moments this row was timed.
+ * Wall time (hyperfine) and peak RSS (GNU time) of `heroku ARGS` for each plugin, from the same
+ * runs, the plugins alternating. A plugin whose probe run misbehaves is `n/a` with the reason.
  */
-async function measureCommand(targets: Target[], args: string[] | ((t: Target) => string[]), expect: Expect, server?: Backend, baseline?: Installed): Promise<Record<Target['key'], Measured> & {baseline?: number}> {
+async function measureCommand(targets: Target[], args: string[] | ((t: Target) => string[]), expect: Expect, server?: Backend): Promise<Record<Target['key'], Measured>> {
   const argsOf = (t: Target) => typeof args === 'function' ? args(t) : args
-  const out = {} as Record<Target['key'], Measured> & {baseline?: number}
+  const out = {} as Record<Target['key'], Measured>
   const ok: Target[] = []
   for (const t of targets) {
     const problem = await probe(t, argsOf(t), expect, server)
     if (problem) {
-      log(`${t.key}: heroku ${argsOf(t).join(' ')}: n/a: ${problem}`)
+      if (t.inst) log(`${t.key}: heroku ${argsOf(t).join(' ')}: n/a: ${problem}`)
       out[t.key] = {rss: na(problem), time: na(problem)}
     } else {
       ok.push(t)
@@ -124,43 +132,39 @@ async function measureCommand(targets: Target[], args: string[] | ((t: Target) =
   if (ok.length === 0) return out
   log(`timing: heroku ${argsOf(ok[0]).join(' ')} (${ok.map(t => t.key).join(', ')})`)
   const commands: TimedCommand[] = ok.map(t => ({argv: argv(t, argsOf(t)), env: envOf(t, server), name: t.key}))
-  if (baseline) commands.push({argv: [...baseline.cli, '--version'], env: baseline.env, name: 'baseline'})
   const timings = await hyperfine(commands, {cwd: runDir, runs, warmup})
-  if (baseline) out.baseline = (timings.at(-1) as {seconds: Stats}).seconds.median
   for (const [i, t] of ok.entries()) {
-    const bad = timings[i].exitCodes.filter(c => c !== (expect.code ?? 0))
-    const rss = await peakRss(argv(t, argsOf(t)), {cwd: runDir, env: envOf(t, server), runs})
+    const bad = timings[i].exitCodes.filter(c => !exitOk(expect, c))
     out[t.key] = bad.length > 0
       ? {rss: na(`exit codes ${bad.join(',')} while timing`), time: na(`exit codes ${bad.join(',')} while timing`)}
-      : {rss: measured(rss.mib), time: {cpu: timings[i].cpu, kind: 'measured', stats: timings[i].seconds}}
+      : {rss: {kind: 'measured', stats: timings[i].mib}, time: {cpu: timings[i].cpu, kind: 'measured', stats: timings[i].seconds}}
   }
 
   return out
 }
 
-function ratioRow(metric: string, unit: Unit, ours: Figure, official: Figure, maxRatio: number): Row {
+function ratioRow(metric: string, ours: Figure, official: Figure, maxRatio: number): Row {
   const o = figureValue(ours)
   const f = figureValue(official)
   const ratio = o !== undefined && f !== undefined ? o / f : undefined
-  return {goal: `≤ ${maxRatio}× official`, metric, official, ours, pass: ratio === undefined ? undefined : ratio <= maxRatio, ratio, unit}
+  return {goal: `≤ ${maxRatio}× official`, metric, official, ours, pass: ratio === undefined ? undefined : ratio <= maxRatio, ratio, unit: 's'}
 }
 
-function memRow(metric: string, ours: Figure, official: Figure, maxExtra: number): Row {
+function memRow(metric: string, ours: Figure, official: Figure): Row {
   const o = figureValue(ours)
   const f = figureValue(official)
-  return {goal: `≤ official + ${maxExtra} MiB`, metric, official, ours, pass: o === undefined || f === undefined ? undefined : o <= f + maxExtra, unit: 'MiB'}
+  return {goal: '≤ official', metric, official, ours, pass: o === undefined || f === undefined ? undefined : o <= f, ratio: o !== undefined && f !== undefined ? o / f : undefined, unit: 'MiB'}
 }
 
 function limitRow(metric: string, unit: Unit, ours: Figure, official: Figure, max: number, goal?: string): Row {
   const o = figureValue(ours)
   const f = figureValue(official)
-  return {goal: goal ?? `≤ ${max} ${unit}`, metric, official, ours, pass: o === undefined ? undefined : o <= max, ratio: o !== undefined && f !== undefined && official.kind === 'measured' ? o / f : undefined, unit}
+  return {goal: goal ?? `≤ ${max} ${unit}`, metric, official, ours, pass: o === undefined ? undefined : o <= max, ratio: o !== undefined && f !== undefined ? o / f : undefined, unit}
 }
 
-/** The official figure when measured, else a reference figure (issue 6's, scaled to this run). */
-function orReference(f: Figure, value: number | undefined, note: string): Figure {
-  if (f.kind === 'measured' || value === undefined) return f
-  return ref(value, note)
+/** The two rows of a command measured against the official plugin: time ≤ 0.7×, memory ≤ official. */
+function comparedRows(metric: string, m: Record<Target['key'], Measured>): Row[] {
+  return [ratioRow(metric, m.ours.time, m.official.time, GOAL.ratio), memRow(metric, m.ours.rss, m.official.rss)]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,36 +178,42 @@ async function setup(): Promise<{bare: Installed; targets: Target[]}> {
     if (r.code !== 0) throw new Error(`${tool} is missing: apt-get install -y hyperfine time`)
   }
 
-  const build = !opts['no-build']
+  const official: Target = {key: 'official', missing: 'not measured (run with --official FILE.tgz)'}
+  let officialFile: string | undefined
+  if (opts.official) {
+    officialFile = localTarball(opts.official)
+    if (!officialFile) throw new Error(`--official ${opts.official}: no such .tgz file (or folder holding one)`)
+  }
+
   const ours: Target = {key: 'ours'}
-  const tgz = await packOurs(repo, join(work, 'packages'), {build, log})
+  const tgz = await packOurs(repo, join(work, 'packages'), {build: !opts['no-build'], log})
   ours.inst = await installPlugin(cli, tgz, join(work, 'home-ours'), 'ours', log)
   log(`ours: ${ours.inst.plugin}`)
-
-  const official: Target = {key: 'official'}
-  const spec = opts.official ?? process.env.BENCH_OFFICIAL_PLUGIN ?? '@heroku-cli/plugin-applink'
-  if (spec === 'none') {
-    official.missing = 'skipped (--official none)'
-  } else {
-    try {
-      const file = localTarball(spec) ?? await npmPack(spec, join(work, 'packages'), work, log)
-      official.inst = await installPlugin(cli, file, join(work, 'home-official'), 'official', log)
-      log(`official: ${official.inst.plugin}`)
-    } catch (error) {
-      official.missing = (error as Error).message.split('\n')[0]
-      log(`official plugin unavailable: ${official.missing}`)
-    }
+  if (officialFile) {
+    official.inst = await installPlugin(cli, officialFile, join(work, 'home-official'), 'official', log)
+    official.missing = undefined
+    log(`official: ${official.inst.plugin}`)
   }
 
   return {bare: bareCli(cli, join(work, 'home-bare')), targets: [ours, official]}
 }
 
+/** A JWT key and a tiny spec: the inputs the start-up runs need to get past argument checks. */
+function startupInputs(): {key: string; spec: string} {
+  const dir = join(work, 'inputs')
+  mkdirSync(dir, {recursive: true})
+  const key = join(dir, 'jwt-key.pem')
+  if (!existsSync(key)) writeFileSync(key, generateKeyPairSync('rsa', {modulusLength: 2048}).privateKey.export({format: 'pem', type: 'pkcs8'}))
+  const spec = join(dir, 'tiny-spec.yaml')
+  writeFileSync(spec, ['openapi: 3.0.3', 'info:', '  title: Bench', '  version: 1.0.0', 'paths:', '  /hello:', '    get:', '      operationId: hello', '      description: Says hello', '      responses:', "        '200':", '          description: OK', ''].join('\n'))
+  return {key, spec}
+}
+
 async function main(): Promise<void> {
   const started = Date.now()
-  loadAtStart = loadavg()[0]
-  if (loadAtStart > 1) log(`warning: the load average is ${loadAtStart.toFixed(1)} on ${cpus().length} cores: other work will slow the figures down`)
+  loadAtStart = loadavg()
+  if (loadAtStart[0] > 1) log(`warning: the load average is ${loadAtStart[0].toFixed(1)} on ${cpus().length} cores: other work will slow the figures down`)
   const {bare, targets} = await setup()
-  const [, official] = targets
   const benchServer = await BenchServer.start()
   // the emulator of the installed package: what users get, and safe from a rebuild of dist/ meanwhile
   const emulatorFile = emulatorModulePath(targets[0].inst?.root as string)
@@ -211,50 +221,65 @@ async function main(): Promise<void> {
   const server = opts.server !== 'bench' && emulatorFile ? await emulatorBackend(emulatorFile) : benchBackend(benchServer)
   log(`local server: ${server.name} on ${server.env.HEROKU_HOST} (Platform API rounds: bench server on ${benchServer.url})`)
   const rows: Row[] = []
-  let versionMiB: number | undefined
 
   try {
-    // --- the CLI alone: the baseline, and the base of issue 6's memory references
-    if (only.has('version') || only.has('help') || only.has('list') || only.has('oauth')) {
-      const bareTarget: Target = {inst: bare, key: 'ours'}
-      const m = (await measureCommand([bareTarget], ['--version'], {stdout: /heroku\/\d/}, undefined)).ours
-      versionMiB = figureValue(m.rss)
-      const note = 'issue 6, measured on this machine'
-      rows.push({goal: 'baseline', info: true, metric: 'heroku --version, no plugin', official: ref(ISSUE6.versionSeconds, note), ours: m.time, unit: 's'},
-        {goal: 'baseline', info: true, metric: 'heroku --version, no plugin', official: ref(ISSUE6.versionMiB, note), ours: m.rss, unit: 'MiB'})
+    // --- the CLI alone: the floor under every figure
+    if (only.has('version')) {
+      const m = await measureCommand([{inst: bare, key: 'ours'}], ['--version'], {stdout: /heroku\/\d/})
+      const alone = na('the same CLI, without any plugin')
+      rows.push({goal: 'floor', info: true, metric: 'heroku --version, no plugin', official: alone, ours: m.ours.time, unit: 's'},
+        {goal: 'floor', info: true, metric: 'heroku --version, no plugin', official: alone, ours: m.ours.rss, unit: 'MiB'})
     }
-
-    const scaledNote = (s: number) => `issue 6's ${s} s × (heroku --version, timed interleaved with this row, ÷ ${ISSUE6.versionSeconds} s)`
-    // the bare CLI runs beside each timed command only when the official plugin is missing
-    const refBaseline = official.inst ? undefined : bare
-    const scaled = (seconds: number, baseline: number | undefined) => baseline === undefined ? undefined : seconds * baseline / ISSUE6.versionSeconds
-    const memNote = `this run's heroku --version + ${ISSUE6.helpMiB - ISSUE6.versionMiB} MiB (issue 6: ${ISSUE6.helpMiB} vs ${ISSUE6.versionMiB} MiB)`
 
     // --- plugin load: --help of a light and of a heavy command
     if (only.has('help')) {
       for (const cmd of ['applink:connections', 'salesforce:publish']) {
-        const m = await measureCommand(targets, [cmd, '--help'], {stdout: /USAGE/}, undefined, refBaseline)
-        const officialTime = orReference(m.official.time, scaled(ISSUE6.helpSeconds, m.baseline), scaledNote(ISSUE6.helpSeconds))
-        const officialRss = orReference(m.official.rss, versionMiB && versionMiB + ISSUE6.helpMiB - ISSUE6.versionMiB, memNote)
-        rows.push(ratioRow(`${cmd} --help`, 's', m.ours.time, officialTime, 1.05), memRow(`${cmd} --help`, m.ours.rss, officialRss, 10))
+        rows.push(...comparedRows(`${cmd} --help`, await measureCommand(targets, [cmd, '--help'], {stdout: /USAGE/})))
       }
     }
 
-    // --- list and info against the local server
-    if (only.has('list')) {
-      const cases: [string, string[], RegExp][] = [
-        ['applink:connections', ['applink:connections', '-a', BENCH_APP], new RegExp(BENCH_CONNECTION)],
-        ['applink:connections:info', ['applink:connections:info', BENCH_CONNECTION, '-a', BENCH_APP], new RegExp(BENCH_CONNECTION)],
-        ['applink:authorizations', ['applink:authorizations', '-a', BENCH_APP], new RegExp(BENCH_AUTHORIZATION)],
+    // --- start-up of every command both plugins have: to the first Platform API answer (a 404)
+    if (only.has('startup')) {
+      const {key, spec} = startupInputs()
+      const jwt = ['--client-id', 'bench-client-id', '--jwt-key-file', key, '--username', 'admin@bench.example.com']
+      const a = ['-a', MISSING_APP]
+      const cases: [string, string[]][] = [
+        ['applink:authorizations', a],
+        ['applink:authorizations:info', [BENCH_AUTHORIZATION, ...a]],
+        ['applink:connections', a],
+        ['applink:connections:info', [BENCH_CONNECTION, ...a]],
+        ['datacloud:authorizations:add', ['bench_auth_new', ...a]],
+        ['datacloud:authorizations:jwt:add', ['bench_auth_new', ...jwt, ...a]],
+        ['datacloud:authorizations:remove', [BENCH_AUTHORIZATION, '--confirm', BENCH_AUTHORIZATION, ...a]],
+        ['datacloud:connect', ['bench_dc_new', ...a]],
+        ['datacloud:data-action-target:create', ['BenchTarget', '-o', BENCH_DATACLOUD, '-p', '/events', ...a]],
+        ['datacloud:disconnect', [BENCH_DATACLOUD, '--confirm', BENCH_DATACLOUD, ...a]],
+        ['salesforce:authorizations:add', ['bench_auth_new', ...a]],
+        ['salesforce:authorizations:jwt:add', ['bench_auth_new', ...jwt, ...a]],
+        ['salesforce:authorizations:remove', [BENCH_AUTHORIZATION, '--confirm', BENCH_AUTHORIZATION, ...a]],
+        ['salesforce:connect', ['bench_org_new', ...a]],
+        ['salesforce:connect:jwt', ['bench_org_new', ...jwt, ...a]],
+        ['salesforce:disconnect', [BENCH_CONNECTION, '--confirm', BENCH_CONNECTION, ...a]],
+        ['salesforce:publications', a],
+        ['salesforce:publish', [spec, '-c', 'bench_client', '--connection-name', BENCH_CONNECTION, ...a]],
       ]
-      for (const [name, args, expected] of cases) {
-        const m = await measureCommand(targets, args, {stdout: expected}, server, refBaseline)
-        const officialTime = orReference(m.official.time, scaled(ISSUE6.listSeconds, m.baseline), scaledNote(ISSUE6.listSeconds))
-        // issue 6 gives no memory figure for list commands: the official --help figure stands in (its
-        // --help already imports every one of its command modules, so its list needs at least that)
-        const officialRss = orReference(m.official.rss, versionMiB && versionMiB + ISSUE6.helpMiB - ISSUE6.versionMiB, `${memNote}; issue 6 has no memory figure for list commands, so the official --help figure stands in (a lower bound: its --help imports all its command modules)`)
-        rows.push(ratioRow(`${name} -a APP`, 's', m.ours.time, officialTime, 1.05), memRow(`${name} -a APP`, m.ours.rss, officialRss, 10))
+      const reachedServer = (srv: Backend) => srv.requests.some(r => r.path.includes(`/apps/${MISSING_APP}`)) ? undefined : 'no Platform API request for the app reached the server'
+      for (const [cmd, args] of cases) {
+        const m = await measureCommand(targets, [cmd, ...args], {code: 'nonzero', requests: reachedServer}, server)
+        rows.push(...comparedRows(`start-up: ${cmd} (to the app's 404)`, m))
       }
+    }
+
+    // --- read commands against the local server
+    if (only.has('read')) {
+      const cases: [string, string[], Expect][] = [
+        ['applink:connections', ['applink:connections', '-a', BENCH_APP], {stdout: new RegExp(BENCH_CONNECTION)}],
+        ['applink:connections:info', ['applink:connections:info', BENCH_CONNECTION, '-a', BENCH_APP], {stdout: new RegExp(BENCH_CONNECTION)}],
+        ['applink:authorizations', ['applink:authorizations', '-a', BENCH_APP], {stdout: new RegExp(BENCH_AUTHORIZATION)}],
+        ['applink:authorizations:info', ['applink:authorizations:info', BENCH_AUTHORIZATION, '-a', BENCH_APP], {stdout: new RegExp(BENCH_AUTHORIZATION)}],
+        ['salesforce:publications', ['salesforce:publications', '-a', BENCH_APP], {requests: srv => srv.requests.some(r => /\/connections\/salesforce\/[^/]+\/apps\//.test(r.path)) ? undefined : 'no publications request reached the server'}],
+      ]
+      for (const [name, args, expect] of cases) rows.push(...comparedRows(`${name} -a APP`, await measureCommand(targets, args, expect, server)))
     }
 
     // --- are independent Platform API calls concurrent? Each Platform answer is delayed 200 ms.
@@ -270,7 +295,7 @@ async function main(): Promise<void> {
           counts.push(platformRounds(benchServer.requests))
         }
 
-        figures[t.key] = problem ? na(problem) : measured(stats(counts))
+        figures[t.key] = problem ? na(problem) : measured(counts)
       }
 
       benchServer.options.platformDelayMs = 0
@@ -286,60 +311,59 @@ async function main(): Promise<void> {
       ]
       let seq = Date.now() % 100_000
       for (const flow of flows) {
-        const fig: Partial<Record<Target['key'], {e2e: Figure; exit: Figure}>> = {}
-        for (const t of targets) {
-          if (!t.inst) {
-            fig[t.key] = {e2e: na(t.missing ?? 'not installed'), exit: na(t.missing ?? 'not installed')}
-            continue
-          }
-
-          log(`timing: heroku ${flow.args(0).join(' ')} (${t.key})`)
-          const e2e: number[] = []
-          const exit: number[] = []
-          let problem: string | undefined
-          for (let i = 0; i < runs && !problem; i++) {
+        log(`timing: heroku ${flow.args(0).join(' ')} (${targets.filter(t => t.inst).map(t => t.key).join(', ')}, alternating)`)
+        const e2e: Record<Target['key'], number[]> = {official: [], ours: []}
+        const exit: Record<Target['key'], number[]> = {official: [], ours: []}
+        const problem: Partial<Record<Target['key'], string>> = {}
+        for (const t of targets) if (!t.inst) problem[t.key] = t.missing ?? 'not installed'
+        for (let i = 0; i < flowRuns; i++) {
+          for (const t of i % 2 === 0 ? targets : [...targets].reverse()) {
+            if (problem[t.key]) continue
             server.clearLog()
             const n = seq++
             const args = flow.args(n)
             const r = await run(argv(t, args)[0], argv(t, args).slice(1), {cwd: runDir, env: envOf(t, server), timeoutMs: 60_000})
             const approvedAt = r.code === 0 ? await server.approvalAt(flow.kind, flow.resource(n)) : undefined
-            if (r.code !== 0) problem = `exit ${r.code}: ${firstLine(r)}`
-            else if (approvedAt === undefined) problem = `the ${server.name} approved nothing`
+            if (r.code !== 0) problem[t.key] = `exit ${r.code}: ${firstLine(r)}`
+            else if (approvedAt === undefined) problem[t.key] = `the ${server.name} approved nothing`
             else {
-              e2e.push(r.elapsedMs / 1000)
-              exit.push((r.exitAt - approvedAt) / 1000)
+              e2e[t.key].push(r.elapsedMs / 1000)
+              exit[t.key].push((r.exitAt - approvedAt) / 1000)
             }
           }
-
-          fig[t.key] = problem ? {e2e: na(problem), exit: na(problem)} : {e2e: measured(stats(e2e)), exit: measured(stats(exit))}
         }
 
-        const ours = fig.ours as {e2e: Figure; exit: Figure}
-        const off = fig.official as {e2e: Figure; exit: Figure}
-        rows.push(limitRow(`${flow.name}: approval → exit`, 's', ours.exit, off.exit, 1.5))
-        const offE2e = orReference(off.e2e, ISSUE6.connectSeconds, `issue 6: the official salesforce:connect took ${ISSUE6.connectSeconds} s with an immediate approval (it sleeps 5 s between polls in every flow)`)
-        const row = ratioRow(`${flow.name}: end to end (approval after 1 s)`, 's', ours.e2e, offE2e, 0.3)
-        rows.push(row)
+        const fig = (key: Target['key'], values: Record<Target['key'], number[]>) => problem[key] ? na(problem[key] as string) : measured(values[key])
+        rows.push(limitRow(`${flow.name}: approval → exit`, 's', fig('ours', exit), fig('official', exit), GOAL.oauthExitSeconds),
+          ratioRow(`${flow.name}: end to end (approval after 1 s)`, fig('ours', e2e), fig('official', e2e), GOAL.oauthRatio))
       }
     }
 
     // --- publishing the largest specs the service takes, and refusing one over the limit
+    const specs = only.has('publish') || only.has('validate') ? benchSpecs(join(work, 'specs'), log) : []
+    const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB (${bytes.toLocaleString('en-US')} bytes)`
     if (only.has('publish')) {
-      const specs = benchSpecs(join(work, 'specs'), log)
       const publish = (file: string) => ['salesforce:publish', file, '--client-name', 'bench_client', '--connection-name', BENCH_CONNECTION, '-a', BENCH_APP]
-      const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB (${bytes.toLocaleString('en-US')} bytes)`
       for (const s of specs.filter(x => !x.overLimit)) {
-        const size = mb(s.bytes)
         const sentUpload = (srv: Backend) => srv.requests.some(r => r.method === 'POST' && r.path.endsWith('/apps') && r.status >= 200 && r.status < 300) ? undefined : 'no upload reached the server'
         const m = await measureCommand(targets, publish(s.file), {requests: sentUpload}, server)
-        const label = `salesforce:publish ${size} ${s.format.toUpperCase()}, ${s.operations.toLocaleString('en-US')} operations`
-        rows.push(limitRow(label, 's', m.ours.time, m.official.time, 3), limitRow(label, 'MiB', m.ours.rss, m.official.rss, 300))
+        const label = `salesforce:publish ${mb(s.bytes)} ${s.format.toUpperCase()}, ${s.operations.toLocaleString('en-US')} operations`
+        rows.push(limitRow(label, 's', m.ours.time, m.official.time, GOAL.publishSeconds, `< ${GOAL.publishSeconds} s`), limitRow(label, 'MiB', m.ours.rss, m.official.rss, GOAL.publishMiB, `< ${GOAL.publishMiB} MiB`))
       }
 
       const over = specs.find(x => x.overLimit) as BenchSpec
       const nothingSent = (srv: Backend) => srv.requests.length === 0 ? undefined : `it sent ${srv.requests.length} request(s)`
       const m = await measureCommand(targets, publish(over.file), {code: 2, requests: nothingSent}, server)
       rows.push(limitRow(`salesforce:publish ${mb(over.bytes)} YAML (over the limit): refused`, 's', m.ours.time, m.official.time, 1, '< 1 s, exit 2, nothing sent'))
+    }
+
+    // --- checking the largest YAML spec locally (the official plugin has no such command)
+    if (only.has('validate')) {
+      const yaml = specs.find(x => x.format === 'yaml' && !x.overLimit) as BenchSpec
+      const m = await measureCommand(targets.filter(t => t.key === 'ours'), ['applink:spec:validate', yaml.file], {})
+      const none = na('the official plugin has no applink:spec:validate')
+      const label = `applink:spec:validate ${mb(yaml.bytes)} YAML`
+      rows.push(limitRow(label, 's', m.ours.time, none, GOAL.validateSeconds, `< ${GOAL.validateSeconds} s`), {goal: '—', info: true, metric: label, official: none, ours: m.ours.rss, unit: 'MiB'})
     }
   } finally {
     await server.close()
@@ -354,8 +378,10 @@ async function main(): Promise<void> {
 function report(rows: Row[], targets: Target[], started: number, serverName: string): void {
   const [ours, official] = targets
   const heroku = JSON.parse(readFileSync(join(repo, 'node_modules', 'heroku', 'package.json'), 'utf8')).version
+  const load = (l: number[]) => l.map(x => x.toFixed(1)).join(' / ')
   const header: string[] = [
-    `heroku ${heroku}, node ${process.version}, ${cpus().length} cores, load average ${loadAtStart.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end, ${runs} runs (warmup ${warmup}), local server: ${serverName}, ${new Date().toISOString().slice(0, 10)}`,
+    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Linux ${release()} · load average (1 / 5 / 15 min) ${load(loadAtStart)} at the start, ${load(loadavg())} at the end`,
+    `heroku ${heroku}, node ${process.version} · ${runs} runs per command after ${warmup} warm-up (OAuth flows: ${flowRuns}), the plugins alternating · local server: ${serverName}`,
     `ours: ${ours.inst?.plugin ?? 'n/a'} · official: ${official.inst?.plugin ?? `n/a (${official.missing})`}`,
   ]
   const checked = rows.filter(r => r.pass !== undefined)

@@ -89,53 +89,55 @@ export interface Timing {
   /** mean CPU time (user + system) per run, in s: less sensitive than wall time to other load */
   cpu: number
   exitCodes: number[]
+  /** peak resident set size of each run, in MiB (GNU time's %M) */
+  mib: Stats
   seconds: Stats
 }
 
 /**
- * Times each command with hyperfine (-N: no intermediate shell; each command gets its environment
- * through `env -i`). The commands are interleaved: one hyperfine call per round runs each command
- * once (the first round after `warmup` runs), so a change in the machine's load hits all alike.
+ * Times the commands with hyperfine (-N: no intermediate shell; each command gets its environment
+ * through `env -i`) and takes the peak RSS of the same runs with GNU time (`/usr/bin/time -f %M`,
+ * a millisecond of its own, alike for every command). The commands alternate: each round runs
+ * every command once, in the opposite order of the round before, so a change in the machine's
+ * load hits all alike and none always runs first. `warmup` untimed runs of each come before.
  */
 export async function hyperfine(commands: TimedCommand[], options: {cwd: string; runs: number; warmup: number}): Promise<Timing[]> {
   const dir = mkdtempSync(join(tmpdir(), 'applink-bench-hf-'))
   const out = join(dir, 'result.json')
+  const rssFile = (i: number) => join(dir, `rss-${i}.txt`)
   const acc = commands.map(() => ({cpu: [] as number[], exitCodes: [] as number[], times: [] as number[]}))
+  const envArgs = (c: TimedCommand) => Object.entries(c.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`)
   try {
+    for (let w = 0; w < options.warmup; w++) {
+      for (const c of commands) await run('env', ['-i', ...envArgs(c), ...c.argv], {cwd: options.cwd, env: process.env})
+    }
+
     for (let round = 0; round < options.runs; round++) {
-      const args = ['-N', '--style', 'none', '--runs', '1', '--warmup', String(round === 0 ? options.warmup : 0), '-i', '--export-json', out]
-      for (const c of commands) {
-        args.push('-n', c.name)
-        const envArgs = Object.entries(c.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`)
-        args.push(['env', '-i', ...envArgs, ...c.argv].map(a => shellQuote(a)).join(' '))
+      const order = commands.map((_, i) => i)
+      if (round % 2 === 1) order.reverse()
+      const args = ['-N', '--style', 'none', '--runs', '1', '-i', '--export-json', out]
+      for (const i of order) {
+        const c = commands[i]
+        args.push('-n', c.name, ['/usr/bin/time', '-a', '-o', rssFile(i), '-f', '%M', 'env', '-i', ...envArgs(c), ...c.argv].map(a => shellQuote(a)).join(' '))
       }
 
       const res = await run('hyperfine', args, {cwd: options.cwd, env: process.env, timeoutMs: 10 * 60_000})
       if (res.code !== 0) throw new Error(`hyperfine failed (exit ${res.code}): ${res.stderr.trim()}`)
       const json = JSON.parse(readFileSync(out, 'utf8')) as {results: {exit_codes: number[]; system: number; times: number[]; user: number}[]}
-      for (const [i, r] of json.results.entries()) {
-        acc[i].times.push(...r.times)
-        acc[i].exitCodes.push(...r.exit_codes)
-        acc[i].cpu.push(r.user + r.system)
+      for (const [k, r] of json.results.entries()) {
+        const a = acc[order[k]]
+        a.times.push(...r.times)
+        a.exitCodes.push(...r.exit_codes)
+        a.cpu.push(r.user + r.system)
       }
     }
 
-    return acc.map(a => ({cpu: a.cpu.reduce((x, y) => x + y, 0) / a.cpu.length, exitCodes: a.exitCodes, seconds: stats(a.times)}))
+    return acc.map((a, i) => {
+      // GNU time adds a "Command exited with non-zero status N" line before the figure: keep the figures
+      const kb = readFileSync(rssFile(i), 'utf8').split('\n').filter(l => /^\d+$/.test(l.trim())).map(Number)
+      return {cpu: a.cpu.reduce((x, y) => x + y, 0) / a.cpu.length, exitCodes: a.exitCodes, mib: stats(kb.map(k => k / 1024)), seconds: stats(a.times)}
+    })
   } finally {
     rmSync(dir, {force: true, recursive: true})
   }
-}
-
-/** Peak resident set size (MiB) of `argv` over `runs` runs, from GNU time's %M. */
-export async function peakRss(argv: string[], options: {cwd: string; env: Env; runs: number}): Promise<{codes: number[]; mib: Stats}> {
-  const values: number[] = []
-  const codes: number[] = []
-  for (let i = 0; i < options.runs; i++) {
-    const res = await run('/usr/bin/time', ['-f', 'bench-peak-rss-kb=%M', ...argv], {cwd: options.cwd, env: options.env})
-    const match = /bench-peak-rss-kb=(\d+)/.exec(res.stderr)
-    codes.push(res.code)
-    if (match) values.push(Number(match[1]) / 1024)
-  }
-
-  return {codes, mib: stats(values)}
 }

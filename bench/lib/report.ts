@@ -3,18 +3,17 @@ import type {Stats} from './measure.js'
 
 export type Unit = 'MiB' | 'rounds' | 's'
 
-/** A figure of one plugin: measured, a reference figure (from issue 6), or not available. */
+/** A figure of one plugin: measured, or not available (with the reason). */
 export type Figure =
   | {cpu?: number; kind: 'measured'; stats: Stats}
   | {kind: 'na'; reason: string}
-  | {kind: 'reference'; note: string; value: number}
 
 export interface Row {
   metric: string
   unit: Unit
   ours: Figure
   official: Figure
-  /** human text of the goal, e.g. `≤ 1.05× official` */
+  /** human text of the goal, e.g. `≤ 0.7× official` */
   goal: string
   /** true/false when the goal could be checked, undefined when it could not */
   pass?: boolean
@@ -28,16 +27,13 @@ const fmt = (v: number, unit: Unit) => unit === 's' ? v.toFixed(2) : unit === 'M
 
 export function figureText(f: Figure, unit: Unit): string {
   if (f.kind === 'na') return 'n/a'
-  if (f.kind === 'reference') return `≈${fmt(f.value, unit)} (ref)`
   const {max, median, min} = f.stats
   if (min === max) return `${fmt(median, unit)}`
   return `${fmt(median, unit)} (${fmt(min, unit)}–${fmt(max, unit)})`
 }
 
 export function figureValue(f: Figure): number | undefined {
-  if (f.kind === 'measured') return f.stats.median
-  if (f.kind === 'reference') return f.value
-  return undefined
+  return f.kind === 'measured' ? f.stats.median : undefined
 }
 
 function resultText(row: Row): string {
@@ -46,22 +42,29 @@ function resultText(row: Row): string {
   return row.pass ? 'pass' : 'FAIL'
 }
 
+/** ours ÷ official of the medians, and of the mean CPU seconds when both are known (steadier under load) */
+function ratioText(row: Row): string {
+  if (row.ratio === undefined) return ''
+  const [o, f] = [row.ours, row.official].map(x => x.kind === 'measured' ? x.cpu : undefined)
+  return o !== undefined && f !== undefined && f > 0 ? `${row.ratio.toFixed(2)}× (CPU ${(o / f).toFixed(2)}×)` : `${row.ratio.toFixed(2)}×`
+}
+
 function cells(row: Row): string[] {
   return [
     `${row.metric} [${row.unit}]`,
     figureText(row.ours, row.unit),
     figureText(row.official, row.unit),
-    row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`,
-    row.ours.kind === 'measured' && row.ours.cpu !== undefined ? row.ours.cpu.toFixed(2) : '',
+    ratioText(row),
+    [row.ours, row.official].map(f => f.kind === 'measured' && f.cpu !== undefined ? f.cpu.toFixed(2) : '').filter(Boolean).join(' / '),
     row.goal,
     resultText(row),
   ]
 }
 
-const HEADERS = ['Metric', 'Ours: median (min–max)', 'Official: median (min–max)', 'Ratio', 'Ours: CPU s', 'Goal', 'Result']
+const HEADERS = ['Metric', 'Ours: median (min–max)', 'Official: median (min–max)', 'Ratio', 'Ours / official: CPU s', 'Goal', 'Result']
 
 /**
- * Footnotes: each distinct n/a reason and reference formula once, with the metrics it applies to.
+ * Footnotes: each distinct n/a reason once, with the metrics it applies to.
  * Reasons already given in the header (`known`, e.g. why the official plugin is missing) are skipped.
  */
 export function notes(rows: Row[], known: string[] = []): string[] {
@@ -70,7 +73,6 @@ export function notes(rows: Row[], known: string[] = []): string[] {
     for (const [who, f] of [['ours', r.ours], ['official', r.official]] as const) {
       let text: string | undefined
       if (f.kind === 'na' && !known.includes(f.reason)) text = `${who}: n/a: ${f.reason}`
-      if (f.kind === 'reference') text = `${who} ≈ (ref): ${f.note}`
       if (!text) continue
       const metrics = out.get(text) ?? []
       if (!metrics.includes(r.metric)) metrics.push(r.metric)

@@ -59,28 +59,52 @@ export abstract class AppLinkCommand extends Command {
     this.releaseInterrupt?.()
     return super.finally(error)
   }
+  private _cliClient?: Promise<PlatformApi & {getAuth(): Promise<string | undefined>}>
 
-  /** The Heroku Platform API client of `@heroku-cli/command` (auth, HEROKU_HOST), created on first use. */
+  /**
+   * The Heroku Platform API client for add-on resolution. When the token is at hand (see
+   * src/lib/platform.ts) the GETs go out directly, without importing `@heroku-cli/command`; the
+   * CLI's own client takes over for everything else (login, two-factor, proxies, debug output).
+   */
   protected async heroku(): Promise<PlatformApi> {
     if (!this._heroku) {
-      const [{APIClient}, {guardNodeDebug, guardPlatformDebug, resilientPlatformApi}, firstRun] = await Promise.all([import('@heroku-cli/command'), import('./http.js'), import('./first-run.js')])
-      // its debug output prints response bodies (config vars hold the AppLink token): redact them first;
+      const [{apiHostname, fastPathBlocked, fastPlatformClient, findToken}, {guardNodeDebug, resilientPlatformApi}, firstRun] = await Promise.all([import('./platform.js'), import('./http.js'), import('./first-run.js')])
       // node's own NODE_DEBUG=http trace would print the request headers (every later request too)
-      await guardPlatformDebug()
       await guardNodeDebug()
-      const on = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true'
-      const api = new APIClient(this.config, {debug: on(process.env.HEROKU_DEBUG), debugHeaders: on(process.env.HEROKU_DEBUG_HEADERS)})
-      // first runs: no token (the client would start a login that needs a terminal), no emulator listening
+      const found = fastPathBlocked() ? undefined : await findToken(this.config)
+      let api: PlatformApi
+      if (found) {
+        api = fastPlatformClient({config: this.config, fallback: () => this.cliPlatformApi(), token: found.token, warn: m => this.warn(m)})
+      } else {
+        const cli = await this.cliPlatformApi()
+        // first runs: no token (the CLI's client would start a login that needs a terminal)
+        if (!(await cli.getAuth()) && (firstRun.localHerokuHost() || !this.interactive)) throw firstRun.notLoggedIn(firstRun.localHerokuHost())
+        api = cli
+      }
+
+      // first runs: no emulator listening at a loopback HEROKU_HOST fails at once, naming it
       const local = firstRun.localHerokuHost()
-      if (!(await api.getAuth()) && (local || !this.interactive)) throw firstRun.notLoggedIn(local)
       if (local) await firstRun.assertListening(local)
-      // without a terminal a refused token is reported, never answered with an interactive login
-      const platform = this.interactive ? api : {get: (url: string, options?: object) => api.get(url, {...options, retryAuth: false} as object)}
       // our timeout (APPLINK_HTTP_TIMEOUT), retries of 429/502/503/504 and errors that name the request
-      this._heroku = resilientPlatformApi(platform as unknown as PlatformApi, {host: api.defaults.host || 'the Heroku API'})
+      this._heroku = resilientPlatformApi(api, {host: apiHostname()})
     }
 
     return this._heroku
+  }
+
+  /** The Heroku CLI's own Platform API client (`@heroku-cli/command`: auth, login, 2FA, HEROKU_HOST), created once. */
+  private cliPlatformApi(): Promise<PlatformApi & {getAuth(): Promise<string | undefined>}> {
+    this._cliClient ??= (async () => {
+      const [{APIClient}, {guardPlatformDebug}] = await Promise.all([import('@heroku-cli/command'), import('./http.js')])
+      // its debug output prints response bodies (config vars hold the AppLink token): redact them first
+      await guardPlatformDebug()
+      const on = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true'
+      const api = new APIClient(this.config, {debug: on(process.env.HEROKU_DEBUG), debugHeaders: on(process.env.HEROKU_DEBUG_HEADERS)})
+      // without a terminal a refused token is reported, never answered with an interactive login
+      const get = this.interactive ? api.get.bind(api) : (url: string, options?: object) => api.get(url, {...options, retryAuth: false} as object)
+      return {get, getAuth: () => api.getAuth()} as unknown as PlatformApi & {getAuth(): Promise<string | undefined>}
+    })()
+    return this._cliClient
   }
 
   /** Resolves the app's AppLink add-on and returns a client bound to it. */

@@ -1,7 +1,7 @@
 /**
  * OpenAPI 3.0 structure: the version check (Swagger 2.0 and 3.1 are refused with a clear word),
  * then validation against the official 3.0 JSON schema with `@seriousme/openapi-schema-validator`
- * (ajv underneath, compiled once per process). ajv reports every failed branch of every `oneOf`;
+ * (ajv underneath; the schema compiled at build time, see scripts/gen-openapi-validator.mjs). ajv reports every failed branch of every `oneOf`;
  * `condense()` keeps the errors a person can act on.
  */
 import {pointerSegments} from './parse.js'
@@ -22,9 +22,37 @@ interface OpenApiValidator {
 
 let validator: Promise<OpenApiValidator> | undefined
 
-/** One validator per process: its compiled 3.0 schema is reused by every check. */
+type CompiledSchema = ((doc: unknown) => boolean) & {errors?: AjvError[] | null}
+
+/**
+ * The OpenAPI 3.0 schema compiled at build time (scripts/gen-openapi-validator.mjs, the library's
+ * own schema and ajv options), or undefined when this copy has none (running from src/).
+ */
+async function precompiled(): Promise<CompiledSchema | undefined> {
+  try {
+    const {createRequire} = await import('node:module')
+    return createRequire(import.meta.url)('./oas30-validator.cjs') as CompiledSchema
+  } catch {
+    return undefined
+  }
+}
+
+/** One validator per process: the precompiled schema, else the library (which compiles it once). */
 function getValidator(): Promise<OpenApiValidator> {
-  validator ??= import('@seriousme/openapi-schema-validator').then(m => new m.Validator({allErrors: true}) as unknown as OpenApiValidator)
+  validator ??= precompiled().then(async compiled => {
+    if (compiled) {
+      return {
+        // what the library's validate() answers for a 3.0 document; its $ref check is ./refs.ts's job
+        async validate(doc: Record<string, unknown>) {
+          const valid = compiled(doc)
+          return valid ? {valid} : {errors: compiled.errors ?? [], valid}
+        },
+      }
+    }
+
+    const m = await import('@seriousme/openapi-schema-validator')
+    return new m.Validator({allErrors: true}) as unknown as OpenApiValidator
+  })
   return validator
 }
 
