@@ -101,7 +101,9 @@ export abstract class AppLinkCommand extends Command {
       const on = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true'
       const api = new APIClient(this.config, {debug: on(process.env.HEROKU_DEBUG), debugHeaders: on(process.env.HEROKU_DEBUG_HEADERS)})
       // without a terminal a refused token is reported, never answered with an interactive login
-      const get = this.interactive ? api.get.bind(api) : (url: string, options?: object) => api.get(url, {...options, retryAuth: false} as object)
+      // (with HEROKU_API_KEY the client starts none: its own message names that variable)
+      const login = this.interactive || Boolean(process.env.HEROKU_API_KEY)
+      const get = login ? api.get.bind(api) : (url: string, options?: object) => api.get(url, {...options, retryAuth: false} as object)
       return {get, getAuth: () => api.getAuth()} as unknown as PlatformApi & {getAuth(): Promise<string | undefined>}
     })()
     return this._cliClient

@@ -76,11 +76,11 @@ async function waitForText(demo: Demo, re: RegExp, timeoutMs: number): Promise<R
 }
 
 describe('e2e: npm run demo (scripts/demo.mjs)', function () {
-  this.timeout(180_000)
+  this.timeout(300_000)
 
   it('runs every step through the heroku CLI, prints each, stops the emulator, exit 0', async () => {
     const demo = startDemo()
-    const timer = setTimeout(() => demo.kill('SIGKILL'), 170_000)
+    const timer = setTimeout(() => demo.kill('SIGKILL'), 290_000)
     const {code, stderr, stdout} = await demo.done
     clearTimeout(timer)
     expect(code, `${stdout}\n${stderr}`).to.equal(0)
@@ -89,6 +89,7 @@ describe('e2e: npm run demo (scripts/demo.mjs)', function () {
     expect(steps).to.deep.equal([
       'apps:create', 'addons:create', 'salesforce:connect', 'datacloud:connect', 'salesforce:authorizations:add',
       'applink:spec:validate', 'salesforce:publish', 'applink:connections', 'applink:authorizations', 'salesforce:publications',
+      'salesforce:publish', 'applink:invoke', 'applink:invoke',
     ])
     expect(stdout).to.match(/==> Start the emulator \$ heroku applink:emulator --port 0 --auto-approve --data-dir \S+/)
     expect(stdout).to.match(/demo_org\s+Salesforce Org\s+\S+\s+connected/)
@@ -97,6 +98,18 @@ describe('e2e: npm run demo (scripts/demo.mjs)', function () {
     expect(stdout).to.contain('Published orders-api.yaml to connection demo_org as OrdersAPI')
     expect(stdout).to.match(/getOrderStatus\s+Agentforce action/)
     expect(stdout).to.match(/demo_org\s+00D\w+\s+OrdersAPI/)
+    // the example app, invoked as Salesforce would, wrote to the emulated org through the real SDK
+    expect(stdout).to.match(/\$ APP_PORT=\d+ node examples\/accounts-app\/server\.js\naccounts-app listening on http:\/\/127\.0\.0\.1:\d+/)
+    expect(stdout).to.contain('Published api-spec.yaml to connection demo_org as AccountsAPI')
+    const created = /\{\n {2}"accountId": "(001\w{15})",\n {2}"contactId": "(003\w{15})"\n\}/.exec(stdout)
+    expect(created, 'createAccount answered with both ids').to.not.equal(null)
+    expect(stdout).to.match(/201 Created {2}POST http:\/\/127\.0\.0\.1:\d+\/accounts/)
+    expect(stdout).to.contain(`"id": "${created![1]}",\n      "industry": "Energy",\n      "name": "Dunes Energy Ltd"`)
+    expect(stdout).to.contain(`  Account ${created![1]}  Dunes Energy Ltd  (Energy)\n    Contact ${created![2]}  Ada Lovelace  ada@dunes.example\n`)
+    // no org access token or add-on token on the way
+    expect(stdout).not.to.match(/00D\w{15}![0-9a-f]{20}/)
+    expect(stdout).not.to.match(/HEROKU_APPLINK_TOKEN["=:]/)
+    expect(stdout).to.contain('==> Stop the example app\nstopped\n')
     expect(stdout).to.contain('==> Stop the emulator\nstopped\n')
     expect(stdout.trimEnd().endsWith('Demo finished: every step passed.')).to.equal(true)
     const [, url] = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)!

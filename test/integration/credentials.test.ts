@@ -201,12 +201,14 @@ describe('integration: Heroku credentials, as the Heroku CLI resolves them', fun
     expectNoSecrets(r.stdout + r.stderr, SECRETS)
   })
 
-  it('a 401 with a netrc token: the CLI starts its own login (which needs a terminal)', async () => {
+  it('a 401 with a netrc token and no terminal: the refusal and how to log in again, never a login prompt', async () => {
     netrcEntry()
     refuseResolution(401, {id: 'unauthorized', message: 'Invalid credentials provided.'})
     const r = await connections()
-    expect(r.code, explain(r)).to.not.equal(0)
-    expect(r.stderr).to.contain('heroku: Press any key to open up the browser to login or q to exit')
+    expect(r.code, explain(r)).to.equal(1)
+    expect(r.stderr).to.contain('Invalid credentials provided.')
+    expect(r.stderr).to.contain('Log in again with: heroku login (or set HEROKU_API_KEY)')
+    expect(r.stderr).not.to.contain('Press any key')
     expect(applink.requests).to.deep.equal([])
     expectNoSecrets(r.stdout + r.stderr, SECRETS)
   })
