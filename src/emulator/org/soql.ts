@@ -13,7 +13,7 @@ import {normalizeId} from './ids.js'
 import {API_PATH, recordsOf} from './records.js'
 import {childRelationship, type FieldDef, type ObjectDef, requireObject} from './schema.js'
 import type {OrgData, SObjectRecord} from './types.js'
-import {compareValues, dateLiteralRange, isDate, likeToRegExp, parseDateTime} from './values.js'
+import {compareOrdered, compareValues, dateLiteralRange, isDate, likeToRegExp, parseDateTime} from './values.js'
 
 type Row = Record<string, unknown>
 
@@ -425,19 +425,7 @@ function select(org: OrgData, plan: Plan, candidates?: SObjectRecord[]): SObject
   let rows = (candidates ?? recordsOf(org, plan.def.name)).filter(r => !plan.where || plan.where(r))
   if (plan.order.length > 0) {
     const keyed = rows.map((r, i) => ({i, keys: plan.order.map(o => valueAt(plan.index, r, o.path)), r}))
-    keyed.sort((a, b) => {
-      for (const [k, o] of plan.order.entries()) {
-        const x = a.keys[k]
-        const y = b.keys[k]
-        if (x === null && y === null) continue
-        if (x === null) return o.nullsFirst ? -1 : 1
-        if (y === null) return o.nullsFirst ? 1 : -1
-        const d = compareValues(x, y)
-        if (d !== 0) return o.desc ? -d : d
-      }
-
-      return a.i - b.i
-    })
+    keyed.sort((a, b) => compareOrdered(plan.order, a, b))
     rows = keyed.map(k => k.r)
   }
 

@@ -8,7 +8,7 @@
 import {createRequire} from 'node:module'
 
 import {SfError} from './errors.js'
-import {compareValues, likeToRegExp} from './values.js'
+import {compareOrdered, compareValues, likeToRegExp} from './values.js'
 
 type Row = Record<string, unknown>
 
@@ -216,19 +216,7 @@ export function runSql(sql: string, tables: Record<string, Row[]>): SqlResult {
       const alias = o.expr?.type === 'column_ref' ? columns.find(c => c.as && c.as === columnName(o.expr)) : undefined
       return {desc: String(o.type).toUpperCase() === 'DESC', expr: alias ? alias.expr : o.expr, nullsFirst: o.nulls ? /FIRST/i.test(o.nulls) : String(o.type).toUpperCase() === 'DESC'}
     })
-    rows = rows.map((r, i) => ({i, keys: order.map(o => evaluate(o.expr, r)), r})).sort((a, b) => {
-      for (const [k, o] of order.entries()) {
-        const x = a.keys[k]
-        const y = b.keys[k]
-        if (x === null && y === null) continue
-        if (x === null) return o.nullsFirst ? -1 : 1
-        if (y === null) return o.nullsFirst ? 1 : -1
-        const d = compareValues(x, y)
-        if (d !== 0) return o.desc ? -d : d
-      }
-
-      return a.i - b.i
-    }).map(k => k.r)
+    rows = rows.map((r, i) => ({i, keys: order.map(o => evaluate(o.expr, r)), r})).sort((a, b) => compareOrdered(order, a, b)).map(k => k.r)
   }
 
   const {limit, offset} = limitOf(ast)

@@ -27,6 +27,24 @@ export function parseDateTime(value: string): number | undefined {
 }
 
 /** Total order for sorting and comparison: numbers, then strings case-insensitively. Nulls are handled by callers. */
+/**
+ * ORDER BY over rows whose sort keys were computed once (`keys[k]` for `order[k]`): nulls first or
+ * last as asked, then ascending or descending; ties keep the rows' original order (`i`).
+ */
+export function compareOrdered(order: ReadonlyArray<{desc: boolean; nullsFirst: boolean}>, a: {i: number; keys: unknown[]}, b: {i: number; keys: unknown[]}): number {
+  for (const [k, o] of order.entries()) {
+    const x = a.keys[k]
+    const y = b.keys[k]
+    if (x === null && y === null) continue
+    if (x === null) return o.nullsFirst ? -1 : 1
+    if (y === null) return o.nullsFirst ? 1 : -1
+    const d = compareValues(x, y)
+    if (d !== 0) return o.desc ? -d : d
+  }
+
+  return a.i - b.i
+}
+
 export function compareValues(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b)
