@@ -1,6 +1,32 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+// Which folders of src/lib (and the emulator) may import which: docs/ARCHITECTURE.md draws it.
+// Each entry names the folders a file in that folder must not import, statically or with import().
+const libFolders = ['api', 'ui', 'flows', 'cli', 'openapi', 'invoke']
+const mayImport = {
+  api: [],
+  ui: ['api'],
+  openapi: ['api'],
+  flows: ['api', 'ui', 'openapi'],
+  invoke: ['api', 'ui', 'openapi'],
+  cli: ['api', 'ui', 'flows'],
+}
+const layering = Object.entries(mayImport).map(([folder, allowed]) => {
+  const banned = libFolders.filter(f => f !== folder && !allowed.includes(f))
+  const patterns = [...banned.map(f => `../${f}/*`), '../../commands/*', '../../emulator/*']
+  const message = `src/lib/${folder}/ may import only ${allowed.length > 0 ? allowed.join(', ') + ' and ' : ''}src/contract (docs/ARCHITECTURE.md)`
+  // esquery ends a regex at the first slash, so slashes are written \x2F
+  const regex = `^[.][.]\\x2F(${banned.join('|')})\\x2F|^[.][.]\\x2F[.][.]\\x2F(commands|emulator)\\x2F`
+  return {
+    files: [`src/lib/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', {patterns: [{group: patterns, message}]}],
+      'no-restricted-syntax': ['error', {selector: `ImportExpression[source.value=/${regex}/]`, message}],
+    },
+  }
+})
+
 export default tseslint.config(
   {ignores: ['dist/', 'node_modules/', 'oclif.manifest.json', '.bench/', 'tmp/']},
   js.configs.recommended,
@@ -13,4 +39,5 @@ export default tseslint.config(
       'no-empty': ['error', {allowEmptyCatch: true}],
     },
   },
+  ...layering,
 )

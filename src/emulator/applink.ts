@@ -7,7 +7,7 @@
  */
 import {createPrivateKey, timingSafeEqual} from 'node:crypto'
 
-import {nameProblem} from '../lib/names.js'
+import {nameProblem} from '../lib/api/names.js'
 import {attachmentsOfAddon, ORG_TYPE, requireConnected, requireConnection, ssoToken, touch, webUrl} from './model.js'
 import {API_VERSION, orgFor, startOauth} from './oauth.js'
 import {linkOrg, refreshToken} from './org/index.js'

@@ -4,7 +4,7 @@
  * landing of the add-on SSO form (`POST /sso/login`), which checks the signed token and redirects
  * to the dashboard.
  */
-import {orgTypeLabel} from '../lib/types.js'
+import {orgTypeLabel} from '../lib/api/types.js'
 import {attachmentsOfAddon, ssoToken} from './model.js'
 import {renderOrgs} from './org/dashboard.js'
 import {type Ctx, type Router, sendHtml} from './server.js'

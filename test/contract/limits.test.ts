@@ -10,9 +10,9 @@ import {zipSync} from 'fflate'
 import {MB, PUBLISH_LIMITS} from '../../src/contract/limits.js'
 import {readZip} from '../../src/emulator/publish.js'
 import {HttpError} from '../../src/emulator/util.js'
-import {AppLinkError} from '../../src/lib/errors.js'
+import {AppLinkError} from '../../src/lib/api/errors.js'
 import {sizeDiagnostic} from '../../src/lib/openapi/check.js'
-import {checkZipLimits} from '../../src/lib/publish.js'
+import {checkZipLimits} from '../../src/lib/flows/publish.js'
 
 type Files = Record<string, number>
 

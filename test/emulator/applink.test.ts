@@ -1,9 +1,9 @@
 import {expect} from 'chai'
 
 import type {Emulator} from '../../src/emulator/server.js'
-import {AppLinkClient} from '../../src/lib/applink-client.js'
-import {AppLinkError} from '../../src/lib/errors.js'
-import type {Authorization} from '../../src/lib/types.js'
+import {AppLinkClient} from '../../src/lib/api/applink-client.js'
+import {AppLinkError} from '../../src/lib/api/errors.js'
+import type {Authorization} from '../../src/lib/api/types.js'
 import {answerLogin, applink, platform, provision, type Provisioned, removeTempDirs, request, start, testKeys, waitFor} from './helpers.js'
 
 /** The plugin's own client, bound to the provisioned add-on: the emulator must speak its contract. */

@@ -8,7 +8,7 @@ import {zipSync} from 'fflate'
 import {request as httpRequest} from 'node:http'
 
 import type {Emulator} from '../../src/emulator/server.js'
-import {AppLinkClient} from '../../src/lib/applink-client.js'
+import {AppLinkClient} from '../../src/lib/api/applink-client.js'
 import {aliasBomb, deepJson} from '../helpers/hostile.js'
 import {answerLogin, applink, platform, provision, type Provisioned, removeTempDirs, request, start} from './helpers.js'
 

@@ -4,7 +4,7 @@ import {readFileSync} from 'node:fs'
 
 import {PUBLISH_LIMITS} from '../../src/contract/limits.js'
 import type {Emulator} from '../../src/emulator/server.js'
-import {AppLinkClient} from '../../src/lib/applink-client.js'
+import {AppLinkClient} from '../../src/lib/api/applink-client.js'
 import {answerLogin, applink, provision, type Provisioned, removeTempDirs, request, start} from './helpers.js'
 
 const SPEC = readFileSync(new URL('fixtures/orders.yaml', import.meta.url))

@@ -123,7 +123,7 @@ describe('commands against a hostile server', function () {
     let restore: () => void
     before(async () => {
       // the compiled plugin's launcher, the one the commands use
-      const {browserLauncher} = await import('../../dist/lib/browser.js')
+      const {browserLauncher} = await import('../../dist/lib/ui/browser.js')
       const original = browserLauncher.launch
       browserLauncher.launch = async (url: string) => {
         launched.push(url)

@@ -1,9 +1,9 @@
 import {Command, Flags} from '@oclif/core'
 import {join} from 'node:path'
 
-import {AppLinkError, ExitCode} from '../../lib/errors.js'
-import {interrupts} from '../../lib/interrupt.js'
-import {noteOnStderr} from '../../lib/terminal-text.js'
+import {AppLinkError, ExitCode} from '../../lib/api/errors.js'
+import {interrupts} from '../../lib/ui/interrupt.js'
+import {noteOnStderr} from '../../lib/ui/terminal-text.js'
 
 export default class Emulator extends Command {
   static description = `run a local AppLink emulator: the Heroku Platform API calls AppLink needs, the AppLink API, a Salesforce login page and a dashboard, on 127.0.0.1

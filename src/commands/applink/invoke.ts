@@ -1,12 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 
-import {AppLinkCommand} from '../../lib/base.js'
-import {ExitCode} from '../../lib/errors.js'
-import {defaultTimeoutMs} from '../../lib/http.js'
+import {AppLinkCommand} from '../../lib/cli/base.js'
+import {ExitCode} from '../../lib/api/errors.js'
+import {defaultTimeoutMs} from '../../lib/api/http.js'
 import type {InvokeDocument} from '../../lib/invoke/output.js'
 import {parseHeaders, parseParams} from '../../lib/invoke/request.js'
-import {assertNameOrId, orNotFound} from '../../lib/lookup.js'
-import {maskKnownSecrets} from '../../lib/redact.js'
+import {assertNameOrId, orNotFound} from '../../lib/flows/lookup.js'
+import {maskKnownSecrets} from '../../lib/api/redact.js'
 
 export default class Invoke extends AppLinkCommand {
   static args = {

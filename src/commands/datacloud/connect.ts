@@ -1,5 +1,5 @@
 import SalesforceConnect from '../salesforce/connect/index.js'
-import type {OrgKind} from '../../lib/types.js'
+import type {OrgKind} from '../../lib/api/types.js'
 
 export default class DatacloudConnect extends SalesforceConnect {
   // own copy: oclif's parse() spreads the class, which skips inherited statics

@@ -1,8 +1,8 @@
-import type {AppLinkClient} from '../../lib/applink-client.js'
-import {type NamedResource, orNotFound} from '../../lib/lookup.js'
-import type {OrgKind} from '../../lib/types.js'
+import type {AppLinkClient} from '../../lib/api/applink-client.js'
+import {type NamedResource, orNotFound} from '../../lib/flows/lookup.js'
+import type {OrgKind} from '../../lib/api/types.js'
 import SalesforceDisconnect from '../salesforce/disconnect.js'
-import {noteOnStderr} from '../../lib/terminal-text.js'
+import {noteOnStderr} from '../../lib/ui/terminal-text.js'
 
 export default class DatacloudDisconnect extends SalesforceDisconnect {
   // own copy: oclif's parse() spreads the class, which skips inherited statics

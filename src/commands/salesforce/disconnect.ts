@@ -1,11 +1,11 @@
 import {Args} from '@oclif/core'
 
-import {AppLinkCommand} from '../../lib/base.js'
-import {confirmFlag} from '../../lib/confirm.js'
-import type {AppLinkClient} from '../../lib/applink-client.js'
-import type {NamedResource} from '../../lib/lookup.js'
-import {removeNamed} from '../../lib/remove.js'
-import {type Connection, orgKindLabel, type OrgKind} from '../../lib/types.js'
+import {AppLinkCommand} from '../../lib/cli/base.js'
+import {confirmFlag} from '../../lib/ui/confirm.js'
+import type {AppLinkClient} from '../../lib/api/applink-client.js'
+import type {NamedResource} from '../../lib/flows/lookup.js'
+import {removeNamed} from '../../lib/flows/remove.js'
+import {type Connection, orgKindLabel, type OrgKind} from '../../lib/api/types.js'
 
 /** `salesforce:disconnect`; `datacloud:disconnect` is this command with `org = 'datacloud'` and a warning step. */
 export default class Disconnect extends AppLinkCommand {

@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
-import {AppLinkCommand} from '../../lib/base.js'
-import {assertNameOrId} from '../../lib/lookup.js'
-import {printTable} from '../../lib/output.js'
-import {listAppPublications} from '../../lib/publications.js'
-import type {Publication} from '../../lib/types.js'
-import {noteOnStderr} from '../../lib/terminal-text.js'
+import {AppLinkCommand} from '../../lib/cli/base.js'
+import {assertNameOrId} from '../../lib/flows/lookup.js'
+import {printTable} from '../../lib/ui/output.js'
+import {listAppPublications} from '../../lib/flows/publications.js'
+import type {Publication} from '../../lib/api/types.js'
+import {noteOnStderr} from '../../lib/ui/terminal-text.js'
 
 export default class Publications extends AppLinkCommand {
   static description = 'list the Salesforce orgs an app is published to, with their External Service registrations'

@@ -1,13 +1,13 @@
 import {Args, Flags} from '@oclif/core'
 
-import {appFlag, AppLinkCommand} from '../../lib/base.js'
-import {invalidInput} from '../../lib/errors.js'
-import {assertValidName} from '../../lib/names.js'
-import {step} from '../../lib/progress.js'
+import {appFlag, AppLinkCommand} from '../../lib/cli/base.js'
+import {invalidInput} from '../../lib/api/errors.js'
+import {assertValidName} from '../../lib/api/names.js'
+import {step} from '../../lib/ui/progress.js'
 import {SpecError} from '../../lib/openapi/check.js'
 import {formatReport} from '../../lib/openapi/format.js'
 import type {SpecReport} from '../../lib/openapi/types.js'
-import {buildMultipart, formatPlan, formatPublished, preparePublish, publishFailure, type PublishPlan, uploadProgress} from '../../lib/publish.js'
+import {buildMultipart, formatPlan, formatPublished, preparePublish, publishFailure, type PublishPlan, uploadProgress} from '../../lib/flows/publish.js'
 
 export default class Publish extends AppLinkCommand {
   static args = {
@@ -69,7 +69,7 @@ export default class Publish extends AppLinkCommand {
     const showProgress = human && multipart.body.length > 1024 * 1024 && Boolean(process.stderr.isTTY) && !process.env.CI
     const progress = showProgress ? uploadProgress(`Uploading ${plan.file}`) : undefined
     // an ambiguous failure (reset, timeout, 5xx) is never resent: the user is told how to check instead
-    const {createOrRecover} = await import('../../lib/recover.js')
+    const {createOrRecover} = await import('../../lib/flows/recover.js')
     const upload = () => createOrRecover(() => client.publish(plan.connectionName, multipart, {onProgress: progress?.update}), {
       check: `heroku salesforce:publications -a ${app} --connection-name ${plan.connectionName}`,
       subject: `the publication of ${plan.file} to ${plan.connectionName}`,

@@ -4,10 +4,10 @@
  * adds the identity read from the AppLink authorization, sends the request to the app, and checks
  * the response against the spec's schema for its status.
  */
-import {AppLinkError, ExitCode, invalidInput} from '../errors.js'
-import {NetworkError, send} from '../http.js'
-import {registerSecret} from '../redact.js'
-import type {Authorization} from '../types.js'
+import {AppLinkError, ExitCode, invalidInput} from '../api/errors.js'
+import {NetworkError, send} from '../api/http.js'
+import {registerSecret} from '../api/redact.js'
+import type {Authorization} from '../api/types.js'
 import {type Body, buildUrl, defaultBaseUrl, type Identity, type NameValue, readData, salesforceHeaders, type SalesforceHeaders, applyHeaderFlags} from './request.js'
 import {compileSchema, type Problem} from './schema.js'
 import {isObject} from '../openapi/structure.js'

@@ -7,8 +7,8 @@
  */
 import {STATUS_CODES} from 'node:http'
 
-import {colors} from '../output.js'
-import {maskKnownSecrets, REDACTED, redactHeaders} from '../redact.js'
+import {colors} from '../ui/output.js'
+import {maskKnownSecrets, REDACTED, redactHeaders} from '../api/redact.js'
 import type {InvocationResult} from './invoke.js'
 import {problemLine} from './invoke.js'
 import type {Problem} from './schema.js'

@@ -7,7 +7,7 @@
 import {randomUUID} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 
-import {invalidInput} from '../errors.js'
+import {invalidInput} from '../api/errors.js'
 import type {Operation} from './spec.js'
 
 export interface NameValue {

@@ -6,7 +6,7 @@
 import {access} from 'node:fs/promises'
 import {resolve} from 'node:path'
 
-import {invalidInput} from '../errors.js'
+import {invalidInput} from '../api/errors.js'
 import {loadSpecFile, SpecError} from '../openapi/check.js'
 import {pointerSegments, toPointer} from '../openapi/parse.js'
 import {closest} from '../openapi/refs.js'

@@ -9,7 +9,7 @@ import {readFile, stat} from 'node:fs/promises'
 import {extname} from 'node:path'
 
 import {MB, PUBLISH_LIMITS, specLimit} from '../../contract/limits.js'
-import {AppLinkError, ExitCode, invalidInput} from '../errors.js'
+import {AppLinkError, ExitCode, invalidInput} from '../api/errors.js'
 import {parseSpecText} from './parse.js'
 import {refDrafts} from './refs.js'
 import {apiNameProblem, applinkRules, type Draft} from './rules.js'

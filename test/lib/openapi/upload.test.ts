@@ -5,9 +5,9 @@ import {randomBytes} from 'node:crypto'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
-import {AppLinkClient} from '../../../src/lib/applink-client.js'
-import {send} from '../../../src/lib/http.js'
-import {buildMultipart, buildZip, checkZipLimits} from '../../../src/lib/publish.js'
+import {AppLinkClient} from '../../../src/lib/api/applink-client.js'
+import {send} from '../../../src/lib/api/http.js'
+import {buildMultipart, buildZip, checkZipLimits} from '../../../src/lib/flows/publish.js'
 
 describe('publish upload: zip, multipart and progress', () => {
   let server: Server

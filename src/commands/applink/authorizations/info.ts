@@ -1,10 +1,10 @@
 import {Args} from '@oclif/core'
 
-import {AppLinkCommand} from '../../../lib/base.js'
-import {assertNameOrId, orNotFound} from '../../../lib/lookup.js'
-import {authorizationRows, fixHint, isFailedStatus, orgKindOf, printInfo} from '../../../lib/output.js'
-import type {Authorization} from '../../../lib/types.js'
-import {noteOnStderr} from '../../../lib/terminal-text.js'
+import {AppLinkCommand} from '../../../lib/cli/base.js'
+import {assertNameOrId, orNotFound} from '../../../lib/flows/lookup.js'
+import {authorizationRows, fixHint, isFailedStatus, orgKindOf, printInfo} from '../../../lib/ui/output.js'
+import type {Authorization} from '../../../lib/api/types.js'
+import {noteOnStderr} from '../../../lib/ui/terminal-text.js'
 
 export default class AuthorizationsInfo extends AppLinkCommand {
   static args = {

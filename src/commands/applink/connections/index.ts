@@ -1,7 +1,7 @@
-import {AppLinkCommand} from '../../../lib/base.js'
-import {printTable, statusText} from '../../../lib/output.js'
-import type {Connection} from '../../../lib/types.js'
-import {orgTypeLabel} from '../../../lib/types.js'
+import {AppLinkCommand} from '../../../lib/cli/base.js'
+import {printTable, statusText} from '../../../lib/ui/output.js'
+import type {Connection} from '../../../lib/api/types.js'
+import {orgTypeLabel} from '../../../lib/api/types.js'
 
 export default class Connections extends AppLinkCommand {
   static description = 'list the Salesforce and Data Cloud connections of an app\'s AppLink add-on'

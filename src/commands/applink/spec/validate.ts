@@ -1,11 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
-import {AppLinkCommand} from '../../../lib/base.js'
-import {ExitCode} from '../../../lib/errors.js'
+import {AppLinkCommand} from '../../../lib/cli/base.js'
+import {ExitCode} from '../../../lib/api/errors.js'
 import {checkSpecFile} from '../../../lib/openapi/check.js'
 import {formatReport} from '../../../lib/openapi/format.js'
 import type {SpecReport} from '../../../lib/openapi/types.js'
-import {readMetadataDir} from '../../../lib/publish.js'
+import {readMetadataDir} from '../../../lib/flows/publish.js'
 
 export default class SpecValidate extends AppLinkCommand {
   static args = {

@@ -1,5 +1,5 @@
 import SalesforceAuthorizationsAdd from '../../salesforce/authorizations/add.js'
-import type {OrgKind} from '../../../lib/types.js'
+import type {OrgKind} from '../../../lib/api/types.js'
 
 export default class DatacloudAuthorizationsAdd extends SalesforceAuthorizationsAdd {
   // own copy: oclif's parse() spreads the class, which skips inherited statics

@@ -1,5 +1,5 @@
 import SalesforceAuthorizationsRemove from '../../salesforce/authorizations/remove.js'
-import type {OrgKind} from '../../../lib/types.js'
+import type {OrgKind} from '../../../lib/api/types.js'
 
 export default class DatacloudAuthorizationsRemove extends SalesforceAuthorizationsRemove {
   // own copy: oclif's parse() spreads the class, which skips inherited statics

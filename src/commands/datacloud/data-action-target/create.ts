@@ -1,11 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
-import {AppLinkCommand} from '../../../lib/base.js'
-import {invalidInput} from '../../../lib/errors.js'
-import {dataActionTargetFlow, flowFlags, flowIO, runFlow, waitTimeoutMs} from '../../../lib/flow.js'
-import {assertValidName, nameProblem} from '../../../lib/names.js'
-import {printInfo} from '../../../lib/output.js'
-import type {DataActionTarget} from '../../../lib/types.js'
+import {AppLinkCommand} from '../../../lib/cli/base.js'
+import {invalidInput} from '../../../lib/api/errors.js'
+import {dataActionTargetFlow, flowFlags, flowIO, runFlow, waitTimeoutMs} from '../../../lib/flows/flow.js'
+import {assertValidName, nameProblem} from '../../../lib/api/names.js'
+import {printInfo} from '../../../lib/ui/output.js'
+import type {DataActionTarget} from '../../../lib/api/types.js'
 
 export default class DataActionTargetCreate extends AppLinkCommand {
   static args = {

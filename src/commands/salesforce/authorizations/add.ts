@@ -1,11 +1,11 @@
 import {Args} from '@oclif/core'
 
-import {AppLinkCommand} from '../../../lib/base.js'
-import {authorizationFlow, flowIO, oauthFlags, runFlow, waitTimeoutMs} from '../../../lib/flow.js'
-import {loginUrl} from '../../../lib/jwt.js'
-import {assertValidName} from '../../../lib/names.js'
-import {authorizationRows, printInfo} from '../../../lib/output.js'
-import {type Authorization, orgKindLabel, type OrgKind} from '../../../lib/types.js'
+import {AppLinkCommand} from '../../../lib/cli/base.js'
+import {authorizationFlow, flowIO, oauthFlags, runFlow, waitTimeoutMs} from '../../../lib/flows/flow.js'
+import {loginUrl} from '../../../lib/flows/jwt.js'
+import {assertValidName} from '../../../lib/api/names.js'
+import {authorizationRows, printInfo} from '../../../lib/ui/output.js'
+import {type Authorization, orgKindLabel, type OrgKind} from '../../../lib/api/types.js'
 
 /** `salesforce:authorizations:add`; `datacloud:authorizations:add` is this command with `org = 'datacloud'`. */
 export default class SalesforceAuthorizationsAdd extends AppLinkCommand {

@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
 
-import {AppLinkCommand} from '../../../lib/base.js'
-import {confirmFlag} from '../../../lib/confirm.js'
-import {removeNamed} from '../../../lib/remove.js'
-import {type Authorization, orgKindLabel, type OrgKind} from '../../../lib/types.js'
+import {AppLinkCommand} from '../../../lib/cli/base.js'
+import {confirmFlag} from '../../../lib/ui/confirm.js'
+import {removeNamed} from '../../../lib/flows/remove.js'
+import {type Authorization, orgKindLabel, type OrgKind} from '../../../lib/api/types.js'
 
 /** `salesforce:authorizations:remove`; the Data Cloud twin is this command with `org = 'datacloud'`. */
 export default class Remove extends AppLinkCommand {

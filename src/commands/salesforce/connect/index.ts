@@ -1,11 +1,11 @@
 import {Args} from '@oclif/core'
 
-import {AppLinkCommand} from '../../../lib/base.js'
-import {connectionFlow, flowIO, oauthFlags, runFlow, waitTimeoutMs} from '../../../lib/flow.js'
-import {loginUrl} from '../../../lib/jwt.js'
-import {assertValidName} from '../../../lib/names.js'
-import {connectionRows, printInfo} from '../../../lib/output.js'
-import {type Connection, orgKindLabel, type OrgKind} from '../../../lib/types.js'
+import {AppLinkCommand} from '../../../lib/cli/base.js'
+import {connectionFlow, flowIO, oauthFlags, runFlow, waitTimeoutMs} from '../../../lib/flows/flow.js'
+import {loginUrl} from '../../../lib/flows/jwt.js'
+import {assertValidName} from '../../../lib/api/names.js'
+import {connectionRows, printInfo} from '../../../lib/ui/output.js'
+import {type Connection, orgKindLabel, type OrgKind} from '../../../lib/api/types.js'
 
 /** `salesforce:connect`; `datacloud:connect` is this command with `org = 'datacloud'`. */
 export default class SalesforceConnect extends AppLinkCommand {

@@ -1,10 +1,10 @@
 import {Args} from '@oclif/core'
 import {randomUUID} from 'node:crypto'
 
-import {AppLinkCommand} from '../../../lib/base.js'
-import {addWithJwt, jwtFlags} from '../../../lib/jwt.js'
-import {connectionRows, printInfo} from '../../../lib/output.js'
-import type {Connection} from '../../../lib/types.js'
+import {AppLinkCommand} from '../../../lib/cli/base.js'
+import {addWithJwt, jwtFlags} from '../../../lib/flows/jwt.js'
+import {connectionRows, printInfo} from '../../../lib/ui/output.js'
+import type {Connection} from '../../../lib/api/types.js'
 
 export default class ConnectJwt extends AppLinkCommand {
   static args = {

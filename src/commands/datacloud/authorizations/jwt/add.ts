@@ -1,5 +1,5 @@
 import SalesforceAuthorizationsJwtAdd from '../../../salesforce/authorizations/jwt/add.js'
-import type {OrgKind} from '../../../../lib/types.js'
+import type {OrgKind} from '../../../../lib/api/types.js'
 
 export default class DatacloudAuthorizationsJwtAdd extends SalesforceAuthorizationsJwtAdd {
   // own copy: oclif's parse() spreads the class, which skips inherited statics

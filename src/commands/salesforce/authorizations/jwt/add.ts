@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
-import {AppLinkCommand} from '../../../../lib/base.js'
-import {addWithJwt, jwtFlags} from '../../../../lib/jwt.js'
-import {authorizationRows, printInfo} from '../../../../lib/output.js'
-import {type Authorization, orgKindLabel, type OrgKind} from '../../../../lib/types.js'
+import {AppLinkCommand} from '../../../../lib/cli/base.js'
+import {addWithJwt, jwtFlags} from '../../../../lib/flows/jwt.js'
+import {authorizationRows, printInfo} from '../../../../lib/ui/output.js'
+import {type Authorization, orgKindLabel, type OrgKind} from '../../../../lib/api/types.js'
 
 /** `salesforce:authorizations:jwt:add`; the Data Cloud twin is this command with `org = 'datacloud'`. */
 export default class AuthorizationsJwtAdd extends AppLinkCommand {

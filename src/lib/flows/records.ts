@@ -1,0 +1,145 @@
+/**
+ * What an existing connection or authorization is, read back from the service before acting on
+ * it: which kind of org it belongs to (a name is unique across both kinds, and the DELETE endpoints
+ * do not check the kind), whether it still waits for a login, and the exact commands that act on it.
+ *
+ * - Removal: `*:disconnect` and `*:authorizations:remove` read the record first; one of the other
+ *   kind is refused (exit 2, nothing deleted) with the command that removes it.
+ * - Resume: when a create answers 409 (the name is taken), the record is read back. One of the same
+ *   kind still waiting for a login (`connecting`, `authorizing`) is picked up: the flow opens or
+ *   prints its `redirect_uri` again and goes on waiting. Anything else is a conflict error naming
+ *   the command that removes it.
+ */
+import {AppLinkError, invalidInput} from '../api/errors.js'
+import {writeNote} from './recover.js'
+import {type OrgKind, orgKindLabel} from '../api/types.js'
+
+export type RecordKind = 'authorization' | 'connection'
+
+/** Where the commands we suggest run: the app, and the add-on when the user named one. */
+export interface CommandTarget {
+  app: string
+  /** `--addon` as given (required when the app has several AppLink add-ons) */
+  addon?: string
+}
+
+/** A command line for this app (and add-on, when one was named). */
+export function herokuCommand(head: string, target: CommandTarget): string {
+  return `heroku ${head} -a ${target.app}${target.addon ? ` --addon ${target.addon}` : ''}`
+}
+
+/** The command that removes a record of this kind. */
+export function removeCommand(kind: RecordKind, org: OrgKind, name: string, target: CommandTarget): string {
+  return herokuCommand(`${org}:${kind === 'connection' ? 'disconnect' : 'authorizations:remove'} ${name}`, target)
+}
+
+/** The command that shows a record of this kind. */
+export function infoCommand(kind: RecordKind, name: string, target: CommandTarget): string {
+  return herokuCommand(`applink:${kind}s:info ${name}`, target)
+}
+
+/**
+ * The org kind of a record from its `org.type` (`SalesforceOrg`, `DataCloudOrg`, also seen as
+ * `DatacloudOrg`), or undefined when the type is missing or one we do not know.
+ */
+export function orgKindOf(record: unknown): OrgKind | undefined {
+  const type = (record as {org?: {type?: unknown}} | undefined)?.org?.type
+  if (typeof type !== 'string') return undefined
+  const t = type.toLowerCase()
+  if (t === 'salesforceorg') return 'salesforce'
+  if (t === 'datacloudorg') return 'datacloud'
+  return undefined
+}
+
+function statusOf(record: unknown): string {
+  const status = (record as {status?: unknown} | undefined)?.status
+  return typeof status === 'string' && status ? status : 'unknown'
+}
+
+export interface KindCheck {
+  kind: RecordKind
+  /** the kind the command acts on */
+  org: OrgKind
+  name: string
+  target: CommandTarget
+  verb: 'disconnect' | 'remove'
+}
+
+/**
+ * Refuses, before anything is deleted, a record of the other org kind (exit 2), naming the command
+ * for it. A record whose type is missing or unknown passes: the kind cannot be told apart then.
+ */
+export function assertOrgKind(record: unknown, c: KindCheck): void {
+  const actual = orgKindOf(record)
+  if (!actual || actual === c.org) return
+  const done = c.verb === 'disconnect' ? 'disconnected' : 'removed'
+  throw invalidInput('wrong_org_kind', `${c.name} is a ${orgKindLabel(actual)} ${c.kind}, not a ${orgKindLabel(c.org)} one. Nothing was ${done}.`, [
+    `To ${c.verb} it, run: ${removeCommand(c.kind, actual, c.name, c.target)}`,
+  ])
+}
+
+export interface Resume<T> {
+  kind: RecordKind
+  /** the kind the command creates */
+  org: OrgKind
+  name: string
+  target: CommandTarget
+  /** reads the record by name */
+  lookup: () => Promise<T>
+  isPending: (status: string) => boolean
+  /** tells the user (stderr); defaults to a masked line on stderr */
+  note?: (text: string) => void
+}
+
+export function isConflict(error: unknown): error is AppLinkError {
+  return error instanceof AppLinkError && (error.status === 409 || error.id === 'conflict')
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+
+/**
+ * Sends the create; when the name is taken (409), reads the record back and either returns it (same
+ * kind, still waiting for a login: the caller goes on with it) or throws a conflict error that
+ * names what is there and the command that removes it.
+ */
+export async function createOrResume<T extends {redirect_uri?: string; status: string}>(create: () => Promise<T>, r: Resume<T>): Promise<T> {
+  try {
+    return await create()
+  } catch (error) {
+    if (!isConflict(error)) throw error
+    let found: T
+    try {
+      found = await r.lookup()
+    } catch {
+      // it cannot be read back: the service's own answer is all there is
+      throw error
+    }
+
+    const org = orgKindOf(found) ?? r.org
+    const status = statusOf(found)
+    const what = `${orgKindLabel(org)} ${r.kind} ${r.name}`
+    const remove = removeCommand(r.kind, org, r.name, r.target)
+    const conflict = (message: string, hints: string[]) => new AppLinkError(message, {hints, id: error.id, request: error.request, status: error.status})
+    if (org !== r.org) {
+      throw conflict(`The name ${r.name} is taken on app ${r.target.app} by a ${what.replace(` ${r.name}`, '')} (status ${status}).`, [
+        'Choose another name.',
+        `Or remove that ${r.kind} first with: ${remove}`,
+      ])
+    }
+
+    if (!r.isPending(status)) {
+      throw conflict(`${capitalize(what)} already exists on app ${r.target.app} (status ${status}).`, [
+        `See it with: ${infoCommand(r.kind, r.name, r.target)}`,
+        `To start over, remove it first with: ${remove}`,
+      ])
+    }
+
+    const note = r.note ?? writeNote
+    note(`${capitalize(what)} is already waiting for a login (status ${status}): picking it up instead of starting another.`)
+    if (!found.redirect_uri) {
+      note(`Its login URL cannot be read back from the AppLink service: if its login page is still open in a browser, finish there. To start over instead, stop this with Ctrl-C and run: ${remove}`)
+    }
+
+    return found
+  }
+}

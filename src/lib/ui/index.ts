@@ -1,0 +1,8 @@
+/**
+ * ui/: everything the user sees or types. Human output (`output.ts`), progress and spinners
+ * (`progress.ts`), prompts and key waits (`confirm.ts`, `keypress.ts`), the browser (`browser.ts`),
+ * terminal-safe text (`terminal-text.ts`), Ctrl-C and SIGTERM (`interrupt.ts`).
+ *
+ * May import: `api/`. Modules are imported one by one, so this index exports nothing.
+ */
+export {}

@@ -1,0 +1,112 @@
+/**
+ * Ctrl-C and SIGTERM, handled the same under `../bin/run.js` and under the `heroku` CLI.
+ *
+ * The heroku CLI (11.x, with telemetry on, which is its default) listens for SIGINT and SIGTERM
+ * itself and calls `process.exit(1)` at once. Nothing asynchronous that a command starts after the
+ * signal (an await, a timer, an error travelling to `catch()`) would ever run. So:
+ * - our listener goes first (`prependListener`) and does all its work synchronously: the handler on
+ *   top of the stack puts the terminal back, ends its progress line and returns what to say (an
+ *   AppLinkError, which the command renders: text on stderr, or JSON on stdout with --json) or just
+ *   an exit code (the emulator, which stops quietly);
+ * - the process exits with that code (130 for an interrupted command) whoever calls
+ *   `process.exit`: an `exit` listener puts it back when another listener exits with another code;
+ * - the other listeners still run (the CLI records the interrupt as it does for its own commands).
+ *   When ours is the only one, it exits straight away; otherwise it exits on the next turn of the
+ *   event loop if no other listener did.
+ * A second signal exits at once.
+ */
+import {AppLinkError, ExitCode} from '../api/errors.js'
+
+/** Runs synchronously on SIGINT / SIGTERM: cleans up, then returns the error to show or the exit code. */
+export type InterruptHandler = (signal: NodeJS.Signals) => AppLinkError | number
+
+/** The slice of `process` the guard uses (a fake in tests). */
+export interface SignalTarget {
+  exitCode?: number | string | null
+  exit(code: number): void
+  listenerCount(event: string): number
+  on(event: string, fn: () => void): unknown
+  prependListener(event: string, fn: (signal: NodeJS.Signals) => void): unknown
+}
+
+export interface InterruptGuard {
+  /** true once a signal was handled: the process is on its way out, nothing more should be printed */
+  readonly interrupted: boolean
+  /** Puts `handler` on top until the returned function is called. Installs the listeners on first use. */
+  onInterrupt(handler: InterruptHandler): () => void
+  /** How an AppLinkError returned by a handler is shown (the command's own error rendering). */
+  setRenderer(render: (error: AppLinkError) => void): void
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']
+
+export function interruptedError(message = 'Interrupted.', hints: string[] = []): AppLinkError {
+  return new AppLinkError(message, {exitCode: ExitCode.INTERRUPTED, hints, id: 'interrupted'})
+}
+
+export function createInterruptGuard(target: SignalTarget, defer: (fn: () => void) => void = fn => setImmediate(fn)): InterruptGuard {
+  const handlers: InterruptHandler[] = []
+  let render = (error: AppLinkError) => {
+    process.stderr.write(`Error: ${error.message}\n${error.hints.map(h => `  › ${h}\n`).join('')}`)
+  }
+
+  let installed = false
+  let code: number | undefined
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (code !== undefined) {
+      // a second Ctrl-C: no more waiting for anything
+      target.exit(code)
+      return
+    }
+
+    let outcome: AppLinkError | number
+    try {
+      const top = handlers.at(-1)
+      outcome = top ? top(signal) : interruptedError()
+    } catch {
+      outcome = ExitCode.INTERRUPTED
+    }
+
+    if (typeof outcome === 'number') {
+      code = outcome
+    } else {
+      code = outcome.exitCode
+      try {
+        render(outcome)
+      } catch {}
+    }
+
+    const exitWith = code
+    target.exitCode = exitWith
+    target.on('exit', () => {
+      target.exitCode = exitWith
+    })
+    if (target.listenerCount(signal) <= 1) target.exit(exitWith)
+    else defer(() => target.exit(exitWith))
+  }
+
+  return {
+    get interrupted() {
+      return code !== undefined
+    },
+    onInterrupt(handler) {
+      if (!installed) {
+        installed = true
+        for (const signal of SIGNALS) target.prependListener(signal, onSignal)
+      }
+
+      handlers.push(handler)
+      return () => {
+        const i = handlers.lastIndexOf(handler)
+        if (i !== -1) handlers.splice(i, 1)
+      }
+    },
+    setRenderer(r) {
+      render = r
+    },
+  }
+}
+
+/** The guard of this process. */
+export const interrupts: InterruptGuard = createInterruptGuard(process as unknown as SignalTarget)
