@@ -6,6 +6,7 @@ import {defaultTimeoutMs} from '../../lib/api/http.js'
 import type {InvokeDocument} from '../../lib/invoke/output.js'
 import {parseHeaders, parseParams} from '../../lib/invoke/request.js'
 import {assertNameOrId, orNotFound} from '../../lib/flows/lookup.js'
+import {targetOf} from '../../lib/ui/hints.js'
 import {maskKnownSecrets} from '../../lib/api/redact.js'
 
 export default class Invoke extends AppLinkCommand {
@@ -43,9 +44,9 @@ export default class Invoke extends AppLinkCommand {
     // everything local first: a problem here exits 2 before any request
     const prepared = await prepareInvocation({data: flags.data, headers: headerFlags, operation: args.operation, params: parseParams(flags.param), spec: flags.spec, url: flags.url, validate: flags.validate})
     const {client, context} = await this.applink(flags.app, flags.addon)
-    const app = context.app.name
-    const {accessToken, authorization} = await orNotFound({app, kind: 'authorization', name: flags.authorization}, client.getAuthorizationWithAccessToken(flags.authorization))
-    const {identity, warnings} = identityFrom(authorization, accessToken, context.app.id, flags.namespace, app)
+    const target = targetOf(context)
+    const {accessToken, authorization} = await orNotFound({...target, kind: 'authorization', name: flags.authorization}, client.getAuthorizationWithAccessToken(flags.authorization))
+    const {identity, warnings} = identityFrom(authorization, accessToken, context.app.id, flags.namespace, target)
     for (const w of warnings) process.stderr.write(`Warning: ${w}\n`)
     const result = await sendInvocation(prepared, identity, headerFlags, defaultTimeoutMs())
     const {invokeDocument, printInvocation} = await import('../../lib/invoke/output.js')

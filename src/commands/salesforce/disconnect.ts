@@ -1,20 +1,15 @@
 import {Args} from '@oclif/core'
 
-import {AppLinkCommand} from '../../lib/cli/base.js'
 import {confirmFlag} from '../../lib/ui/confirm.js'
-import type {AppLinkClient} from '../../lib/api/applink-client.js'
-import type {NamedResource} from '../../lib/flows/lookup.js'
-import {removeNamed} from '../../lib/flows/remove.js'
-import {type Connection, orgKindLabel, type OrgKind} from '../../lib/api/types.js'
+import type {RecordKind} from '../../lib/flows/records.js'
+import {RemoveCommand} from '../../lib/cli/remove-command.js'
+import type {OrgKind} from '../../lib/api/types.js'
 
 /** `salesforce:disconnect`; `datacloud:disconnect` is this command with `org = 'datacloud'` and a warning step. */
-export default class Disconnect extends AppLinkCommand {
+export default class Disconnect extends RemoveCommand {
   static args = {
     connection_name: Args.string({description: 'name of the connection to remove', required: true}),
   }
-
-  /** runs once the add-on is resolved, before the prompt and the DELETE (e.g. to list what goes with it) */
-  static before?: (client: AppLinkClient, resource: NamedResource) => Promise<void>
 
   static description = 'disconnect a Salesforce org from an app (asks you to type the connection name)'
 
@@ -27,26 +22,7 @@ export default class Disconnect extends AppLinkCommand {
     confirm: confirmFlag('the connection name'),
   }
 
-  static org: OrgKind = 'salesforce'
+  static kind: RecordKind = 'connection'
 
-  async run(): Promise<Connection> {
-    const {before, org} = this.constructor as typeof Disconnect
-    const {args, flags} = await this.parse(this.constructor as typeof Disconnect)
-    return removeNamed({
-      addon: flags.addon,
-      app: flags.app,
-      before,
-      command: `heroku ${this.id}`,
-      confirm: flags.confirm,
-      connect: () => this.applink(flags.app, flags.addon),
-      interactive: this.interactive,
-      kind: 'connection',
-      label: `${orgKindLabel(org)} connection`,
-      org,
-      name: args.connection_name,
-      quiet: this.jsonEnabled(),
-      remove: (client, name) => client.deleteConnection(name),
-      verb: 'disconnect',
-    })
-  }
+  static org: OrgKind = 'salesforce'
 }

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {AppLinkCommand} from '../../lib/cli/base.js'
 import {assertNameOrId} from '../../lib/flows/lookup.js'
+import {addCommand, publishCommand, targetOf} from '../../lib/ui/hints.js'
 import {printTable} from '../../lib/ui/output.js'
 import {listAppPublications} from '../../lib/flows/publications.js'
 import type {Publication} from '../../lib/api/types.js'
@@ -24,13 +25,14 @@ export default class Publications extends AppLinkCommand {
     const {flags} = await this.parse(Publications)
     if (flags.connection_name) assertNameOrId('connection name', flags.connection_name)
     const {client, context} = await this.applink(flags.app, flags.addon)
-    const app = context.app.name
-    const {rows, searched, skipped} = await listAppPublications(client, app, flags.connection_name)
+    const target = targetOf(context)
+    const {app} = target
+    const {rows, searched, skipped} = await listAppPublications(client, target, flags.connection_name)
     return this.render(rows.map(r => r.publication), async () => {
       for (const c of skipped) noteOnStderr(`Skipped Salesforce connection ${c.org.connection_name}: it is ${c.status}, not connected.`)
       const empty = searched.length === 0
-        ? `App ${app} has no connected Salesforce orgs. Connect one with: heroku salesforce:connect NAME -a ${app}`
-        : `App ${app} is not published to ${flags.connection_name ? `Salesforce connection ${flags.connection_name}` : 'any connected Salesforce org'} yet. Publish it with: heroku salesforce:publish api-spec.yaml -c CLIENT_NAME --connection-name ${flags.connection_name ?? 'NAME'} -a ${app}`
+        ? `App ${app} has no connected Salesforce orgs. Connect one with: ${addCommand('connection', 'salesforce', 'NAME', target)}`
+        : `App ${app} is not published to ${flags.connection_name ? `Salesforce connection ${flags.connection_name}` : 'any connected Salesforce org'} yet. Publish it with: ${publishCommand(target, flags.connection_name)}`
       await printTable(`Heroku AppLink publications for app ${app}`, rows, [
         {get: r => r.publication.connection_name || r.connection.org.connection_name, header: 'Connection Name'},
         {get: r => r.publication.org_id || r.connection.org.id, header: 'Org ID'},

@@ -1,13 +1,14 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {appFlag, AppLinkCommand} from '../../lib/cli/base.js'
 import {invalidInput} from '../../lib/api/errors.js'
 import {assertValidName} from '../../lib/api/names.js'
-import {step} from '../../lib/ui/progress.js'
 import {SpecError} from '../../lib/openapi/check.js'
 import {formatReport} from '../../lib/openapi/format.js'
 import type {SpecReport} from '../../lib/openapi/types.js'
-import {buildMultipart, formatPlan, formatPublished, preparePublish, publishFailure, type PublishPlan, uploadProgress} from '../../lib/flows/publish.js'
+import {formatPlan, formatPublished, preparePublish, type PublishPlan} from '../../lib/flows/publish.js'
+import {publishFlags, publishInput, uploadPlan} from '../../lib/flows/publish-upload.js'
+import {targetOf} from '../../lib/ui/hints.js'
 
 export default class Publish extends AppLinkCommand {
   static args = {
@@ -24,15 +25,7 @@ export default class Publish extends AppLinkCommand {
     '$ heroku salesforce:publish api-spec.yaml -c OrdersAPI --connection-name my_org --dry-run',
   ]
 
-  static flags = {
-    'authorization-connected-app-name': Flags.string({description: '(deprecated: use --authorization-external-client-app-name) connected app to create from AppLink\'s template'}),
-    'authorization-external-client-app-name': Flags.string({description: 'external client app to create from AppLink\'s template, for user-plus operations'}),
-    'authorization-permission-set-name': Flags.string({description: 'permission set to create from AppLink\'s template, for user-plus operations'}),
-    'client-name': Flags.string({char: 'c', description: 'name Salesforce gives the generated client (External Service)', required: true}),
-    'connection-name': Flags.string({description: 'Salesforce connection (org) to publish to', required: true}),
-    'dry-run': Flags.boolean({description: 'check the spec and show what would be published, without credentials or requests'}),
-    'metadata-dir': Flags.string({description: 'directory holding connectedapp-meta.xml and/or permissionset-meta.xml to send along'}),
-  }
+  static flags = publishFlags
 
   async run(): Promise<PublishPlan | {published: PublishPlan; response: unknown}> {
     const {args, flags} = await this.parse(Publish)
@@ -45,13 +38,7 @@ export default class Publish extends AppLinkCommand {
       if (human && report.diagnostics.length > 0) process.stderr.write(formatReport(report, {maxWarnings: 20}))
     }
 
-    const prepared = await preparePublish({
-      authorization: {connectedAppName: flags['authorization-connected-app-name'], externalClientAppName: flags['authorization-external-client-app-name'], permissionSetName: flags['authorization-permission-set-name']},
-      clientName: flags['client-name'],
-      connectionName: flags['connection-name'],
-      metadataDir: flags['metadata-dir'],
-      specFile: args.api_spec_file,
-    }).catch(error => {
+    const prepared = await preparePublish(publishInput(flags, args.api_spec_file)).catch(error => {
       if (!(error instanceof SpecError)) throw error
       showReport(error.report)
       throw flags['dry-run'] ? new SpecError(error.report, {dryRun: true}) : error
@@ -63,23 +50,9 @@ export default class Publish extends AppLinkCommand {
       process.stdout.write(formatPlan(plan))
     })
 
-    const app = flags.app as string
-    const {client} = await this.applink(app, flags.addon)
-    const multipart = await buildMultipart(prepared.zip, plan.appRequest)
-    const showProgress = human && multipart.body.length > 1024 * 1024 && Boolean(process.stderr.isTTY) && !process.env.CI
-    const progress = showProgress ? uploadProgress(`Uploading ${plan.file}`) : undefined
-    // an ambiguous failure (reset, timeout, 5xx) is never resent: the user is told how to check instead
-    const {createOrRecover} = await import('../../lib/flows/recover.js')
-    const upload = () => createOrRecover(() => client.publish(plan.connectionName, multipart, {onProgress: progress?.update}), {
-      check: `heroku salesforce:publications -a ${app} --connection-name ${plan.connectionName}`,
-      subject: `the publication of ${plan.file} to ${plan.connectionName}`,
-    })
-    .catch(error => {
-      throw publishFailure(error, plan, app)
-    })
-    .finally(() => progress?.done())
-    // a progress line for big uploads on a terminal; otherwise one step line (a spinner on a terminal)
-    const response = progress ? await upload() : await step(`Publishing ${plan.file} to ${plan.connectionName} as ${plan.clientName}`, upload, {quiet: !human})
+    const {client, context} = await this.applink(flags.app as string, flags.addon)
+    const terminal = Boolean(process.stderr.isTTY) && !process.env.CI
+    const response = await uploadPlan(client, prepared, targetOf(context), {human, terminal})
     return this.render({published: plan, response}, () => {
       process.stdout.write(formatPublished(plan))
     })

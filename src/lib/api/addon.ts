@@ -24,6 +24,10 @@ interface PlatformAttachment {
 
 export interface AppLinkContext {
   addon: {id: string; name: string}
+  /** how many AppLink add-ons the app has: with several, every command must name one (--addon) */
+  addonCount: number
+  /** true when the user named the add-on (--addon) */
+  addonNamed: boolean
   apiUrl: string
   app: {id: string; name: string}
   attachmentName: string
@@ -88,6 +92,7 @@ export async function resolveAppLink(heroku: PlatformApi, app: string, wantedAdd
     heroku.get<Record<string, null | string>>(`/apps/${enc(app)}/config-vars`),
   ])
   const addon = chooseAddon(app, addonsRes.body, wantedAddon)
+  const addonCount = addonsRes.body.filter(a => a.addon_service?.name === applinkServiceSlug()).length
   const attachment = attachmentsRes.body.find(a => a.addon?.id === addon.id)
   const attachmentName = attachment?.name ?? 'HEROKU_APPLINK'
   const apiUrl = configRes.body[`${attachmentName}_API_URL`]
@@ -120,6 +125,8 @@ export async function resolveAppLink(heroku: PlatformApi, app: string, wantedAdd
   registerSecret(ssoHeader)
   return {
     addon: {id: addon.id, name: addon.name},
+    addonCount,
+    addonNamed: Boolean(wantedAddon),
     apiUrl,
     app: {id: appRes.body.id, name: appRes.body.name ?? app},
     attachmentName,

@@ -18,7 +18,8 @@ import {AppLinkError, ExitCode, invalidInput} from '../api/errors.js'
 import type {KeyAnswer} from '../ui/keypress.js'
 import {forTerminal} from '../ui/terminal-text.js'
 import {orNotFound} from './lookup.js'
-import {createOrResume, herokuCommand} from './records.js'
+import {createOrResume} from './records.js'
+import {addCommand, infoCommand} from '../ui/hints.js'
 import {createOrRecover} from './recover.js'
 import type {ApiError, Authorization, Connection, DataActionTarget, OrgKind} from '../api/types.js'
 
@@ -437,14 +438,13 @@ export const oauthFlags = {
 export interface FlowTarget {
   /** the app's name, for messages */
   app: string
-  /** `--addon`, repeated in the commands we suggest */
+  /** `--addon NAME` in the commands we suggest (`targetOf` in ui/hints.ts) */
   addon?: string
   timeoutMs: number
 }
 
 const ORG_LABEL: Record<OrgKind, string> = {datacloud: 'Data Cloud org', salesforce: 'Salesforce org'}
 
-const command = herokuCommand
 const CONNECTION_PENDING = (status: string) => !['connected', 'disconnected', 'failed'].includes(status)
 const AUTHORIZATION_PENDING = (status: string) => status === 'authorizing'
 
@@ -453,11 +453,11 @@ export function connectionFlow(client: AppLinkClient, org: OrgKind, name: string
   return {
     action: `Connecting ${ORG_LABEL[org]} ${name} to ${target.app}`,
     browser: {app: browser, prompt: `Press any key to open up the browser to connect ${name} to ${target.app}, or q to exit`},
-    checkHint: `Check it with: ${command(`applink:connections:info ${name}`, target)}`,
+    checkHint: `Check it with: ${infoCommand('connection', name, target)}`,
     // an ambiguous failure (reset, timeout, 5xx) is never resent: the connection is looked up by name
     // instead; a name already taken by a connection still waiting for its login is picked up
     create: () => createOrResume(() => createOrRecover(() => client.createConnection(org, loginUrl === undefined ? {connection_name: name} : {connection_name: name, login_url: loginUrl}), {
-      check: command(`applink:connections:info ${name}`, target),
+      check: infoCommand('connection', name, target),
       lookup: () => client.getConnection(name),
       subject: `${ORG_LABEL[org].replace(' org', '')} connection ${name}`,
     }), {isPending: CONNECTION_PENDING, kind: 'connection', lookup: () => client.getConnection(name), name, org, target}),
@@ -465,8 +465,8 @@ export function connectionFlow(client: AppLinkClient, org: OrgKind, name: string
     isPending: CONNECTION_PENDING,
     isSuccess: status => status === 'connected',
     kind: 'connection',
-    resumeHint: `Go on waiting with: ${command(`${org}:connect ${name}`, target)}`,
-    retryHint: `Try again with: ${command(`${org}:connect ${name}`, target)}`,
+    resumeHint: `Go on waiting with: ${addCommand('connection', org, name, target)}`,
+    retryHint: `Try again with: ${addCommand('connection', org, name, target)}`,
     subject: `${ORG_LABEL[org].replace(' org', '')} connection ${name}`,
     timeoutMs: target.timeoutMs,
   }
@@ -477,9 +477,9 @@ export function authorizationFlow(client: AppLinkClient, org: OrgKind, name: str
   return {
     action: `Authorizing ${name} for ${target.app} (${ORG_LABEL[org]})`,
     browser: {app: browser, prompt: `Press any key to open up the browser to authorize ${name} for ${target.app}, or q to exit`},
-    checkHint: `Check it with: ${command(`applink:authorizations:info ${name}`, target)}`,
+    checkHint: `Check it with: ${infoCommand('authorization', name, target)}`,
     create: () => createOrResume(() => createOrRecover(() => client.createAuthorization(org, {developer_name: name, login_url: loginUrl}), {
-      check: command(`applink:authorizations:info ${name}`, target),
+      check: infoCommand('authorization', name, target),
       lookup: () => client.getAuthorization(name),
       subject: `authorization ${name}`,
     }), {isPending: AUTHORIZATION_PENDING, kind: 'authorization', lookup: () => client.getAuthorization(name), name, org, target}),
@@ -487,8 +487,8 @@ export function authorizationFlow(client: AppLinkClient, org: OrgKind, name: str
     isPending: AUTHORIZATION_PENDING,
     isSuccess: status => status === 'authorized',
     kind: 'authorization',
-    resumeHint: `Go on waiting with: ${command(`${org}:authorizations:add ${name}`, target)}`,
-    retryHint: `Try again with: ${command(`${org}:authorizations:add ${name}`, target)}`,
+    resumeHint: `Go on waiting with: ${addCommand('authorization', org, name, target)}`,
+    retryHint: `Try again with: ${addCommand('authorization', org, name, target)}`,
     subject: `authorization ${name}`,
     timeoutMs: target.timeoutMs,
   }
@@ -508,7 +508,7 @@ export function dataActionTargetFlow(client: AppLinkClient, input: DataActionTar
     action: `Creating data action target ${input.apiName} on Data Cloud connection ${input.connection}`,
     checkHint: `Check it in Data Cloud Setup under Data Action Targets, in the org of connection ${input.connection}.`,
     // a 404 here means the connection named with -o does not exist
-    create: () => orNotFound({app: target.app, kind: 'connection', label: 'Data Cloud connection', name: input.connection}, createOrRecover(() => client.createDataActionTarget(input.connection, {api_name: input.apiName, label: input.label, target_endpoint: input.targetEndpoint, type: input.type}), {
+    create: () => orNotFound({addon: target.addon, app: target.app, kind: 'connection', label: 'Data Cloud connection', name: input.connection}, createOrRecover(() => client.createDataActionTarget(input.connection, {api_name: input.apiName, label: input.label, target_endpoint: input.targetEndpoint, type: input.type}), {
       check: `Data Cloud Setup, Data Action Targets, in the org of connection ${input.connection}`,
       lookup: () => client.getDataActionTarget(input.connection, input.apiName),
       subject: `data action target ${input.apiName}`,

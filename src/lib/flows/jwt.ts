@@ -8,13 +8,15 @@ import {Flags} from '@oclif/core'
 import {readFile, stat} from 'node:fs/promises'
 
 import type {AppLinkContext} from '../api/addon.js'
-import type {AppLinkClient, JwtParams} from '../api/applink-client.js'
+import type {AppLinkClient} from '../api/applink-client.js'
 import {AppLinkError, invalidInput} from '../api/errors.js'
 import {assertValidName} from '../api/names.js'
 import {step} from '../ui/progress.js'
+import {type CommandTarget, infoCommand, targetOf} from '../ui/hints.js'
+import {RECORDS, type RecordKind} from './records.js'
 import {createOrRecover} from './recover.js'
 import {maskKnownSecrets, registerSecret} from '../api/redact.js'
-import type {ApiError} from '../api/types.js'
+import {type ApiError, type OrgKind, orgKindLabel} from '../api/types.js'
 
 /** The login URL sent when `--login-url` is not given (Salesforce production and Developer Edition orgs). */
 export const DEFAULT_LOGIN_URL = 'https://login.salesforce.com'
@@ -103,43 +105,55 @@ export interface JwtFlags {
   username: string
 }
 
-export interface JwtRequest<T> {
-  /** the app as the user named it */
-  app: string
+export interface JwtRequest {
+  /** `--alias` as given (authorizations only) */
+  alias?: string
   flags: JwtFlags
-  kind: 'authorization' | 'connection'
-  /** e.g. `Salesforce connection`, `Data Cloud authorization` */
-  label: string
+  kind: RecordKind
+  /** the org kind of the record (a connection is always a Salesforce org's) */
+  org: OrgKind
   name: string
   /** true with --json: no progress line */
   quiet: boolean
   /** resolves the add-on (the command's `this.applink`) */
   connect: () => Promise<{client: AppLinkClient; context: AppLinkContext}>
-  /** sends the POST with the body fields every JWT request shares */
-  send: (client: AppLinkClient, params: JwtParams) => Promise<T>
+}
+
+export interface JwtResult<T> {
+  /** the alias sent */
+  alias: string
+  /** e.g. `Salesforce connection`, `Data Cloud authorization` */
+  label: string
+  result: T
+  /** where the commands we suggest run */
+  target: CommandTarget
 }
 
 /**
- * The shared path of the JWT commands: check the name, key file and login URL before anything is
+ * The one path of the JWT commands: check the name, key file and login URL before anything is
  * sent, POST once, and turn a `failed` result into an error that carries the service's message.
  */
-export async function addWithJwt<T extends {error?: ApiError; status: string}>(r: JwtRequest<T>): Promise<{app: string; result: T}> {
-  assertValidName(r.kind === 'connection' ? 'connection name' : 'developer name', r.name)
+export async function addWithJwt<T extends {error?: ApiError; status: string}>(r: JwtRequest): Promise<JwtResult<T>> {
+  const record = RECORDS[r.kind]
+  const label = `${orgKindLabel(r.org)} ${r.kind}`
+  assertValidName(record.nameKind, r.name)
   const key = await readJwtKey(r.flags['jwt-key-file'])
   const url = loginUrl(r.flags['login-url'])
   const {client, context} = await r.connect()
-  const params: JwtParams = {client_id: r.flags['client-id'], jwt_private_key: key, login_url: url, username: r.flags.username}
-  const progress = `Adding ${r.label} ${r.name} to ${context.app.name} with JWT as ${r.flags.username}`
+  const target = targetOf(context)
+  const alias = r.alias ?? record.defaultAlias(r.name)
+  const params = {alias, client_id: r.flags['client-id'], jwt_private_key: key, login_url: url, username: r.flags.username}
+  const progress = `Adding ${label} ${r.name} to ${context.app.name} with JWT as ${r.flags.username}`
   // an ambiguous failure (reset, timeout, 5xx) is never resent: the resource is looked up by name instead
-  const sendOnce = () => createOrRecover(() => r.send(client, params), {
-    check: `${r.kind === 'connection' ? 'heroku applink:connections:info' : 'heroku applink:authorizations:info'} ${r.name} -a ${context.app.name}`,
-    lookup: () => (r.kind === 'connection' ? client.getConnection(r.name) : client.getAuthorization(r.name)) as Promise<unknown> as Promise<T>,
-    subject: `${r.label} ${r.name}`,
+  const sendOnce = () => createOrRecover(() => record.createJwt(client, r.org, r.name, params) as Promise<T>, {
+    check: infoCommand(r.kind, r.name, target),
+    lookup: () => record.get(client, r.name) as Promise<T>,
+    subject: `${label} ${r.name}`,
   })
   const result = scrub(await step(progress, () => maskFailure(sendOnce()), {done: res => res?.status ?? 'done', quiet: r.quiet}))
   if (result?.status === 'failed') {
     const reason = result.error?.message ? `: ${result.error.message}` : ''
-    throw new AppLinkError(`${r.label} ${r.name} failed${reason}`, {
+    throw new AppLinkError(`${label} ${r.name} failed${reason}`, {
       hints: [
         'Check that --client-id is the consumer key of the Connected App (or External Client App), that its certificate matches the key file, and that --username is pre-authorized for it.',
         `A sandbox logs in at https://test.salesforce.com: pass it with --login-url (sent: ${url}).`,
@@ -148,7 +162,7 @@ export async function addWithJwt<T extends {error?: ApiError; status: string}>(r
     })
   }
 
-  return {app: context.app.name, result}
+  return {alias, label, result, target}
 }
 
 /** Re-throws a refused request with known secrets masked: a service may quote what it was sent. */

@@ -6,19 +6,15 @@
  */
 import {AppLinkError} from '../api/errors.js'
 import {assertValidName, type NameKind} from '../api/names.js'
+import {type CommandTarget, listCommand} from '../ui/hints.js'
 
-export interface NamedResource {
-  app: string
+/** A record the user named, on the app (and add-on) the suggested commands run against. */
+export interface NamedResource extends CommandTarget {
   /** `connection` or `authorization`: picks the list command to suggest */
   kind: 'authorization' | 'connection'
   /** how to call it in the message, e.g. `Data Cloud connection`; defaults to the kind */
   label?: string
   name: string
-}
-
-/** The list command that shows every resource of this kind on the app. */
-export function listCommand(kind: NamedResource['kind'], app: string): string {
-  return kind === 'connection' ? `heroku applink:connections -a ${app}` : `heroku applink:authorizations -a ${app}`
 }
 
 export function isNotFound(err: unknown): err is AppLinkError {
@@ -31,7 +27,7 @@ export function notFound(resource: NamedResource, cause?: AppLinkError): AppLink
   const what = label.charAt(0).toUpperCase() + label.slice(1)
   return new AppLinkError(`${what} ${resource.name} was not found on app ${resource.app}.`, {
     cause,
-    hints: [`List the app's ${resource.kind}s with: ${listCommand(resource.kind, resource.app)}`],
+    hints: [`List the app's ${resource.kind}s with: ${listCommand(resource.kind, resource)}`],
     id: 'record_not_found',
     request: cause?.request,
     status: cause?.status ?? 404,

@@ -5,7 +5,7 @@
 import type {AppLinkClient} from '../api/applink-client.js'
 import {AppLinkError} from '../api/errors.js'
 import {isNotFound, orNotFound} from './lookup.js'
-import {fixHint} from '../ui/output.js'
+import {type CommandTarget, fixHint, infoCommand, listCommand} from '../ui/hints.js'
 import type {Connection, Publication} from '../api/types.js'
 
 export interface PublicationRow {
@@ -23,12 +23,12 @@ export interface PublicationList {
 
 const isSalesforce = (c: Connection) => c.org?.type === 'SalesforceOrg'
 
-export async function listAppPublications(client: AppLinkClient, app: string, connectionName?: string): Promise<PublicationList> {
+export async function listAppPublications(client: AppLinkClient, target: CommandTarget, connectionName?: string): Promise<PublicationList> {
   let candidates: Connection[]
   if (connectionName) {
-    const resource = {app, kind: 'connection', label: 'Salesforce connection', name: connectionName} as const
+    const resource = {...target, kind: 'connection', label: 'Salesforce connection', name: connectionName} as const
     const connection = await orNotFound(resource, client.getConnection(connectionName))
-    assertPublishable(connection, connectionName, app)
+    assertPublishable(connection, connectionName, target)
     candidates = [connection]
   } else {
     candidates = (await client.listConnections() ?? []).filter(c => isSalesforce(c))
@@ -52,18 +52,20 @@ export async function listAppPublications(client: AppLinkClient, app: string, co
   return {rows: lists.flat(), searched, skipped}
 }
 
-function assertPublishable(connection: Connection, name: string, app: string): void {
+function assertPublishable(connection: Connection, name: string, target: CommandTarget): void {
+  const {app} = target
   if (!isSalesforce(connection)) {
     throw new AppLinkError(`Connection ${name} on app ${app} is not a Salesforce org connection; apps are published only to Salesforce orgs.`, {
-      hints: [`List the app's connections with: heroku applink:connections -a ${app}`],
+      hints: [`List the app's connections with: ${listCommand('connection', target)}`],
       id: 'not_salesforce_connection',
     })
   }
 
   if (connection.status !== 'connected') {
-    const fix = fixHint('connection', connection.status, 'salesforce', name, app)
+    // the fix named is an OAuth login, whichever way the connection was made
+    const fix = fixHint('connection', {status: connection.status}, 'salesforce', name, target)
     throw new AppLinkError(`Salesforce connection ${name} on app ${app} is ${connection.status}, not connected.`, {
-      hints: fix ? [fix] : [`Check it with: heroku applink:connections:info ${name} -a ${app}`],
+      hints: fix ? [fix] : [`Check it with: ${infoCommand('connection', name, target)}`],
       id: 'connection_not_connected',
     })
   }

@@ -11,6 +11,7 @@ import {AppLinkError, ExitCode, invalidInput} from '../api/errors.js'
 import {type AuthorizationNames, LIMITS, loadSpecFile, MB, METADATA_FILES, sizeText, SpecError} from '../openapi/check.js'
 import {plural} from '../openapi/format.js'
 import type {AgentTopic, Diagnostic, SpecOperation, SpecReport} from '../openapi/types.js'
+import {type CommandTarget, listCommand, publicationsCommand} from '../ui/hints.js'
 
 export interface PublishInput {
   authorization: AuthorizationNames
@@ -247,13 +248,13 @@ export function formatPublished(plan: PublishPlan): string {
 }
 
 /** A failed publish, worded for the user: the service's message and id, and what to do next. */
-export function publishFailure(error: unknown, plan: PublishPlan, app: string): unknown {
+export function publishFailure(error: unknown, plan: PublishPlan, target: CommandTarget): unknown {
   if (!(error instanceof AppLinkError) || error.status === undefined) return error
   const hints = [...error.hints]
-  if (error.status === 404) hints.push(`Check that connection ${plan.connectionName} exists: heroku applink:connections -a ${app}`)
+  if (error.status === 404) hints.push(`Check that connection ${plan.connectionName} exists: ${listCommand('connection', target)}`)
   if (error.status === 409) {
     hints.push(
-      `Publish under another client name (-c), or see what is published to ${plan.connectionName} with: heroku salesforce:publications -a ${app} --connection-name ${plan.connectionName}`,
+      `Publish under another client name (-c), or see what is published to ${plan.connectionName} with: ${publicationsCommand(target, plan.connectionName)}`,
     )
   }
   return new AppLinkError(`Publishing ${basename(plan.file)} to ${plan.connectionName} failed: ${error.message} (${error.id}).`, {

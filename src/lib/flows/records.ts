@@ -1,7 +1,9 @@
 /**
  * What an existing connection or authorization is, read back from the service before acting on
  * it: which kind of org it belongs to (a name is unique across both kinds, and the DELETE endpoints
- * do not check the kind), whether it still waits for a login, and the exact commands that act on it.
+ * do not check the kind), whether it still waits for a login. `RECORDS` holds what differs between
+ * a connection and an authorization (its name, its requests, its ready status), so the removal and
+ * JWT paths have one branch-free body; the commands suggested are built in `ui/hints.ts`.
  *
  * - Removal: `*:disconnect` and `*:authorizations:remove` read the record first; one of the other
  *   kind is refused (exit 2, nothing deleted) with the command that removes it.
@@ -10,32 +12,61 @@
  *   prints its `redirect_uri` again and goes on waiting. Anything else is a conflict error naming
  *   the command that removes it.
  */
+import {randomUUID} from 'node:crypto'
+
+import type {AppLinkClient, JwtParams} from '../api/applink-client.js'
 import {AppLinkError, invalidInput} from '../api/errors.js'
+import {type CommandTarget, infoCommand, type RecordKind, removeCommand} from '../ui/hints.js'
 import {writeNote} from './recover.js'
 import {type OrgKind, orgKindLabel} from '../api/types.js'
 
-export type RecordKind = 'authorization' | 'connection'
+export type {RecordKind} from '../ui/hints.js'
 
-/** Where the commands we suggest run: the app, and the add-on when the user named one. */
-export interface CommandTarget {
-  app: string
-  /** `--addon` as given (required when the app has several AppLink add-ons) */
-  addon?: string
+/** What the commands do differently per kind of record: the one table the removal and JWT paths read. */
+export interface RecordSpec {
+  /** the positional argument that names it */
+  arg: 'connection_name' | 'developer_name'
+  /** how the name rules call the name */
+  nameKind: 'connection name' | 'developer name'
+  /** the status of a record that is ready */
+  ready: string
+  /** how removal is called: `disconnect` or `remove` */
+  verb: 'disconnect' | 'remove'
+  /** the JWT bearer-flow create (docs/applink-api.md §2) */
+  createJwt(client: AppLinkClient, org: OrgKind, name: string, params: JwtParams & {alias: string}): Promise<unknown>
+  /** the alias sent when none is given: an authorization's is what the app's SDK fetches it by */
+  defaultAlias(name: string): string
+  get(client: AppLinkClient, name: string): Promise<unknown>
+  remove(client: AppLinkClient, name: string): Promise<unknown>
+  /** the answer to show when a DELETE answered with an empty body: shaped like the record */
+  removed(name: string): unknown
 }
 
-/** A command line for this app (and add-on, when one was named). */
-export function herokuCommand(head: string, target: CommandTarget): string {
-  return `heroku ${head} -a ${target.app}${target.addon ? ` --addon ${target.addon}` : ''}`
-}
-
-/** The command that removes a record of this kind. */
-export function removeCommand(kind: RecordKind, org: OrgKind, name: string, target: CommandTarget): string {
-  return herokuCommand(`${org}:${kind === 'connection' ? 'disconnect' : 'authorizations:remove'} ${name}`, target)
-}
-
-/** The command that shows a record of this kind. */
-export function infoCommand(kind: RecordKind, name: string, target: CommandTarget): string {
-  return herokuCommand(`applink:${kind}s:info ${name}`, target)
+export const RECORDS: Record<RecordKind, RecordSpec> = {
+  authorization: {
+    arg: 'developer_name',
+    createJwt: (client, org, name, params) => client.createJwtAuthorization(org, {...params, developer_name: name}),
+    defaultAlias: name => `applink:${name}`,
+    get: (client, name) => client.getAuthorization(name),
+    nameKind: 'developer name',
+    ready: 'authorized',
+    remove: (client, name) => client.deleteAuthorization(name),
+    removed: name => ({org: {developer_name: name}}),
+    verb: 'remove',
+  },
+  connection: {
+    arg: 'connection_name',
+    // only Salesforce orgs connect with JWT
+    createJwt: (client, _org, name, params) => client.createJwtConnection({...params, connection_name: name}),
+    // contract: a connection's alias is a fresh random UUID
+    defaultAlias: () => randomUUID(),
+    get: (client, name) => client.getConnection(name),
+    nameKind: 'connection name',
+    ready: 'connected',
+    remove: (client, name) => client.deleteConnection(name),
+    removed: name => ({org: {connection_name: name}}),
+    verb: 'disconnect',
+  },
 }
 
 /**

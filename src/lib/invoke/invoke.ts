@@ -8,6 +8,8 @@ import {AppLinkError, ExitCode, invalidInput} from '../api/errors.js'
 import {NetworkError, send} from '../api/http.js'
 import {registerSecret} from '../api/redact.js'
 import type {Authorization} from '../api/types.js'
+import {addCommand, type CommandTarget, infoCommand} from '../ui/hints.js'
+import {orgKindOf} from '../ui/output.js'
 import {type Body, buildUrl, defaultBaseUrl, type Identity, type NameValue, readData, salesforceHeaders, type SalesforceHeaders, applyHeaderFlags} from './request.js'
 import {compileSchema, type Problem} from './schema.js'
 import {isObject} from '../openapi/structure.js'
@@ -151,13 +153,13 @@ export function problemLine(p: Problem): string {
  * The invoking user, from the authorization the AppLink service returns (org, user, access token).
  * An authorization that is not `authorized`, or has no token, cannot invoke.
  */
-export function identityFrom(authorization: Authorization, accessToken: string | undefined, appId: string, namespace: string, app: string): {identity: Identity; warnings: string[]} {
+export function identityFrom(authorization: Authorization, accessToken: string | undefined, appId: string, namespace: string, target: CommandTarget): {identity: Identity; warnings: string[]} {
   const name = authorization.org?.developer_name ?? authorization.id
   const org = authorization.org ?? ({} as Authorization['org'])
   if (authorization.status !== 'authorized' || !accessToken) {
     const why = authorization.status === 'authorized' ? 'the AppLink service returned no access token for it' : `its status is ${authorization.status}`
     throw new AppLinkError(`Authorization ${name} cannot invoke: ${why}.`, {
-      hints: [`Check it with: heroku applink:authorizations:info ${name} -a ${app}`, `Re-authorize with: heroku salesforce:authorizations:add ${name} -a ${app}`],
+      hints: [`Check it with: ${infoCommand('authorization', name, target)}`, `Re-authorize with: ${addCommand('authorization', orgKindOf(org.type), name, target)}`],
       id: 'authorization_not_usable',
     })
   }
@@ -165,7 +167,7 @@ export function identityFrom(authorization: Authorization, accessToken: string |
   registerSecret(accessToken)
   const warnings: string[] = []
   if (!org.id || !org.instance_url) {
-    throw new AppLinkError(`Authorization ${name} has no org ${org.id ? 'instance URL' : 'id'} in the AppLink service's answer.`, {hints: [`Check it with: heroku applink:authorizations:info ${name} -a ${app}`], id: 'invalid_response'})
+    throw new AppLinkError(`Authorization ${name} has no org ${org.id ? 'instance URL' : 'id'} in the AppLink service's answer.`, {hints: [`Check it with: ${infoCommand('authorization', name, target)}`], id: 'invalid_response'})
   }
 
   let apiVersion = org.api_version

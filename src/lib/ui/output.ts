@@ -36,13 +36,6 @@ export function isFailedStatus(status: string): boolean {
   return FAILED.has(status)
 }
 
-/** The fix to suggest for a failed connection or authorization. */
-export function fixHint(kind: 'authorization' | 'connection', status: string, org: 'datacloud' | 'salesforce', name: string, app: string): string | undefined {
-  if (!isFailedStatus(status)) return undefined
-  if (kind === 'connection') return `Reconnect with: heroku ${org}:connect ${name} -a ${app}`
-  return `Re-authorize with: heroku ${org}:authorizations:add ${name} -a ${app}`
-}
-
 export function orgKindOf(type: string | undefined): 'datacloud' | 'salesforce' {
   return type === 'DataCloudOrg' || type === 'DatacloudOrg' ? 'datacloud' : 'salesforce'
 }

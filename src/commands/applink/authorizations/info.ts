@@ -2,7 +2,8 @@ import {Args} from '@oclif/core'
 
 import {AppLinkCommand} from '../../../lib/cli/base.js'
 import {assertNameOrId, orNotFound} from '../../../lib/flows/lookup.js'
-import {authorizationRows, fixHint, isFailedStatus, orgKindOf, printInfo} from '../../../lib/ui/output.js'
+import {fixHint, targetOf} from '../../../lib/ui/hints.js'
+import {authorizationRows, orgKindOf, printInfo} from '../../../lib/ui/output.js'
 import type {Authorization} from '../../../lib/api/types.js'
 import {noteOnStderr} from '../../../lib/ui/terminal-text.js'
 
@@ -22,15 +23,12 @@ export default class AuthorizationsInfo extends AppLinkCommand {
     const {args, flags} = await this.parse(AuthorizationsInfo)
     assertNameOrId('developer name', args.developer_name)
     const {client, context} = await this.applink(flags.app, flags.addon)
-    const app = context.app.name
-    const authorization = await orNotFound({app, kind: 'authorization', name: args.developer_name}, client.getAuthorization(args.developer_name))
+    const target = targetOf(context)
+    const authorization = await orNotFound({...target, kind: 'authorization', name: args.developer_name}, client.getAuthorization(args.developer_name))
     return this.render(authorization, async () => {
       const name = authorization.org?.developer_name ?? args.developer_name
-      await printInfo(`Heroku AppLink authorization ${name} for app ${app}`, authorizationRows(authorization))
-      const org = orgKindOf(authorization.org?.type)
-      const hint = authorization.connection_method === 'JWT' && isFailedStatus(authorization.status)
-        ? `Add it again with: heroku ${org}:authorizations:jwt:add ${name} -a ${app} --client-id CONSUMER_KEY --jwt-key-file server.key --username USER`
-        : fixHint('authorization', authorization.status, org, name, app)
+      await printInfo(`Heroku AppLink authorization ${name} for app ${target.app}`, authorizationRows(authorization))
+      const hint = fixHint('authorization', authorization, orgKindOf(authorization.org?.type), name, target)
       if (hint) noteOnStderr(hint)
     })
   }

@@ -2,7 +2,8 @@ import {Args} from '@oclif/core'
 
 import {AppLinkCommand} from '../../../lib/cli/base.js'
 import {assertNameOrId, orNotFound} from '../../../lib/flows/lookup.js'
-import {connectionRows, fixHint, isFailedStatus, orgKindOf, printInfo} from '../../../lib/ui/output.js'
+import {fixHint, targetOf} from '../../../lib/ui/hints.js'
+import {connectionRows, orgKindOf, printInfo} from '../../../lib/ui/output.js'
 import type {Connection} from '../../../lib/api/types.js'
 import {noteOnStderr} from '../../../lib/ui/terminal-text.js'
 
@@ -22,15 +23,12 @@ export default class ConnectionsInfo extends AppLinkCommand {
     const {args, flags} = await this.parse(ConnectionsInfo)
     assertNameOrId('connection name', args.connection_name)
     const {client, context} = await this.applink(flags.app, flags.addon)
-    const app = context.app.name
-    const connection = await orNotFound({app, kind: 'connection', name: args.connection_name}, client.getConnection(args.connection_name))
+    const target = targetOf(context)
+    const connection = await orNotFound({...target, kind: 'connection', name: args.connection_name}, client.getConnection(args.connection_name))
     return this.render(connection, async () => {
       const name = connection.org?.connection_name ?? args.connection_name
-      await printInfo(`Heroku AppLink connection ${name} for app ${app}`, connectionRows(connection))
-      const org = orgKindOf(connection.org?.type)
-      const hint = connection.connection_method === 'JWT' && org === 'salesforce' && isFailedStatus(connection.status)
-        ? `Reconnect with: heroku salesforce:connect:jwt ${name} -a ${app} --client-id CONSUMER_KEY --jwt-key-file server.key --username USER`
-        : fixHint('connection', connection.status, org, name, app)
+      await printInfo(`Heroku AppLink connection ${name} for app ${target.app}`, connectionRows(connection))
+      const hint = fixHint('connection', connection, orgKindOf(connection.org?.type), name, target)
       if (hint) noteOnStderr(hint)
     })
   }

@@ -4,6 +4,7 @@ import {AppLinkCommand} from '../../../lib/cli/base.js'
 import {invalidInput} from '../../../lib/api/errors.js'
 import {dataActionTargetFlow, flowFlags, flowIO, runFlow, waitTimeoutMs} from '../../../lib/flows/flow.js'
 import {assertValidName, nameProblem} from '../../../lib/api/names.js'
+import {targetOf} from '../../../lib/ui/hints.js'
 import {printInfo} from '../../../lib/ui/output.js'
 import type {DataActionTarget} from '../../../lib/api/types.js'
 
@@ -41,9 +42,8 @@ The API name defaults to the label with spaces turned into underscores.`
     if (!path.startsWith('/')) throw invalidInput('invalid_target_api_path', `Invalid --target-api-path ${JSON.stringify(path)}: it must start with "/".`, ['Give the path on the app without its URL, e.g. / or /handleDataCloudDataChangeEvent'])
     const timeoutMs = waitTimeoutMs(flags['wait-timeout'])
     const {client, context} = await this.applink(flags.app, flags.addon)
-    const app = context.app.name
     const input = {apiName, connection, label: args.label, targetEndpoint: path, type: flags.type}
-    const target = await runFlow(dataActionTargetFlow(client, input, {addon: flags.addon, app, timeoutMs}), await flowIO(this.interactive))
+    const target = await runFlow(dataActionTargetFlow(client, input, {...targetOf(context), timeoutMs}), await flowIO(this.interactive))
     return this.render(target, () => printInfo(`Data action target ${apiName} on connection ${connection}`, {
       'API Name': target.api_name,
       ID: target.id,

@@ -4,6 +4,7 @@ import {AppLinkCommand} from '../../../lib/cli/base.js'
 import {authorizationFlow, flowIO, oauthFlags, runFlow, waitTimeoutMs} from '../../../lib/flows/flow.js'
 import {loginUrl} from '../../../lib/flows/jwt.js'
 import {assertValidName} from '../../../lib/api/names.js'
+import {targetOf} from '../../../lib/ui/hints.js'
 import {authorizationRows, printInfo} from '../../../lib/ui/output.js'
 import {type Authorization, orgKindLabel, type OrgKind} from '../../../lib/api/types.js'
 
@@ -35,7 +36,7 @@ On a terminal, press a key to open the browser (q quits). Without one, the login
     const timeoutMs = waitTimeoutMs(flags['wait-timeout'])
     const {client, context} = await this.applink(flags.app, flags.addon)
     const app = context.app.name
-    const flow = authorizationFlow(client, org, name, login, flags.browser, {addon: flags.addon, app, timeoutMs})
+    const flow = authorizationFlow(client, org, name, login, flags.browser, {...targetOf(context), timeoutMs})
     const authorization = await runFlow(flow, await flowIO(this.interactive))
     return this.render(authorization, () => printInfo(`${orgKindLabel(org)} authorization ${name} on app ${app}`, authorizationRows(authorization)))
   }

@@ -1,12 +1,12 @@
 import {Args} from '@oclif/core'
 
-import {AppLinkCommand} from '../../../lib/cli/base.js'
 import {confirmFlag} from '../../../lib/ui/confirm.js'
-import {removeNamed} from '../../../lib/flows/remove.js'
-import {type Authorization, orgKindLabel, type OrgKind} from '../../../lib/api/types.js'
+import type {RecordKind} from '../../../lib/flows/records.js'
+import {RemoveCommand} from '../../../lib/cli/remove-command.js'
+import type {OrgKind} from '../../../lib/api/types.js'
 
 /** `salesforce:authorizations:remove`; the Data Cloud twin is this command with `org = 'datacloud'`. */
-export default class Remove extends AppLinkCommand {
+export default class Remove extends RemoveCommand {
   static args = {
     developer_name: Args.string({description: 'developer name of the authorization to remove', required: true}),
   }
@@ -22,25 +22,7 @@ export default class Remove extends AppLinkCommand {
     confirm: confirmFlag('the developer name'),
   }
 
-  static org: OrgKind = 'salesforce'
+  static kind: RecordKind = 'authorization'
 
-  async run(): Promise<Authorization> {
-    const {org} = this.constructor as typeof Remove
-    const {args, flags} = await this.parse(this.constructor as typeof Remove)
-    return removeNamed({
-      addon: flags.addon,
-      app: flags.app,
-      command: `heroku ${this.id}`,
-      confirm: flags.confirm,
-      connect: () => this.applink(flags.app, flags.addon),
-      interactive: this.interactive,
-      kind: 'authorization',
-      label: `${orgKindLabel(org)} authorization`,
-      org,
-      name: args.developer_name,
-      quiet: this.jsonEnabled(),
-      remove: (client, name) => client.deleteAuthorization(name),
-      verb: 'remove',
-    })
-  }
+  static org: OrgKind = 'salesforce'
 }

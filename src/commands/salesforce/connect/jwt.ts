@@ -1,12 +1,10 @@
 import {Args} from '@oclif/core'
-import {randomUUID} from 'node:crypto'
 
-import {AppLinkCommand} from '../../../lib/cli/base.js'
-import {addWithJwt, jwtFlags} from '../../../lib/flows/jwt.js'
-import {connectionRows, printInfo} from '../../../lib/ui/output.js'
-import type {Connection} from '../../../lib/api/types.js'
+import {jwtFlags} from '../../../lib/flows/jwt.js'
+import {JwtAddCommand} from '../../../lib/cli/jwt-command.js'
+import type {RecordKind} from '../../../lib/flows/records.js'
 
-export default class ConnectJwt extends AppLinkCommand {
+export default class ConnectJwt extends JwtAddCommand {
   static args = {
     connection_name: Args.string({description: 'name for the connection: 3-30 letters, digits and single underscores, starting with a letter', required: true}),
   }
@@ -20,23 +18,5 @@ export default class ConnectJwt extends AppLinkCommand {
 
   static flags = jwtFlags()
 
-  async run(): Promise<Connection> {
-    const {args, flags} = await this.parse(ConnectJwt)
-    const name = args.connection_name
-    const {app, result} = await addWithJwt<Connection>({
-      app: flags.app,
-      connect: () => this.applink(flags.app, flags.addon),
-      flags,
-      kind: 'connection',
-      label: 'Salesforce connection',
-      name,
-      quiet: this.jsonEnabled(),
-      // contract: a connection's alias is a fresh random UUID
-      send: (client, params) => client.createJwtConnection({...params, alias: randomUUID(), connection_name: name}),
-    })
-    return this.render(result, async () => {
-      await printInfo(`Salesforce connection ${name} on app ${app}`, connectionRows(result))
-      if (result.status !== 'connected') process.stderr.write(`Check its status with: heroku applink:connections:info ${name} -a ${app}\n`)
-    })
-  }
+  static kind: RecordKind = 'connection'
 }

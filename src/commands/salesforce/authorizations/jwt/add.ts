@@ -1,12 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 
-import {AppLinkCommand} from '../../../../lib/cli/base.js'
-import {addWithJwt, jwtFlags} from '../../../../lib/flows/jwt.js'
-import {authorizationRows, printInfo} from '../../../../lib/ui/output.js'
-import {type Authorization, orgKindLabel, type OrgKind} from '../../../../lib/api/types.js'
+import {jwtFlags} from '../../../../lib/flows/jwt.js'
+import {JwtAddCommand} from '../../../../lib/cli/jwt-command.js'
+import type {RecordKind} from '../../../../lib/flows/records.js'
+import type {OrgKind} from '../../../../lib/api/types.js'
 
 /** `salesforce:authorizations:jwt:add`; the Data Cloud twin is this command with `org = 'datacloud'`. */
-export default class AuthorizationsJwtAdd extends AppLinkCommand {
+export default class AuthorizationsJwtAdd extends JwtAddCommand {
   static args = {
     developer_name: Args.string({description: 'developer name for the authorization: 3-30 letters, digits and single underscores, starting with a letter', required: true}),
   }
@@ -23,32 +23,7 @@ export default class AuthorizationsJwtAdd extends AppLinkCommand {
     alias: Flags.string({description: 'alias the app\'s AppLink SDK fetches the credentials by [default: applink:DEVELOPER_NAME]'}),
   }
 
+  static kind: RecordKind = 'authorization'
+
   static org: OrgKind = 'salesforce'
-
-  async run(): Promise<Authorization> {
-    const {org} = this.constructor as typeof AuthorizationsJwtAdd
-    const {args, flags} = await this.parse(this.constructor as typeof AuthorizationsJwtAdd)
-    const name = args.developer_name
-    const alias = flags.alias ?? `applink:${name}`
-    const {app, result} = await addWithJwt<Authorization>({
-      app: flags.app,
-      connect: () => this.applink(flags.app, flags.addon),
-      flags,
-      kind: 'authorization',
-      label: `${orgKindLabel(org)} authorization`,
-      name,
-      quiet: this.jsonEnabled(),
-      send: (client, params) => client.createJwtAuthorization(org, {...params, alias, developer_name: name}),
-    })
-    return this.render(result, async () => {
-      // the alias the app's SDK fetches the credentials by: the one the service answers with, else the one sent
-      await printInfo(`${orgKindLabel(org)} authorization ${name} on app ${app}`, withAlias(authorizationRows(result), (result as {alias?: string}).alias ?? alias))
-      if (result.status !== 'authorized') process.stderr.write(`Check its status with: heroku applink:authorizations:info ${name} -a ${app}\n`)
-    })
-  }
-}
-
-/** The rows with `Alias` right after the developer name. */
-function withAlias(rows: Record<string, string | undefined>, alias: string): Record<string, string | undefined> {
-  return {'Developer Name': rows['Developer Name'], Alias: alias, ...rows}
 }
