@@ -283,6 +283,32 @@ describe('integration: as users run it (heroku CLI, telemetry at its default)', 
       const r = await ok(['salesforce:connect', 'two_org', '-a', 'newuser-two', '--addon', 'applink-two'], 1)
       expect(r.stderr).to.contain('  › To start over, remove it first with: heroku salesforce:disconnect two_org -a newuser-two --addon applink-two\n')
     })
+
+    it('with several AppLink add-ons every suggested command names --addon, and runs as shown', async () => {
+      await ok(['apps:create', 'newuser-three', '--no-remote'])
+      await ok(['addons:create', 'heroku-applink', '-a', 'newuser-three', '--name', 'applink-three-a'])
+      await ok(['addons:create', 'heroku-applink', '-a', 'newuser-three', '--name', 'applink-three-b', '--as', 'HEROKU_APPLINK_B'])
+      const at = '-a newuser-three --addon applink-three-b'
+      /** The command a hint suggests, run as the user would paste it. */
+      const suggested = (text: string, lead: string): string[] => {
+        const line = text.split('\n').find(l => l.includes(lead)) ?? ''
+        const command = line.slice(line.indexOf('heroku ') + 'heroku '.length).trim()
+        expect(command, text).to.not.equal('')
+        return command.split(' ')
+      }
+
+      const connected = await ok(['salesforce:connect:jwt', 'three_org', '-a', 'newuser-three', '--addon', 'applink-three-b', '--client-id', '3MVGthree', '--jwt-key-file', KEY, '--username', 'three@example.com'])
+      expect(connected.stdout).to.match(/Status:\s+connected/)
+      const missing = await ok(['applink:connections:info', 'nope_org', '-a', 'newuser-three', '--addon', 'applink-three-b'], 1)
+      expect(missing.stderr).to.contain(`  › List the app's connections with: heroku applink:connections ${at}\n`)
+      const list = await ok(suggested(missing.stderr, 'List the app'))
+      expect(list.stdout).to.contain('three_org')
+      const unconfirmed = await ok(['salesforce:disconnect', 'three_org', '-a', 'newuser-three', '--addon', 'applink-three-b'], 2)
+      expect(unconfirmed.stderr).to.contain(`  › Run again with: heroku salesforce:disconnect three_org ${at} --confirm three_org\n`)
+      await ok(suggested(unconfirmed.stderr, 'Run again with'))
+      const empty = await ok(['salesforce:publications', '-a', 'newuser-three', '--addon', 'applink-three-b'])
+      expect(empty.stdout).to.contain(`Connect one with: heroku salesforce:connect NAME ${at}\n`)
+    })
   })
 
   describe('first-run errors', () => {
