@@ -2,7 +2,7 @@
  * flows/: what a command does, step by step. The OAuth/poll runner and its flow definitions
  * (`flow.ts`), JWT connections and authorizations (`jwt.ts`), removal (`remove.ts`), recovery
  * from conflicts and failed polls (`records.ts`, `recover.ts`), lookups by name (`lookup.ts`),
- * publishing (`publish.ts`, `publications.ts`).
+ * publishing (`publish.ts` checks and zips, `publish-upload.ts` sends; `publications.ts`).
  *
  * May import: `api/`, `ui/`, `openapi/`. Modules are imported one by one, so this index exports
  * nothing.

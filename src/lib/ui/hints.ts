@@ -18,6 +18,12 @@ export interface CommandTarget {
 
 export type RecordKind = 'authorization' | 'connection'
 
+/** The plugin's commands per kind of record, after `salesforce:` or `datacloud:`. */
+const COMMANDS: Record<RecordKind, {add: string; jwt: string; remove: string}> = {
+  authorization: {add: 'authorizations:add', jwt: 'authorizations:jwt:add', remove: 'authorizations:remove'},
+  connection: {add: 'connect', jwt: 'connect:jwt', remove: 'disconnect'},
+}
+
 /** The target of a resolved add-on: its app, and its name when the app has several or one was named. */
 export function targetOf(context: AppLinkContext): CommandTarget {
   const app = context.app.name
@@ -46,18 +52,17 @@ export function infoCommand(kind: RecordKind, name: string, target: CommandTarge
 
 /** The command that removes a record of this kind and org kind. */
 export function removeCommand(kind: RecordKind, org: OrgKind, name: string, target: CommandTarget): string {
-  return herokuCommand(`${org}:${kind === 'connection' ? 'disconnect' : 'authorizations:remove'} ${name}`, target)
+  return herokuCommand(`${org}:${COMMANDS[kind].remove} ${name}`, target)
 }
 
 /** The command that creates a record with an OAuth login (and picks one up that waits for it). */
 export function addCommand(kind: RecordKind, org: OrgKind, name: string, target: CommandTarget): string {
-  return herokuCommand(`${org}:${kind === 'connection' ? 'connect' : 'authorizations:add'} ${name}`, target)
+  return herokuCommand(`${org}:${COMMANDS[kind].add} ${name}`, target)
 }
 
 /** The command that creates a record with the JWT bearer flow, its credentials as placeholders. */
 export function jwtAddCommand(kind: RecordKind, org: OrgKind, name: string, target: CommandTarget): string {
-  const head = kind === 'connection' ? `${org}:connect:jwt` : `${org}:authorizations:jwt:add`
-  return herokuCommand(`${head} ${name}`, target, '--client-id CONSUMER_KEY --jwt-key-file server.key --username USER')
+  return herokuCommand(`${org}:${COMMANDS[kind].jwt} ${name}`, target, '--client-id CONSUMER_KEY --jwt-key-file server.key --username USER')
 }
 
 /** `salesforce:publications`, for one connection when named. */
