@@ -30,8 +30,9 @@ export interface RecordSpec {
   nameKind: 'connection name' | 'developer name'
   /** the status of a record that is ready */
   ready: string
-  /** how removal is called: `disconnect` or `remove` */
+  /** how removal is called: `disconnect` or `remove`, and its progress line's first word */
   verb: 'disconnect' | 'remove'
+  doing: 'Disconnecting' | 'Removing'
   /** the JWT bearer-flow create (docs/applink-api.md §2) */
   createJwt(client: AppLinkClient, org: OrgKind, name: string, params: JwtParams & {alias: string}): Promise<unknown>
   /** the alias sent when none is given: an authorization's is what the app's SDK fetches it by */
@@ -47,6 +48,7 @@ export const RECORDS: Record<RecordKind, RecordSpec> = {
     arg: 'developer_name',
     createJwt: (client, org, name, params) => client.createJwtAuthorization(org, {...params, developer_name: name}),
     defaultAlias: name => `applink:${name}`,
+    doing: 'Removing',
     get: (client, name) => client.getAuthorization(name),
     nameKind: 'developer name',
     ready: 'authorized',
@@ -60,6 +62,7 @@ export const RECORDS: Record<RecordKind, RecordSpec> = {
     createJwt: (client, _org, name, params) => client.createJwtConnection({...params, connection_name: name}),
     // contract: a connection's alias is a fresh random UUID
     defaultAlias: () => randomUUID(),
+    doing: 'Disconnecting',
     get: (client, name) => client.getConnection(name),
     nameKind: 'connection name',
     ready: 'connected',

@@ -63,7 +63,7 @@ export async function removeNamed<T>(r: Removal): Promise<T> {
   assertOrgKind(found, {kind: r.kind, name: r.name, org: r.org, target, verb})
   if (r.before) await r.before(client, resource)
   if (ask) await askToConfirm(confirmation, r.ask)
-  const progress = `${verb === 'disconnect' ? 'Disconnecting' : 'Removing'} ${label} ${r.name} from ${context.app.name}`
+  const progress = `${record.doing} ${label} ${r.name} from ${context.app.name}`
   // an ambiguous failure (reset, timeout, 5xx) is never resent: the resource is looked up by name instead
   const check = infoCommand(r.kind, r.name, target)
   const removal = () => deleteOrRecover(() => record.remove(client, r.name) as Promise<T>, {
