@@ -27,7 +27,8 @@ export async function startTlsRelay(target: string, dir: string): Promise<TlsRel
   const made = await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], {env: process.env, timeoutMs: 60_000})
   if (made.code !== 0) return `openssl could not make a certificate (exit ${made.code})`
   const server = createServer({cert: readFileSync(cert), key: readFileSync(key)}, (req, res) => {
-    const upstream = request(new URL(req.url ?? '/', target), {headers: req.headers, method: req.method}, answer => {
+    // as any reverse proxy does: the request goes on addressed to the server behind it
+    const upstream = request(new URL(req.url ?? '/', target), {headers: {...req.headers, host: new URL(target).host}, method: req.method}, answer => {
       res.writeHead(answer.statusCode ?? 502, answer.headers)
       answer.pipe(res)
     })
