@@ -8,7 +8,7 @@
  *   npm run bench -- --official ../shared/anchors/heroku-cli-plugin-applink-2.0.3.tgz   # both, side by side
  *   npm run bench -- --runs 20          # more runs
  *   npm run bench -- --no-build         # reuse dist/ from an earlier `npm run build`
- *   npm run bench -- --only help,read   # some groups: version,help,startup,read,platform,oauth,publish,validate
+ *   npm run bench -- --only help,read   # some groups: version,help,startup,read,platform,oauth,publish,validate,invoke
  *   npm run bench -- --write-docs       # also write the table into docs/performance.md
  *   npm run bench -- --work DIR         # work files in DIR instead of .bench/
  *
@@ -27,16 +27,18 @@ import {type Env, hyperfine, type TimedCommand, run, type RunResult, stats} from
 import {type Figure, figureValue, markdownTable, notes, type Row, textTable, type Unit} from './lib/report.js'
 import {type Backend, benchBackend, type FlowKind, emulatorBackend, emulatorModulePath} from './lib/backend.js'
 import {BENCH_APP, BENCH_AUTHORIZATION, BENCH_CONNECTION, BENCH_DATACLOUD, BenchServer, platformRounds} from './lib/server.js'
-import {bareCli, installPlugin, type Installed, localTarball, packOurs} from './lib/stage.js'
+import {startBenchApp, timeInvocations} from './lib/invoke.js'
+import {bareCli, installPlugin, type Installed, localTarball, noBrowserEnv, packOurs} from './lib/stage.js'
+import {startTlsRelay} from './lib/tls-relay.js'
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 /** where every measured command runs: outside any git checkout, so no git remote is picked up */
 const runDir = mkdtempSync(join(tmpdir(), 'applink-bench-cwd-'))
 
-const GROUPS = ['version', 'help', 'startup', 'read', 'platform', 'oauth', 'publish', 'validate'] as const
+const GROUPS = ['version', 'help', 'startup', 'read', 'platform', 'oauth', 'publish', 'validate', 'invoke'] as const
 type Group = typeof GROUPS[number]
 /** Issue 13's goals. */
-const GOAL = {oauthExitSeconds: 0.5, oauthRatio: 0.25, publishMiB: 250, publishSeconds: 2, ratio: 0.7, validateSeconds: 1.5}
+const GOAL = {invokeSeconds: 0.7, oauthExitSeconds: 0.5, oauthRatio: 0.25, publishMiB: 250, publishSeconds: 2, ratio: 0.7, validateSeconds: 1.5}
 /** an app no server knows: every command that resolves it stops at the first Platform API answer (404) */
 const MISSING_APP = 'bench-no-such-app'
 
@@ -96,10 +98,10 @@ interface Expect {
 const exitOk = (expect: Expect, code: number) => expect.code === 'nonzero' ? code !== 0 : code === (expect.code ?? 0)
 
 /** One run that must behave as expected before a command is timed; returns why not, or undefined. */
-async function probe(t: Target, args: string[], expect: Expect, server?: Backend): Promise<string | undefined> {
+async function probe(t: Target, args: string[], expect: Expect, server?: Backend, extra: Env = {}): Promise<string | undefined> {
   if (!t.inst) return t.missing ?? 'not installed'
   server?.clearLog()
-  const r = await run(argv(t, args)[0], argv(t, args).slice(1), {cwd: runDir, env: envOf(t, server), timeoutMs: 60_000})
+  const r = await run(argv(t, args)[0], argv(t, args).slice(1), {cwd: runDir, env: envOf(t, server, extra), timeoutMs: 60_000})
   if (!exitOk(expect, r.code)) return `exit ${r.code} (expected ${expect.code ?? 0}): ${firstLine(r)}`
   if (expect.stdout && !expect.stdout.test(r.stdout)) return `unexpected output: ${firstLine(r)}`
   if (expect.requests && server) return expect.requests(server)
@@ -115,12 +117,13 @@ interface Measured {
  * Wall time (hyperfine) and peak RSS (GNU time) of `heroku ARGS` for each plugin, from the same
  * runs, the plugins alternating. A plugin whose probe run misbehaves is `n/a` with the reason.
  */
-async function measureCommand(targets: Target[], args: string[] | ((t: Target) => string[]), expect: Expect, server?: Backend): Promise<Record<Target['key'], Measured>> {
+async function measureCommand(targets: Target[], args: string[] | ((t: Target) => string[]), expects: Expect | ((t: Target) => Expect), server?: Backend, extra: Env = {}): Promise<Record<Target['key'], Measured>> {
   const argsOf = (t: Target) => typeof args === 'function' ? args(t) : args
+  const expectOf = (t: Target) => typeof expects === 'function' ? expects(t) : expects
   const out = {} as Record<Target['key'], Measured>
   const ok: Target[] = []
   for (const t of targets) {
-    const problem = await probe(t, argsOf(t), expect, server)
+    const problem = await probe(t, argsOf(t), expectOf(t), server, extra)
     if (problem) {
       if (t.inst) log(`${t.key}: heroku ${argsOf(t).join(' ')}: n/a: ${problem}`)
       out[t.key] = {rss: na(problem), time: na(problem)}
@@ -131,10 +134,10 @@ async function measureCommand(targets: Target[], args: string[] | ((t: Target) =
 
   if (ok.length === 0) return out
   log(`timing: heroku ${argsOf(ok[0]).join(' ')} (${ok.map(t => t.key).join(', ')})`)
-  const commands: TimedCommand[] = ok.map(t => ({argv: argv(t, argsOf(t)), env: envOf(t, server), name: t.key}))
+  const commands: TimedCommand[] = ok.map(t => ({argv: argv(t, argsOf(t)), env: envOf(t, server, extra), name: t.key}))
   const timings = await hyperfine(commands, {cwd: runDir, runs, warmup})
   for (const [i, t] of ok.entries()) {
-    const bad = timings[i].exitCodes.filter(c => !exitOk(expect, c))
+    const bad = timings[i].exitCodes.filter(c => !exitOk(expectOf(t), c))
     out[t.key] = bad.length > 0
       ? {rss: na(`exit codes ${bad.join(',')} while timing`), time: na(`exit codes ${bad.join(',')} while timing`)}
       : {rss: {kind: 'measured', stats: timings[i].mib}, time: {cpu: timings[i].cpu, kind: 'measured', stats: timings[i].seconds}}
@@ -207,6 +210,121 @@ function startupInputs(): {key: string; spec: string} {
   const spec = join(dir, 'tiny-spec.yaml')
   writeFileSync(spec, ['openapi: 3.0.3', 'info:', '  title: Bench', '  version: 1.0.0', 'paths:', '  /hello:', '    get:', '      operationId: hello', '      description: Says hello', '      responses:', "        '200':", '          description: OK', ''].join('\n'))
   return {key, spec}
+}
+
+/**
+ * OAuth flows, run as plain child processes (the plugins alternating): approval (on the server's
+ * timer, 1 s after creation) to exit, end to end, and start to the create request (the CLI, the
+ * plugin and the Platform API rounds before the flow begins). Both get a browser that opens
+ * nothing and a newline on stdin (the official plugin waits for Enter without a terminal).
+ */
+async function oauthRows(targets: Target[], server: Backend): Promise<Row[]> {
+  const flows: {args: (i: number) => string[]; kind: FlowKind; name: string; resource: (i: number) => string}[] = [
+    {args: i => ['salesforce:connect', `bench_conn_${i}`, '-a', BENCH_APP], kind: 'connection', name: 'salesforce:connect', resource: i => `bench_conn_${i}`},
+    {args: i => ['salesforce:authorizations:add', `bench_auth_x${i}`, '-a', BENCH_APP], kind: 'authorization', name: 'salesforce:authorizations:add', resource: i => `bench_auth_x${i}`},
+    {args: i => ['datacloud:data-action-target:create', `Bench Target ${i}`, '-o', BENCH_DATACLOUD, '-p', '/events', '-a', BENCH_APP], kind: 'data_action_target', name: 'datacloud:data-action-target:create', resource: i => `Bench_Target_${i}`},
+  ]
+  const browserless = noBrowserEnv(join(work, 'browser'))
+  const rows: Row[] = []
+  let seq = Date.now() % 100_000
+  for (const flow of flows) {
+    log(`timing: heroku ${flow.args(0).join(' ')} (${targets.filter(t => t.inst).map(t => t.key).join(', ')}, alternating)`)
+    const e2e: Record<Target['key'], number[]> = {official: [], ours: []}
+    const exit: Record<Target['key'], number[]> = {official: [], ours: []}
+    const create: Record<Target['key'], number[]> = {official: [], ours: []}
+    const problem: Partial<Record<Target['key'], string>> = {}
+    for (const t of targets) if (!t.inst) problem[t.key] = t.missing ?? 'not installed'
+    for (let i = 0; i < flowRuns; i++) {
+      for (const t of i % 2 === 0 ? targets : [...targets].reverse()) {
+        if (problem[t.key]) continue
+        server.clearLog()
+        const n = seq++
+        const args = flow.args(n)
+        const r = await run(argv(t, args)[0], argv(t, args).slice(1), {cwd: runDir, env: envOf(t, server, browserless), input: '\n', timeoutMs: 60_000})
+        const approvedAt = r.code === 0 ? await server.approvalAt(flow.kind, flow.resource(n)) : undefined
+        const createdAt = server.requests.find(q => q.method === 'POST' && q.at !== undefined)?.at
+        if (r.code !== 0) problem[t.key] = `exit ${r.code}: ${firstLine(r)}`
+        else if (approvedAt === undefined) problem[t.key] = `the ${server.name} approved nothing`
+        else {
+          e2e[t.key].push(r.elapsedMs / 1000)
+          exit[t.key].push((r.exitAt - approvedAt) / 1000)
+          if (createdAt !== undefined) create[t.key].push((createdAt - r.startAt) / 1000)
+        }
+      }
+    }
+
+    const fig = (key: Target['key'], values: Record<Target['key'], number[]>) => problem[key] ? na(problem[key] as string) : values[key].length > 0 ? measured(values[key]) : na(`the ${server.name} does not log arrival times`)
+    const before = `${flow.name}: start → create request`
+    rows.push(limitRow(`${flow.name}: approval → exit`, 's', fig('ours', exit), fig('official', exit), GOAL.oauthExitSeconds),
+      ratioRow(`${flow.name}: end to end (approval after 1 s)`, fig('ours', e2e), fig('official', e2e), GOAL.oauthRatio),
+      {goal: '—', info: true, metric: before, official: fig('official', create), ours: fig('ours', create), unit: 's'})
+  }
+
+  return rows
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB (${bytes.toLocaleString('en-US')} bytes)`
+
+/**
+ * Publishing the largest specs the service takes, and refusing one over the limit. The official
+ * plugin reaches the AppLink API only over https on port 443 (see lib/tls-relay.ts): both plugins
+ * get the relay's certificate, and the official one is refused by the service (it does not check
+ * sizes itself), so its refusal only has to fail.
+ */
+async function publishRows(targets: Target[], server: Backend, specs: BenchSpec[]): Promise<Row[]> {
+  const relay = targets[1].inst ? await startTlsRelay(server.env.HEROKU_HOST, work) : undefined
+  if (typeof relay === 'string') log(`official: salesforce:publish: ${relay}`)
+  const extra: Env = relay && typeof relay !== 'string' ? {NODE_EXTRA_CA_CERTS: relay.caFile} : {}
+  const official = typeof relay === 'string' ? [targets[0], {...targets[1], inst: undefined, missing: relay}] : targets
+  const rows: Row[] = []
+  try {
+    const publish = (file: string) => ['salesforce:publish', file, '--client-name', 'bench_client', '--connection-name', BENCH_CONNECTION, '-a', BENCH_APP]
+    for (const s of specs.filter(x => !x.overLimit)) {
+      const sentUpload = (srv: Backend) => srv.requests.some(r => r.method === 'POST' && r.path.endsWith('/apps') && r.status >= 200 && r.status < 300) ? undefined : 'no upload reached the server'
+      const m = await measureCommand(official, publish(s.file), {requests: sentUpload}, server, extra)
+      const label = `salesforce:publish ${mb(s.bytes)} ${s.format.toUpperCase()}, ${s.operations.toLocaleString('en-US')} operations`
+      rows.push(limitRow(label, 's', m.ours.time, m.official.time, GOAL.publishSeconds, `< ${GOAL.publishSeconds} s`), limitRow(label, 'MiB', m.ours.rss, m.official.rss, GOAL.publishMiB, `< ${GOAL.publishMiB} MiB`))
+    }
+
+    const over = specs.find(x => x.overLimit) as BenchSpec
+    const nothingSent = (srv: Backend) => srv.requests.length === 0 ? undefined : `it sent ${srv.requests.length} request(s)`
+    const refused = (t: Target): Expect => t.key === 'ours' ? {code: 2, requests: nothingSent} : {code: 'nonzero'}
+    const m = await measureCommand(official, publish(over.file), refused, server, extra)
+    rows.push(limitRow(`salesforce:publish ${mb(over.bytes)} YAML (over the limit): refused`, 's', m.ours.time, m.official.time, 1, '< 1 s, exit 2, nothing sent'))
+  } finally {
+    if (relay && typeof relay !== 'string') await relay.close()
+  }
+
+  return rows
+}
+
+/**
+ * `applink:invoke` of a tiny spec's operation against a local app, from the start of the run to
+ * the request's arrival: through `heroku`, and through the installed plugin's own `bin/run.js`
+ * (no heroku CLI around it), with the floor of each (`--version`) for scale.
+ */
+async function invokeRows(ours: Target, server: Backend): Promise<Row[]> {
+  if (!ours.inst) return []
+  const {spec} = startupInputs()
+  const app = await startBenchApp()
+  const rows: Row[] = []
+  try {
+    const args = ['applink:invoke', 'hello', '--spec', spec, '--url', app.url, '--authorization', BENCH_AUTHORIZATION, '-a', BENCH_APP]
+    const none = na('the official plugin has no applink:invoke')
+    const ways: [string, string[]][] = [['heroku', argv(ours, args)], ['./bin/run.js', [process.execPath, join(ours.inst.root as string, 'bin', 'run.js'), ...args]]]
+    for (const [name, cmd] of ways) {
+      log(`timing: ${cmd.join(' ')}`)
+      const {problem, values} = await timeInvocations(app, runs, () => run(cmd[0], cmd.slice(1), {cwd: runDir, env: envOf(ours, server), timeoutMs: 60_000}))
+      rows.push(limitRow(`applink:invoke through ${name}: start → request at the app`, 's', problem ? na(problem) : measured(values), none, GOAL.invokeSeconds))
+    }
+
+    const floor = await measureCommand([{...ours, inst: {...ours.inst, cli: [process.execPath, join(ours.inst.root as string, 'bin', 'run.js')]}}], ['--version'], {})
+    rows.push({goal: 'floor', info: true, metric: './bin/run.js --version (the plugin as its own CLI)', official: none, ours: floor.ours.time, unit: 's'})
+  } finally {
+    await app.close()
+  }
+
+  return rows
 }
 
 async function main(): Promise<void> {
@@ -303,59 +421,14 @@ async function main(): Promise<void> {
     }
 
     // --- OAuth flows: approval (on the server's timer, 1 s after creation) to exit, and end to end
-    if (only.has('oauth')) {
-      const flows: {args: (i: number) => string[]; kind: FlowKind; name: string; resource: (i: number) => string}[] = [
-        {args: i => ['salesforce:connect', `bench_conn_${i}`, '-a', BENCH_APP], kind: 'connection', name: 'salesforce:connect', resource: i => `bench_conn_${i}`},
-        {args: i => ['salesforce:authorizations:add', `bench_auth_x${i}`, '-a', BENCH_APP], kind: 'authorization', name: 'salesforce:authorizations:add', resource: i => `bench_auth_x${i}`},
-        {args: i => ['datacloud:data-action-target:create', `Bench Target ${i}`, '-o', BENCH_DATACLOUD, '-p', '/events', '-a', BENCH_APP], kind: 'data_action_target', name: 'datacloud:data-action-target:create', resource: i => `Bench_Target_${i}`},
-      ]
-      let seq = Date.now() % 100_000
-      for (const flow of flows) {
-        log(`timing: heroku ${flow.args(0).join(' ')} (${targets.filter(t => t.inst).map(t => t.key).join(', ')}, alternating)`)
-        const e2e: Record<Target['key'], number[]> = {official: [], ours: []}
-        const exit: Record<Target['key'], number[]> = {official: [], ours: []}
-        const problem: Partial<Record<Target['key'], string>> = {}
-        for (const t of targets) if (!t.inst) problem[t.key] = t.missing ?? 'not installed'
-        for (let i = 0; i < flowRuns; i++) {
-          for (const t of i % 2 === 0 ? targets : [...targets].reverse()) {
-            if (problem[t.key]) continue
-            server.clearLog()
-            const n = seq++
-            const args = flow.args(n)
-            const r = await run(argv(t, args)[0], argv(t, args).slice(1), {cwd: runDir, env: envOf(t, server), timeoutMs: 60_000})
-            const approvedAt = r.code === 0 ? await server.approvalAt(flow.kind, flow.resource(n)) : undefined
-            if (r.code !== 0) problem[t.key] = `exit ${r.code}: ${firstLine(r)}`
-            else if (approvedAt === undefined) problem[t.key] = `the ${server.name} approved nothing`
-            else {
-              e2e[t.key].push(r.elapsedMs / 1000)
-              exit[t.key].push((r.exitAt - approvedAt) / 1000)
-            }
-          }
-        }
-
-        const fig = (key: Target['key'], values: Record<Target['key'], number[]>) => problem[key] ? na(problem[key] as string) : measured(values[key])
-        rows.push(limitRow(`${flow.name}: approval → exit`, 's', fig('ours', exit), fig('official', exit), GOAL.oauthExitSeconds),
-          ratioRow(`${flow.name}: end to end (approval after 1 s)`, fig('ours', e2e), fig('official', e2e), GOAL.oauthRatio))
-      }
-    }
+    if (only.has('oauth')) rows.push(...await oauthRows(targets, server))
 
     // --- publishing the largest specs the service takes, and refusing one over the limit
     const specs = only.has('publish') || only.has('validate') ? benchSpecs(join(work, 'specs'), log) : []
-    const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB (${bytes.toLocaleString('en-US')} bytes)`
-    if (only.has('publish')) {
-      const publish = (file: string) => ['salesforce:publish', file, '--client-name', 'bench_client', '--connection-name', BENCH_CONNECTION, '-a', BENCH_APP]
-      for (const s of specs.filter(x => !x.overLimit)) {
-        const sentUpload = (srv: Backend) => srv.requests.some(r => r.method === 'POST' && r.path.endsWith('/apps') && r.status >= 200 && r.status < 300) ? undefined : 'no upload reached the server'
-        const m = await measureCommand(targets, publish(s.file), {requests: sentUpload}, server)
-        const label = `salesforce:publish ${mb(s.bytes)} ${s.format.toUpperCase()}, ${s.operations.toLocaleString('en-US')} operations`
-        rows.push(limitRow(label, 's', m.ours.time, m.official.time, GOAL.publishSeconds, `< ${GOAL.publishSeconds} s`), limitRow(label, 'MiB', m.ours.rss, m.official.rss, GOAL.publishMiB, `< ${GOAL.publishMiB} MiB`))
-      }
+    if (only.has('publish')) rows.push(...await publishRows(targets, server, specs))
 
-      const over = specs.find(x => x.overLimit) as BenchSpec
-      const nothingSent = (srv: Backend) => srv.requests.length === 0 ? undefined : `it sent ${srv.requests.length} request(s)`
-      const m = await measureCommand(targets, publish(over.file), {code: 2, requests: nothingSent}, server)
-      rows.push(limitRow(`salesforce:publish ${mb(over.bytes)} YAML (over the limit): refused`, 's', m.ours.time, m.official.time, 1, '< 1 s, exit 2, nothing sent'))
-    }
+    // --- applink:invoke: start to the request reaching the app (ours only: the official plugin has none)
+    if (only.has('invoke')) rows.push(...await invokeRows(targets[0], server))
 
     // --- checking the largest YAML spec locally (the official plugin has no such command)
     if (only.has('validate')) {

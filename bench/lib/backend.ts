@@ -16,6 +16,8 @@ import {BENCH_APP, BENCH_AUTHORIZATION, BENCH_CONNECTION, BENCH_DATACLOUD, Bench
 export type FlowKind = Approval['kind']
 
 export interface LoggedRequest {
+  /** when the request arrived, on performance.now()'s clock (the emulator's log only) */
+  at?: number
   method: string
   path: string
   status: number
@@ -78,8 +80,8 @@ export async function emulatorBackend(file: string): Promise<Backend> {
     dataActionTargetMs: 1000,
     dataDir,
     log(line, kind) {
-      const m = /^(\w+) (\S+) (\d{3}) /.exec(line)
-      if (kind === 'request' && m) requests.push({method: m[1], path: m[2], status: Number(m[3])})
+      const m = /^(\w+) (\S+) (\d{3}) (\d+)ms/.exec(line)
+      if (kind === 'request' && m) requests.push({at: performance.now() - Number(m[4]), method: m[1], path: m[2], status: Number(m[3])})
       else if (kind === 'error') process.stderr.write(`[bench] emulator: ${line.split('\n')[0]}\n`)
     },
     port: 0,

@@ -38,18 +38,26 @@ export interface RunResult {
   stdout: string
 }
 
-/** Runs `cmd args` to completion without a TTY; kills it after `timeoutMs`. */
-export function run(cmd: string, args: string[], options: {cwd?: string; env: Env; timeoutMs?: number}): Promise<RunResult> {
+/**
+ * Runs `cmd args` to completion without a TTY; kills it after `timeoutMs`. `input` is written to
+ * its stdin (then closed); without it stdin is /dev/null.
+ */
+export function run(cmd: string, args: string[], options: {cwd?: string; env: Env; input?: string; timeoutMs?: number}): Promise<RunResult> {
   const env = Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined)) as Record<string, string>
   return new Promise(resolve => {
     const startAt = performance.now()
-    const child = spawn(cmd, args, {cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(cmd, args, {cwd: options.cwd, env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']})
+    if (child.stdin) {
+      child.stdin.on('error', () => {})
+      child.stdin.end(options.input)
+    }
+
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', d => {
+    child.stdout?.setEncoding('utf8').on('data', d => {
       stdout += d
     })
-    child.stderr.setEncoding('utf8').on('data', d => {
+    child.stderr?.setEncoding('utf8').on('data', d => {
       stderr += d
     })
     const timer = setTimeout(() => {

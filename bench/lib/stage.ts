@@ -4,9 +4,9 @@
  * from the npm registry. Each plugin gets its own HOME (and so its own heroku data dir): their
  * commands clash, and each heroku run must see only one of them.
  */
-import {existsSync, mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {homedir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {delimiter, join, resolve} from 'node:path'
 
 import {cliEnv} from '../../scripts/lib/heroku-env.mjs'
 import {type Env, run} from './measure.js'
@@ -112,4 +112,19 @@ export function localTarball(spec: string): string | undefined {
   }
 
   return undefined
+}
+
+/**
+ * A browser that opens nothing, for the OAuth flows: a stub `xdg-open` first on PATH and as BROWSER
+ * (the `open` package, which the official plugin uses, runs its own copy of xdg-open, and that
+ * copy starts $BROWSER when it finds no desktop). It exits 0 at once; the local server approves
+ * the login on its own timer. Both plugins get the same environment.
+ */
+export function noBrowserEnv(dir: string): Env {
+  const bin = join(dir, 'bin')
+  mkdirSync(bin, {recursive: true})
+  const stub = join(bin, 'xdg-open')
+  writeFileSync(stub, '#!/bin/sh\nexit 0\n')
+  chmodSync(stub, 0o755)
+  return {BROWSER: stub, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`}
 }

@@ -7,6 +7,8 @@
 import {readdir, readFile, stat} from 'node:fs/promises'
 import {basename, join} from 'node:path'
 
+import type {ZipInputFile} from 'fflate'
+
 import {AppLinkError, ExitCode, invalidInput} from '../api/errors.js'
 import {type AuthorizationNames, LIMITS, loadSpecFile, MB, METADATA_FILES, sizeText, SpecError} from '../openapi/check.js'
 import {plural} from '../openapi/format.js'
@@ -116,12 +118,31 @@ export function checkZipLimits(files: ZipFile[]): void {
   }
 }
 
-/** A deflated zip of `entries`, built with fflate. */
+/**
+ * A deflated zip of `entries`: fflate writes the container, Node's zlib (native, about five times
+ * faster than fflate's own deflate on a 10 MB spec) compresses each entry at the same level 6.
+ * Without `zlib.crc32` (Node before 20.15) fflate does both.
+ */
 export async function buildZip(entries: Array<{data: Uint8Array; name: string}>): Promise<Uint8Array> {
-  const {zipSync} = await import('fflate')
-  const files: Record<string, Uint8Array> = {}
-  for (const e of entries) files[e.name] = e.data
-  return zipSync(files, {level: 6})
+  const [{Zip, zipSync}, zlib] = await Promise.all([import('fflate'), import('node:zlib')])
+  const crc32 = (zlib as {crc32?: (data: Uint8Array) => number}).crc32
+  if (!crc32) return zipSync(Object.fromEntries(entries.map(e => [e.name, e.data])), {level: 6})
+  const chunks: Uint8Array[] = []
+  const state: {error?: Error} = {}
+  const zip = new Zip((error, chunk) => {
+    if (error) state.error = error
+    else chunks.push(chunk)
+  })
+  for (const e of entries) {
+    // an entry fflate takes as it is: compression 8 (deflate), with the CRC and size of the original bytes
+    const file: ZipInputFile = {compression: 8, crc: crc32(e.data), filename: e.name, size: e.data.byteLength}
+    zip.add(file)
+    file.ondata?.(null, zlib.deflateRawSync(e.data, {level: 6}), true)
+  }
+
+  zip.end()
+  if (state.error) throw state.error
+  return Buffer.concat(chunks)
 }
 
 /** The multipart/form-data body: `metadata` (the zip) and `app_request` (JSON), as docs/applink-api.md §4 says. */

@@ -143,72 +143,8 @@ function innermostBranch(schemaPath: string): {group: string; index: number} | u
  * - "must match exactly one schema in oneOf" goes when a more precise error explains it.
  */
 export function condense(errors: AjvError[], doc: unknown): AjvError[] {
-  const isRefObject = (path: string) => {
-    const value = valueAt(doc, path)
-    return isObject(value) && '$ref' in value
-  }
-
-  const fromReference = (e: AjvError) => e.schemaPath.includes('/definitions/Reference/') || e.schemaPath.startsWith('#/definitions/Reference')
-  let kept = errors.filter(e => {
-    if (fromReference(e)) return isRefObject(e.instancePath) || isRefObject(e.instancePath.replace(/\/\$ref$/, ''))
-    // inside an object that has $ref, only the Reference shape matters
-    for (let p = e.instancePath; ; p = p.slice(0, p.lastIndexOf('/'))) {
-      if (isRefObject(p) && e.keyword !== 'oneOf') return false
-      if (p === '') break
-    }
-
-    return true
-  })
-
-  // group branch errors by the oneOf they belong to (schema path of the oneOf + where it applied)
-  const groups = new Map<string, Map<number, AjvError[]>>()
-  for (const e of kept) {
-    const b = innermostBranch(e.schemaPath)
-    if (!b) continue
-    const summary = kept.find(s => (s.keyword === 'oneOf' || s.keyword === 'anyOf') && s.schemaPath === b.group && e.instancePath.startsWith(s.instancePath))
-    const key = `${summary?.instancePath ?? e.instancePath}\u0000${b.group}`
-    const branches = groups.get(key) ?? new Map<number, AjvError[]>()
-    branches.set(b.index, [...(branches.get(b.index) ?? []), e])
-    groups.set(key, branches)
-  }
-
-  const drop = new Set<AjvError>()
-  const merged: AjvError[] = []
-  for (const branches of groups.values()) {
-    const list = [...branches.values()]
-    const discriminated = list.filter(errs => errs.some(e => e.keyword === 'enum'))
-    if (discriminated.length === 0) {
-      // every branch failed only on required fields: "needs one of a, b"
-      const onlyRequired = list.length > 1 && list.every(errs => errs.every(e => e.keyword === 'required'))
-      if (onlyRequired) {
-        const all = list.flat()
-        for (const e of all) drop.add(e)
-        const names = [...new Set(all.map(e => String(e.params.missingProperty)))]
-        merged.push({instancePath: all[0].instancePath, keyword: 'requiredOneOf', params: {names}, schemaPath: ''})
-      }
-
-      continue
-    }
-
-    if (discriminated.length < list.length) {
-      // another branch got past the discriminator: the others are not what the author meant
-      for (const errs of discriminated) for (const e of errs) drop.add(e)
-      continue
-    }
-
-    // every branch failed on its discriminator: one enum error listing every allowed value
-    const enums = discriminated.flat().filter(e => e.keyword === 'enum')
-    for (const errs of discriminated) for (const e of errs) drop.add(e)
-    const byPath = new Map<string, AjvError>()
-    for (const e of enums) {
-      const prev = byPath.get(e.instancePath)
-      const values = [...((prev?.params.allowedValues as unknown[]) ?? []), ...(e.params.allowedValues as unknown[])]
-      byPath.set(e.instancePath, {...e, params: {allowedValues: [...new Set(values)]}})
-    }
-
-    merged.push(...byPath.values())
-  }
-
+  let kept = withoutReferenceNoise(errors, doc)
+  const {drop, merged} = settleBranches(kept)
   kept = [...kept.filter(e => !drop.has(e)), ...merged]
   // a oneOf/anyOf summary is noise when a more precise error sits at or under it
   kept = kept.filter(e => {
@@ -223,6 +159,75 @@ export function condense(errors: AjvError[], doc: unknown): AjvError[] {
     seen.add(key)
     return true
   })
+}
+
+/** An object with `$ref` is judged as a Reference only; other objects never as a Reference. */
+function withoutReferenceNoise(errors: AjvError[], doc: unknown): AjvError[] {
+  const isRefObject = (path: string) => {
+    const value = valueAt(doc, path)
+    return isObject(value) && '$ref' in value
+  }
+
+  const fromReference = (e: AjvError) => e.schemaPath.includes('/definitions/Reference/') || e.schemaPath.startsWith('#/definitions/Reference')
+  return errors.filter(e => {
+    if (fromReference(e)) return isRefObject(e.instancePath) || isRefObject(e.instancePath.replace(/\/\$ref$/, ''))
+    // inside an object that has $ref, only the Reference shape matters
+    for (let p = e.instancePath; ; p = p.slice(0, p.lastIndexOf('/'))) {
+      if (isRefObject(p) && e.keyword !== 'oneOf') return false
+      if (p === '') break
+    }
+
+    return true
+  })
+}
+
+/**
+ * The branch errors of each oneOf/anyOf, grouped by the oneOf they belong to (its schema path and
+ * where it applied), settled: the errors to drop, and the merged errors that replace them.
+ */
+function settleBranches(kept: AjvError[]): {drop: Set<AjvError>; merged: AjvError[]} {
+  const groups = new Map<string, Map<number, AjvError[]>>()
+  for (const e of kept) {
+    const b = innermostBranch(e.schemaPath)
+    if (!b) continue
+    const summary = kept.find(s => (s.keyword === 'oneOf' || s.keyword === 'anyOf') && s.schemaPath === b.group && e.instancePath.startsWith(s.instancePath))
+    const key = `${summary?.instancePath ?? e.instancePath}\u0000${b.group}`
+    const branches = groups.get(key) ?? new Map<number, AjvError[]>()
+    branches.set(b.index, [...(branches.get(b.index) ?? []), e])
+    groups.set(key, branches)
+  }
+
+  const drop = new Set<AjvError>()
+  const merged: AjvError[] = []
+  for (const branches of groups.values()) merged.push(...settleGroup([...branches.values()], drop))
+  return {drop, merged}
+}
+
+/** One oneOf's branches (their errors each); adds what goes to `drop`, returns what replaces it. */
+function settleGroup(list: AjvError[][], drop: Set<AjvError>): AjvError[] {
+  const discriminated = list.filter(errs => errs.some(e => e.keyword === 'enum'))
+  if (discriminated.length === 0) {
+    // every branch failed only on required fields: "needs one of a, b"
+    const onlyRequired = list.length > 1 && list.every(errs => errs.every(e => e.keyword === 'required'))
+    if (!onlyRequired) return []
+    const all = list.flat()
+    for (const e of all) drop.add(e)
+    const names = [...new Set(all.map(e => String(e.params.missingProperty)))]
+    return [{instancePath: all[0].instancePath, keyword: 'requiredOneOf', params: {names}, schemaPath: ''}]
+  }
+
+  // another branch got past the discriminator: the others are not what the author meant
+  for (const errs of discriminated) for (const e of errs) drop.add(e)
+  if (discriminated.length < list.length) return []
+  // every branch failed on its discriminator: one enum error listing every allowed value
+  const byPath = new Map<string, AjvError>()
+  for (const e of discriminated.flat().filter(e => e.keyword === 'enum')) {
+    const prev = byPath.get(e.instancePath)
+    const values = [...((prev?.params.allowedValues as unknown[]) ?? []), ...(e.params.allowedValues as unknown[])]
+    byPath.set(e.instancePath, {...e, params: {allowedValues: [...new Set(values)]}})
+  }
+
+  return [...byPath.values()]
 }
 
 function lastSegment(pointer: string): string {
@@ -274,24 +279,11 @@ function toDraft(e: AjvError, doc: unknown): Draft {
     }
 
     case 'additionalProperties': {
-      const key = String(p.additionalProperty)
-      const path = `${e.instancePath}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`
-      if (e.instancePath === '/paths') {
-        return {fix: `Start the path with a slash: /${key}.`, message: `path '${key}' must start with '/'`, path, severity: 'error'}
-      }
-
-      return {fix: `Remove '${key}' (or rename it: extensions start with 'x-').`, message: `'${key}' is not allowed in ${where}`, path, severity: 'error'}
+      return additionalPropertyDraft(e, where)
     }
 
     case 'enum': {
-      const allowed = (p.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')
-      const value = valueAt(doc, e.instancePath)
-      const message = `${name} of ${describe(parentOf(e.instancePath), doc)} is ${JSON.stringify(value)}; allowed: ${allowed}`
-      if (name === 'in' && (value === 'body' || value === 'formData')) {
-        return {fix: `OpenAPI 3.0 has no in: ${value} (that is Swagger 2.0): describe the body in the operation's requestBody instead.`, message, path: e.instancePath, severity: 'error'}
-      }
-
-      return {fix: `Use one of ${allowed}.`, message, path: e.instancePath, severity: 'error'}
+      return enumDraft(e, doc)
     }
 
     case 'type': {
@@ -321,6 +313,28 @@ function toDraft(e: AjvError, doc: unknown): Draft {
       return {fix: 'Compare it with the OpenAPI 3.0 specification for this object.', message: `${where} ${e.message ?? 'is not valid'}`, path: e.instancePath, severity: 'error'}
     }
   }
+}
+
+function additionalPropertyDraft(e: AjvError, where: string): Draft {
+  const key = String(e.params.additionalProperty)
+  const path = `${e.instancePath}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`
+  if (e.instancePath === '/paths') {
+    return {fix: `Start the path with a slash: /${key}.`, message: `path '${key}' must start with '/'`, path, severity: 'error'}
+  }
+
+  return {fix: `Remove '${key}' (or rename it: extensions start with 'x-').`, message: `'${key}' is not allowed in ${where}`, path, severity: 'error'}
+}
+
+function enumDraft(e: AjvError, doc: unknown): Draft {
+  const name = lastSegment(e.instancePath)
+  const allowed = (e.params.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')
+  const value = valueAt(doc, e.instancePath)
+  const message = `${name} of ${describe(parentOf(e.instancePath), doc)} is ${JSON.stringify(value)}; allowed: ${allowed}`
+  if (name === 'in' && (value === 'body' || value === 'formData')) {
+    return {fix: `OpenAPI 3.0 has no in: ${value} (that is Swagger 2.0): describe the body in the operation's requestBody instead.`, message, path: e.instancePath, severity: 'error'}
+  }
+
+  return {fix: `Use one of ${allowed}.`, message, path: e.instancePath, severity: 'error'}
 }
 
 function article(type: string): string {
