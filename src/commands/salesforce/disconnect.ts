@@ -3,6 +3,7 @@ import {Args} from '@oclif/core'
 import {AppLinkCommand} from '../../lib/cli/base.js'
 import {confirmFlag} from '../../lib/ui/confirm.js'
 import type {AppLinkClient} from '../../lib/api/applink-client.js'
+import type {IO} from '../../lib/ui/io.js'
 import type {NamedResource} from '../../lib/flows/lookup.js'
 import {removeNamed} from '../../lib/flows/remove.js'
 import {type Connection, orgKindLabel, type OrgKind} from '../../lib/api/types.js'
@@ -14,7 +15,7 @@ export default class Disconnect extends AppLinkCommand {
   }
 
   /** runs once the add-on is resolved, before the prompt and the DELETE (e.g. to list what goes with it) */
-  static before?: (client: AppLinkClient, resource: NamedResource) => Promise<void>
+  static before?: (client: AppLinkClient, resource: NamedResource, io: IO) => Promise<void>
 
   static description = 'disconnect a Salesforce org from an app (asks you to type the connection name)'
 
@@ -44,6 +45,7 @@ export default class Disconnect extends AppLinkCommand {
       label: `${orgKindLabel(org)} connection`,
       org,
       name: args.connection_name,
+      io: this.io,
       quiet: this.jsonEnabled(),
       remove: (client, name) => client.deleteConnection(name),
       verb: 'disconnect',

@@ -37,12 +37,11 @@ export default class Publish extends AppLinkCommand {
   async run(): Promise<PublishPlan | {published: PublishPlan; response: unknown}> {
     const {args, flags} = await this.parse(Publish)
     const human = !this.jsonEnabled()
-    const warn = (text: string) => process.stderr.write(`Warning: ${text}\n`)
-    if (flags['authorization-connected-app-name']) warn('--authorization-connected-app-name is deprecated (Salesforce replaces connected apps with external client apps): use --authorization-external-client-app-name.')
+    if (flags['authorization-connected-app-name']) this.io.warn('--authorization-connected-app-name is deprecated (Salesforce replaces connected apps with external client apps): use --authorization-external-client-app-name.')
     assertValidName('connection name', flags['connection-name'])
     if (!flags['dry-run'] && !flags.app) throw invalidInput('missing_app', 'Missing required flag -a/--app: the app whose AppLink add-on publishes the spec.', ['Give it with -a APP, or run the command in the app\'s git checkout. A --dry-run needs no app.'])
     const showReport = (report: SpecReport) => {
-      if (human && report.diagnostics.length > 0) process.stderr.write(formatReport(report, {maxWarnings: 20}))
+      if (human && report.diagnostics.length > 0) this.io.err(formatReport(report, {maxWarnings: 20}))
     }
 
     const prepared = await preparePublish({
@@ -57,21 +56,22 @@ export default class Publish extends AppLinkCommand {
       throw flags['dry-run'] ? new SpecError(error.report, {dryRun: true}) : error
     })
     showReport(prepared.report)
-    if (human && prepared.ignored.length > 0) warn(`not sent from --metadata-dir: ${prepared.ignored.join(', ')} (only connectedapp-meta.xml and permissionset-meta.xml are).`)
+    if (human && prepared.ignored.length > 0) this.io.warn(`not sent from --metadata-dir: ${prepared.ignored.join(', ')} (only connectedapp-meta.xml and permissionset-meta.xml are).`)
     const {plan} = prepared
     if (flags['dry-run']) return this.render(plan, () => {
-      process.stdout.write(formatPlan(plan))
+      this.io.out(formatPlan(plan))
     })
 
     const app = flags.app as string
     const {client} = await this.applink(app, flags.addon)
     const multipart = await buildMultipart(prepared.zip, plan.appRequest)
-    const showProgress = human && multipart.body.length > 1024 * 1024 && Boolean(process.stderr.isTTY) && !process.env.CI
-    const progress = showProgress ? uploadProgress(`Uploading ${plan.file}`) : undefined
+    const showProgress = human && multipart.body.length > 1024 * 1024 && this.io.liveProgress
+    const progress = showProgress ? uploadProgress(this.io, `Uploading ${plan.file}`) : undefined
     // an ambiguous failure (reset, timeout, 5xx) is never resent: the user is told how to check instead
     const {createOrRecover} = await import('../../lib/flows/recover.js')
     const upload = () => createOrRecover(() => client.publish(plan.connectionName, multipart, {onProgress: progress?.update}), {
       check: `heroku salesforce:publications -a ${app} --connection-name ${plan.connectionName}`,
+      note: text => this.io.noteRedacted(text),
       subject: `the publication of ${plan.file} to ${plan.connectionName}`,
     })
     .catch(error => {
@@ -79,9 +79,9 @@ export default class Publish extends AppLinkCommand {
     })
     .finally(() => progress?.done())
     // a progress line for big uploads on a terminal; otherwise one step line (a spinner on a terminal)
-    const response = progress ? await upload() : await step(`Publishing ${plan.file} to ${plan.connectionName} as ${plan.clientName}`, upload, {quiet: !human})
+    const response = progress ? await upload() : await step(`Publishing ${plan.file} to ${plan.connectionName} as ${plan.clientName}`, upload, {io: this.io, quiet: !human})
     return this.render({published: plan, response}, () => {
-      process.stdout.write(formatPublished(plan))
+      this.io.out(formatPublished(plan))
     })
   }
 }

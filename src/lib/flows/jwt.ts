@@ -11,6 +11,7 @@ import type {AppLinkContext} from '../api/addon.js'
 import type {AppLinkClient, JwtParams} from '../api/applink-client.js'
 import {AppLinkError, invalidInput} from '../api/errors.js'
 import {assertValidName} from '../api/names.js'
+import type {IO} from '../ui/io.js'
 import {step} from '../ui/progress.js'
 import {createOrRecover} from './recover.js'
 import {maskKnownSecrets, registerSecret} from '../api/redact.js'
@@ -111,6 +112,8 @@ export interface JwtRequest<T> {
   /** e.g. `Salesforce connection`, `Data Cloud authorization` */
   label: string
   name: string
+  /** the command's streams (the progress line, notes) */
+  io: IO
   /** true with --json: no progress line */
   quiet: boolean
   /** resolves the add-on (the command's `this.applink`) */
@@ -134,9 +137,10 @@ export async function addWithJwt<T extends {error?: ApiError; status: string}>(r
   const sendOnce = () => createOrRecover(() => r.send(client, params), {
     check: `${r.kind === 'connection' ? 'heroku applink:connections:info' : 'heroku applink:authorizations:info'} ${r.name} -a ${context.app.name}`,
     lookup: () => (r.kind === 'connection' ? client.getConnection(r.name) : client.getAuthorization(r.name)) as Promise<unknown> as Promise<T>,
+    note: text => r.io.noteRedacted(text),
     subject: `${r.label} ${r.name}`,
   })
-  const result = scrub(await step(progress, () => maskFailure(sendOnce()), {done: res => res?.status ?? 'done', quiet: r.quiet}))
+  const result = scrub(await step(progress, () => maskFailure(sendOnce()), {done: res => res?.status ?? 'done', io: r.io, quiet: r.quiet}))
   if (result?.status === 'failed') {
     const reason = result.error?.message ? `: ${result.error.message}` : ''
     throw new AppLinkError(`${r.label} ${r.name} failed${reason}`, {

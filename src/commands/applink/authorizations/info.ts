@@ -4,7 +4,6 @@ import {AppLinkCommand} from '../../../lib/cli/base.js'
 import {assertNameOrId, orNotFound} from '../../../lib/flows/lookup.js'
 import {authorizationRows, fixHint, isFailedStatus, orgKindOf, printInfo} from '../../../lib/ui/output.js'
 import type {Authorization} from '../../../lib/api/types.js'
-import {noteOnStderr} from '../../../lib/ui/terminal-text.js'
 
 export default class AuthorizationsInfo extends AppLinkCommand {
   static args = {
@@ -26,12 +25,12 @@ export default class AuthorizationsInfo extends AppLinkCommand {
     const authorization = await orNotFound({app, kind: 'authorization', name: args.developer_name}, client.getAuthorization(args.developer_name))
     return this.render(authorization, async () => {
       const name = authorization.org?.developer_name ?? args.developer_name
-      await printInfo(`Heroku AppLink authorization ${name} for app ${app}`, authorizationRows(authorization))
+      await printInfo(this.io, `Heroku AppLink authorization ${name} for app ${app}`, authorizationRows(authorization))
       const org = orgKindOf(authorization.org?.type)
       const hint = authorization.connection_method === 'JWT' && isFailedStatus(authorization.status)
         ? `Add it again with: heroku ${org}:authorizations:jwt:add ${name} -a ${app} --client-id CONSUMER_KEY --jwt-key-file server.key --username USER`
         : fixHint('authorization', authorization.status, org, name, app)
-      if (hint) noteOnStderr(hint)
+      if (hint) this.io.note(hint)
     })
   }
 }

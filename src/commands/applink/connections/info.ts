@@ -4,7 +4,6 @@ import {AppLinkCommand} from '../../../lib/cli/base.js'
 import {assertNameOrId, orNotFound} from '../../../lib/flows/lookup.js'
 import {connectionRows, fixHint, isFailedStatus, orgKindOf, printInfo} from '../../../lib/ui/output.js'
 import type {Connection} from '../../../lib/api/types.js'
-import {noteOnStderr} from '../../../lib/ui/terminal-text.js'
 
 export default class ConnectionsInfo extends AppLinkCommand {
   static args = {
@@ -26,12 +25,12 @@ export default class ConnectionsInfo extends AppLinkCommand {
     const connection = await orNotFound({app, kind: 'connection', name: args.connection_name}, client.getConnection(args.connection_name))
     return this.render(connection, async () => {
       const name = connection.org?.connection_name ?? args.connection_name
-      await printInfo(`Heroku AppLink connection ${name} for app ${app}`, connectionRows(connection))
+      await printInfo(this.io, `Heroku AppLink connection ${name} for app ${app}`, connectionRows(connection))
       const org = orgKindOf(connection.org?.type)
       const hint = connection.connection_method === 'JWT' && org === 'salesforce' && isFailedStatus(connection.status)
         ? `Reconnect with: heroku salesforce:connect:jwt ${name} -a ${app} --client-id CONSUMER_KEY --jwt-key-file server.key --username USER`
         : fixHint('connection', connection.status, org, name, app)
-      if (hint) noteOnStderr(hint)
+      if (hint) this.io.note(hint)
     })
   }
 }

@@ -38,6 +38,7 @@ export default class Remove extends AppLinkCommand {
       label: `${orgKindLabel(org)} authorization`,
       org,
       name: args.developer_name,
+      io: this.io,
       quiet: this.jsonEnabled(),
       remove: (client, name) => client.deleteAuthorization(name),
       verb: 'remove',

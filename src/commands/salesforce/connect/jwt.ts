@@ -30,13 +30,14 @@ export default class ConnectJwt extends AppLinkCommand {
       kind: 'connection',
       label: 'Salesforce connection',
       name,
+      io: this.io,
       quiet: this.jsonEnabled(),
       // contract: a connection's alias is a fresh random UUID
       send: (client, params) => client.createJwtConnection({...params, alias: randomUUID(), connection_name: name}),
     })
     return this.render(result, async () => {
-      await printInfo(`Salesforce connection ${name} on app ${app}`, connectionRows(result))
-      if (result.status !== 'connected') process.stderr.write(`Check its status with: heroku applink:connections:info ${name} -a ${app}\n`)
+      await printInfo(this.io, `Salesforce connection ${name} on app ${app}`, connectionRows(result))
+      if (result.status !== 'connected') this.io.err(`Check its status with: heroku applink:connections:info ${name} -a ${app}\n`)
     })
   }
 }

@@ -37,13 +37,14 @@ export default class AuthorizationsJwtAdd extends AppLinkCommand {
       kind: 'authorization',
       label: `${orgKindLabel(org)} authorization`,
       name,
+      io: this.io,
       quiet: this.jsonEnabled(),
       send: (client, params) => client.createJwtAuthorization(org, {...params, alias, developer_name: name}),
     })
     return this.render(result, async () => {
       // the alias the app's SDK fetches the credentials by: the one the service answers with, else the one sent
-      await printInfo(`${orgKindLabel(org)} authorization ${name} on app ${app}`, withAlias(authorizationRows(result), (result as {alias?: string}).alias ?? alias))
-      if (result.status !== 'authorized') process.stderr.write(`Check its status with: heroku applink:authorizations:info ${name} -a ${app}\n`)
+      await printInfo(this.io, `${orgKindLabel(org)} authorization ${name} on app ${app}`, withAlias(authorizationRows(result), (result as {alias?: string}).alias ?? alias))
+      if (result.status !== 'authorized') this.io.err(`Check its status with: heroku applink:authorizations:info ${name} -a ${app}\n`)
     })
   }
 }
