@@ -9,7 +9,10 @@
  * - Progress goes to stderr: oclif's spinner on a terminal, else one plain line per status change.
  * - Exit codes: 0 on success, 1 when the flow ends failed (the service's message is shown) or the
  *   service cannot be reached several polls in a row, 3 on --wait-timeout, 130 on q, Ctrl-C or SIGTERM.
- * - Time, keys, the browser and signals come in through `FlowIO`, so tests never really wait.
+ * - Time, keys, the browser and signals come in through `FlowIO` (flow-io.ts), so tests never really wait.
+ *
+ * Beside it: the flow definitions and flags (flow-definitions.ts), the poll schedule and
+ * --wait-timeout (flow-timing.ts), and the errors a flow ends with (flow-errors.ts).
  */
 import {AppLinkError} from '../api/errors.js'
 import type {ApiError} from '../api/types.js'
