@@ -12,6 +12,13 @@ const mayImport = {
   invoke: ['api', 'ui', 'openapi'],
   cli: ['api', 'ui', 'flows'],
 }
+// One IO object (src/lib/ui/io.ts) owns the streams: nothing else in src/commands or src/lib
+// writes to process.stdout / process.stderr, reads process.stdin or asks whether a stream is a TTY.
+const ioMessage = 'use the command\'s IO (this.io, or an `io: IO` parameter; src/lib/ui/io.ts) instead of the process streams'
+const ioRules = [
+  {selector: "MemberExpression[object.name='process'][property.name=/^std(in|out|err)$/]", message: ioMessage},
+  {selector: "MemberExpression[property.name='isTTY']", message: `${ioMessage}: it decides once whether a stream is a terminal (isTerminal for a stream handed in)`},
+]
 const layering = Object.entries(mayImport).map(([folder, allowed]) => {
   const banned = libFolders.filter(f => f !== folder && !allowed.includes(f))
   const patterns = [...banned.map(f => `../${f}/*`), '../../commands/*', '../../emulator/*']
@@ -22,10 +29,19 @@ const layering = Object.entries(mayImport).map(([folder, allowed]) => {
     files: [`src/lib/${folder}/**/*.ts`],
     rules: {
       'no-restricted-imports': ['error', {patterns: [{group: patterns, message}]}],
-      'no-restricted-syntax': ['error', {selector: `ImportExpression[source.value=/${regex}/]`, message}],
+      'no-restricted-syntax': ['error', {selector: `ImportExpression[source.value=/${regex}/]`, message}, ...(folder === 'ui' ? [] : ioRules)],
     },
   }
 })
+// in ui/ every file but io.ts itself (a later entry replaces the rule's options for its files)
+const uiLayering = layering.find(l => l.files[0] === 'src/lib/ui/**/*.ts')
+const uiRules = {
+  files: ['src/lib/ui/**/*.ts'],
+  ignores: ['src/lib/ui/io.ts'],
+  rules: {'no-restricted-syntax': [...uiLayering.rules['no-restricted-syntax'], ...ioRules]},
+}
+// the emulator command streams the emulator's own log (src/emulator has its own rules)
+const commandRules = {files: ['src/commands/**/*.ts'], ignores: ['src/commands/applink/emulator.ts'], rules: {'no-restricted-syntax': ['error', ...ioRules]}}
 
 export default tseslint.config(
   {ignores: ['dist/', 'node_modules/', 'oclif.manifest.json', '.bench/', 'tmp/']},
@@ -40,4 +56,6 @@ export default tseslint.config(
     },
   },
   ...layering,
+  uiRules,
+  commandRules,
 )

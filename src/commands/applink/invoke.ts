@@ -42,17 +42,17 @@ export default class Invoke extends AppLinkCommand {
     const headerFlags = parseHeaders(flags.header)
     const {identityFrom, prepareInvocation, sendInvocation} = await import('../../lib/invoke/invoke.js')
     // everything local first: a problem here exits 2 before any request
-    const prepared = await prepareInvocation({data: flags.data, headers: headerFlags, operation: args.operation, params: parseParams(flags.param), spec: flags.spec, url: flags.url, validate: flags.validate})
+    const prepared = await prepareInvocation({data: flags.data, headers: headerFlags, io: this.io, operation: args.operation, params: parseParams(flags.param), spec: flags.spec, url: flags.url, validate: flags.validate})
     const {client, context} = await this.applink(flags.app, flags.addon)
     const target = targetOf(context)
     const {accessToken, authorization} = await orNotFound({...target, kind: 'authorization', name: flags.authorization}, client.getAuthorizationWithAccessToken(flags.authorization))
     const {identity, warnings} = identityFrom(authorization, accessToken, context.app.id, flags.namespace, target)
-    for (const w of warnings) process.stderr.write(`Warning: ${w}\n`)
-    const result = await sendInvocation(prepared, identity, headerFlags, defaultTimeoutMs())
+    for (const w of warnings) this.io.warn(w)
+    const result = await sendInvocation(prepared, identity, headerFlags, defaultTimeoutMs(), this.io)
     const {invokeDocument, printInvocation} = await import('../../lib/invoke/output.js')
     const ok = result.response.status >= 200 && result.response.status < 300
     if (!ok || (flags.strict && result.problems.length > 0)) process.exitCode = ExitCode.FAILED
-    return this.render(invokeDocument(result, prepared.body?.json ?? prepared.body?.text), () => printInvocation(result, {include: flags.include, stderr: process.stderr, stdout: process.stdout}))
+    return this.render(invokeDocument(result, prepared.body?.json ?? prepared.body?.text), () => printInvocation(result, {include: flags.include, io: this.io}))
   }
 
   /** The document is masked already; secret-looking field names in the app's own answer stay as they are. */

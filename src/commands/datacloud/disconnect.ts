@@ -1,8 +1,8 @@
 import type {AppLinkClient} from '../../lib/api/applink-client.js'
+import type {IO} from '../../lib/ui/io.js'
 import {type NamedResource, orNotFound} from '../../lib/flows/lookup.js'
 import type {OrgKind} from '../../lib/api/types.js'
 import SalesforceDisconnect from '../salesforce/disconnect.js'
-import {noteOnStderr} from '../../lib/ui/terminal-text.js'
 
 export default class DatacloudDisconnect extends SalesforceDisconnect {
   // own copy: oclif's parse() spreads the class, which skips inherited statics
@@ -21,10 +21,10 @@ export default class DatacloudDisconnect extends SalesforceDisconnect {
 }
 
 /** Lists, on stderr, the data action targets that are deleted with the connection. */
-async function warnAboutTargets(client: AppLinkClient, resource: NamedResource): Promise<void> {
+async function warnAboutTargets(client: AppLinkClient, resource: NamedResource, io: IO): Promise<void> {
   const targets = await orNotFound(resource, client.listDataActionTargets(resource.name)) ?? []
   if (targets.length === 0) return
   const what = targets.length === 1 ? 'its data action target' : `its ${targets.length} data action targets`
   const lines = targets.map(t => `  ${t.label || t.api_name} (${t.api_name})`)
-  noteOnStderr(`Warning: disconnecting ${resource.name} also deletes ${what}:\n${lines.join('\n')}`)
+  io.note(`Warning: disconnecting ${resource.name} also deletes ${what}:\n${lines.join('\n')}`)
 }

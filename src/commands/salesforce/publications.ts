@@ -6,7 +6,6 @@ import {addCommand, publishCommand, targetOf} from '../../lib/ui/hints.js'
 import {printTable} from '../../lib/ui/output.js'
 import {listAppPublications} from '../../lib/flows/publications.js'
 import type {Publication} from '../../lib/api/types.js'
-import {noteOnStderr} from '../../lib/ui/terminal-text.js'
 
 export default class Publications extends AppLinkCommand {
   static description = 'list the Salesforce orgs an app is published to, with their External Service registrations'
@@ -29,11 +28,11 @@ export default class Publications extends AppLinkCommand {
     const {app} = target
     const {rows, searched, skipped} = await listAppPublications(client, target, flags.connection_name)
     return this.render(rows.map(r => r.publication), async () => {
-      for (const c of skipped) noteOnStderr(`Skipped Salesforce connection ${c.org.connection_name}: it is ${c.status}, not connected.`)
+      for (const c of skipped) this.io.note(`Skipped Salesforce connection ${c.org.connection_name}: it is ${c.status}, not connected.`)
       const empty = searched.length === 0
         ? `App ${app} has no connected Salesforce orgs. Connect one with: ${addCommand('connection', 'salesforce', 'NAME', target)}`
         : `App ${app} is not published to ${flags.connection_name ? `Salesforce connection ${flags.connection_name}` : 'any connected Salesforce org'} yet. Publish it with: ${publishCommand(target, flags.connection_name)}`
-      await printTable(`Heroku AppLink publications for app ${app}`, rows, [
+      await printTable(this.io, `Heroku AppLink publications for app ${app}`, rows, [
         {get: r => r.publication.connection_name || r.connection.org.connection_name, header: 'Connection Name'},
         {get: r => r.publication.org_id || r.connection.org.id, header: 'Org ID'},
         {get: r => r.publication.esr_name, header: 'External Service'},

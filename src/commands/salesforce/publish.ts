@@ -30,12 +30,11 @@ export default class Publish extends AppLinkCommand {
   async run(): Promise<PublishPlan | {published: PublishPlan; response: unknown}> {
     const {args, flags} = await this.parse(Publish)
     const human = !this.jsonEnabled()
-    const warn = (text: string) => process.stderr.write(`Warning: ${text}\n`)
-    if (flags['authorization-connected-app-name']) warn('--authorization-connected-app-name is deprecated (Salesforce replaces connected apps with external client apps): use --authorization-external-client-app-name.')
+    if (flags['authorization-connected-app-name']) this.io.warn('--authorization-connected-app-name is deprecated (Salesforce replaces connected apps with external client apps): use --authorization-external-client-app-name.')
     assertValidName('connection name', flags['connection-name'])
     if (!flags['dry-run'] && !flags.app) throw invalidInput('missing_app', 'Missing required flag -a/--app: the app whose AppLink add-on publishes the spec.', ['Give it with -a APP, or run the command in the app\'s git checkout. A --dry-run needs no app.'])
     const showReport = (report: SpecReport) => {
-      if (human && report.diagnostics.length > 0) process.stderr.write(formatReport(report, {maxWarnings: 20}))
+      if (human && report.diagnostics.length > 0) this.io.err(formatReport(report, {maxWarnings: 20}))
     }
 
     const prepared = await preparePublish(publishInput(flags, args.api_spec_file)).catch(error => {
@@ -44,17 +43,16 @@ export default class Publish extends AppLinkCommand {
       throw flags['dry-run'] ? new SpecError(error.report, {dryRun: true}) : error
     })
     showReport(prepared.report)
-    if (human && prepared.ignored.length > 0) warn(`not sent from --metadata-dir: ${prepared.ignored.join(', ')} (only connectedapp-meta.xml and permissionset-meta.xml are).`)
+    if (human && prepared.ignored.length > 0) this.io.warn(`not sent from --metadata-dir: ${prepared.ignored.join(', ')} (only connectedapp-meta.xml and permissionset-meta.xml are).`)
     const {plan} = prepared
     if (flags['dry-run']) return this.render(plan, () => {
-      process.stdout.write(formatPlan(plan))
+      this.io.out(formatPlan(plan))
     })
 
     const {client, context} = await this.applink(flags.app as string, flags.addon)
-    const terminal = Boolean(process.stderr.isTTY) && !process.env.CI
-    const response = await uploadPlan(client, prepared, targetOf(context), {human, terminal})
+    const response = await uploadPlan(client, prepared, targetOf(context), {human, io: this.io})
     return this.render({published: plan, response}, () => {
-      process.stdout.write(formatPublished(plan))
+      this.io.out(formatPublished(plan))
     })
   }
 }

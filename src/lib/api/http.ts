@@ -13,6 +13,7 @@ import {AppLinkError} from './errors.js'
 import {MAX_RESPONSE_DEPTH, nestsDeeperThan} from './json-depth.js'
 import {maskKnownSecrets, REDACTED, redactBody, redactHeaders, redactJson, redactText, redactUrl} from './redact.js'
 import {DEFAULT_RETRIES, looksLikeHtml, retryDelay, sleep as sleepMs} from './retry.js'
+import {writeTrace} from './trace.js'
 
 export interface HttpRequest {
   body?: Buffer | string
@@ -72,7 +73,7 @@ export function debugEnabled(): boolean {
 
 /** Writes one debug line to stderr, after masking every secret it could hold. */
 export function debugLog(line: string): void {
-  if (debugEnabled()) process.stderr.write(`applink ${redactText(line)}\n`)
+  if (debugEnabled()) writeTrace(`applink ${redactText(line)}\n`)
 }
 
 const proxyAgents = new Map<string, Agent>()
@@ -135,24 +136,8 @@ function describeCode(code: string): string {
   }
 }
 
-let stderrRedacted = false
-
-/**
- * NODE_DEBUG=http (or net, tls…) makes Node print each request's options, headers included, on
- * stderr. When it is set, everything written to stderr passes through `redactText` first, so
- * tokens (the Heroku token's `Bearer …`, registered secrets such as an org access token) are
- * masked there too.
- */
-export function redactStderrUnderNodeDebug(): void {
-  if (stderrRedacted || !process.env.NODE_DEBUG) return
-  stderrRedacted = true
-  const write = process.stderr.write.bind(process.stderr) as (chunk: unknown, ...rest: unknown[]) => boolean
-  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? redactText(chunk) : Buffer.isBuffer(chunk) ? redactText(chunk.toString('utf8')) : chunk, ...rest)) as typeof process.stderr.write
-}
-
 export async function send(req: HttpRequest): Promise<HttpResponse> {
   const {url} = req
-  redactStderrUnderNodeDebug()
   // the module object itself, not its ESM namespace: the namespace's bindings can lag behind the
   // module when a tool (e.g. an HTTP mock) patches and restores `request`
   const mod = url.protocol === 'https:' ? (await import('node:https')).default : (await import('node:http')).default
@@ -280,7 +265,6 @@ export function redactPlatformBody(path: string, body: unknown): unknown {
  * `redactText`. Costs nothing when no debug switch is set.
  */
 export async function guardPlatformDebug(): Promise<void> {
-  redactStderrUnderNodeDebug()
   if (platformDebugGuarded) return
   if (!process.env.DEBUG && !truthy(process.env.HEROKU_DEBUG) && !truthy(process.env.HEROKU_DEBUG_HEADERS)) return
   platformDebugGuarded = true
@@ -316,11 +300,11 @@ export async function guardPlatformDebug(): Promise<void> {
     const debugModule = createRequire(httpCallEntry)('debug') as {formatArgs?: unknown; inspectOpts?: object; log?: (...args: unknown[]) => void}
     const {formatWithOptions} = await import('node:util')
     debugModule.log = (...args: unknown[]) => {
-      process.stderr.write(redactText(formatWithOptions(debugModule.inspectOpts ?? {}, ...args)) + '\n')
+      writeTrace(redactText(formatWithOptions(debugModule.inspectOpts ?? {}, ...args)) + '\n')
     }
   } catch (error) {
     // a different version of the client: fall back to masking the values known so far
-    process.stderr.write(maskKnownSecrets(`applink could not guard the Heroku API client's debug output (${(error as Error).message}); its bodies are not shown redacted\n`))
+    writeTrace(maskKnownSecrets(`applink could not guard the Heroku API client's debug output (${(error as Error).message}); its bodies are not shown redacted\n`))
   }
 }
 

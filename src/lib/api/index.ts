@@ -1,6 +1,6 @@
 /**
  * api/: talking to the services. The transport (`http.ts`: timeouts, proxies, redacted debug
- * traces), the one retry policy (`retry.ts`), response decoding and the AppLink client
+ * traces, written where `trace.ts` says: the command's IO), the one retry policy (`retry.ts`), response decoding and the AppLink client
  * (`applink-client.ts`, the only place that builds AppLink URLs), Platform API access (`platform.ts`,
  * `addon.ts`), the error type (`errors.ts`), resource shapes (`types.ts`), the name rules the API
  * enforces (`names.ts`) and the registry of secrets to mask (`redact.ts`).

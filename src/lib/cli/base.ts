@@ -11,6 +11,8 @@ import type {AppLinkClient} from '../api/applink-client.js'
 import {AppLinkError, ExitCode} from '../api/errors.js'
 import {interruptedError, interrupts} from '../ui/interrupt.js'
 import {maskKnownSecrets, redactJson} from '../api/redact.js'
+import {setTraceWriter} from '../api/trace.js'
+import {createIO, type IO, redactProcessStderr} from '../ui/io.js'
 import {forTerminal} from '../ui/terminal-text.js'
 
 export type AppLinkFlags<T extends typeof Command> = Interfaces.InferredFlags<typeof AppLinkCommand['baseFlags'] & T['flags']>
@@ -44,11 +46,18 @@ export abstract class AppLinkCommand extends Command {
 
   static enableJsonFlag = true
 
+  /** The command's streams and what was decided about them (terminal, CI, spinner), made once in init. */
+  protected io!: IO
   private _heroku?: PlatformApi
   private releaseInterrupt?: () => void
 
   async init(): Promise<void> {
+    this.io = createIO()
     await super.init()
+    // debug traces (src/lib/api/http.ts) go to this command's stderr; node's own NODE_DEBUG trace
+    // bypasses every IO, so with it on the real stderr is redacted as a whole
+    setTraceWriter(text => this.io.err(text))
+    if (process.env.NODE_DEBUG) redactProcessStderr()
     // Ctrl-C / SIGTERM anywhere in the command: "Interrupted." and exit 130, also under the heroku
     // CLI (whose own signal listener exits 1 at once); flows put more precise handlers on top
     interrupts.setRenderer(error => this.renderError(error))
@@ -133,7 +142,7 @@ export abstract class AppLinkCommand extends Command {
 
   /** True when a person can answer prompts: stdin and stderr are terminals and CI is unset. */
   protected get interactive(): boolean {
-    return Boolean(process.stdin.isTTY && process.stderr.isTTY) && !process.env.CI
+    return this.io.interactive
   }
 
   /** `--json` output: the resource as the service sent it, minus secrets (tokens, OAuth codes, keys) it may carry. */
@@ -155,7 +164,7 @@ export abstract class AppLinkCommand extends Command {
 
     // messages and hints quote the service (and the URLs it sent): no control characters reach the terminal
     const lines = [`Error: ${error.message}`, ...error.hints.map(h => `  › ${h}`)]
-    process.stderr.write(forTerminal(maskKnownSecrets(lines.join('\n'))) + '\n')
+    this.io.err(forTerminal(maskKnownSecrets(lines.join('\n'))) + '\n')
   }
 
   async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {

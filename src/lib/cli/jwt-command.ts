@@ -25,6 +25,7 @@ export abstract class JwtAddCommand extends AppLinkCommand {
       connect: () => this.applink(flags.app, flags.addon),
       flags: flags as typeof flags & {'client-id': string; 'jwt-key-file': string; username: string},
       kind,
+      io: this.io,
       name,
       org,
       quiet: this.jsonEnabled(),
@@ -32,8 +33,8 @@ export abstract class JwtAddCommand extends AppLinkCommand {
     return this.render(result, async () => {
       // an authorization's alias, which the app's SDK fetches the credentials by: the one the service answers with, else the one sent
       const rows = kind === 'connection' ? connectionRows(result as Connection) : withAlias(authorizationRows(result as Authorization), (result as {alias?: string}).alias ?? alias)
-      await printInfo(`${label} ${name} on app ${target.app}`, rows)
-      if (result.status !== RECORDS[kind].ready) process.stderr.write(`Check its status with: ${infoCommand(kind, name, target)}\n`)
+      await printInfo(this.io, `${label} ${name} on app ${target.app}`, rows)
+      if (result.status !== RECORDS[kind].ready) this.io.err(`Check its status with: ${infoCommand(kind, name, target)}\n`)
     })
   }
 }

@@ -7,13 +7,14 @@
 import type {AppLinkClient} from '../api/applink-client.js'
 import type {Authorization, Connection, OrgKind} from '../api/types.js'
 import type {NamedResource} from '../flows/lookup.js'
+import type {IO} from '../ui/io.js'
 import {RECORDS, type RecordKind} from '../flows/records.js'
 import {removeNamed} from '../flows/remove.js'
 import {AppLinkCommand} from './base.js'
 
 export abstract class RemoveCommand extends AppLinkCommand {
   /** runs once the add-on is resolved, before the prompt and the DELETE (e.g. to list what goes with it) */
-  static before?: (client: AppLinkClient, resource: NamedResource) => Promise<void>
+  static before?: (client: AppLinkClient, resource: NamedResource, io: IO) => Promise<void>
 
   static kind: RecordKind
 
@@ -30,6 +31,7 @@ export abstract class RemoveCommand extends AppLinkCommand {
       confirm: (flags as {confirm?: string}).confirm,
       connect: () => this.applink(flags.app, flags.addon),
       interactive: this.interactive,
+      io: this.io,
       kind,
       name: (args as Record<string, string>)[RECORDS[kind].arg],
       org,

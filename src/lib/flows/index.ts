@@ -1,6 +1,8 @@
 /**
- * flows/: what a command does, step by step. The OAuth/poll runner and its flow definitions
- * (`flow.ts`), JWT connections and authorizations (`jwt.ts`), removal (`remove.ts`), recovery
+ * flows/: what a command does, step by step. The OAuth/poll runner (`flow.ts`), with its flow
+ * definitions and shared flags (`flow-definitions.ts`), its terminal/clock/browser seam
+ * (`flow-io.ts`), its poll schedule and timeouts (`flow-timing.ts`) and its errors
+ * (`flow-errors.ts`); JWT connections and authorizations (`jwt.ts`), removal (`remove.ts`), recovery
  * from conflicts and failed polls (`records.ts`, `recover.ts`), lookups by name (`lookup.ts`),
  * publishing (`publish.ts` checks and zips, `publish-upload.ts` sends; `publications.ts`).
  *

@@ -11,6 +11,7 @@ import type {AppLinkContext} from '../api/addon.js'
 import type {AppLinkClient} from '../api/applink-client.js'
 import {AppLinkError, invalidInput} from '../api/errors.js'
 import {assertValidName} from '../api/names.js'
+import type {IO} from '../ui/io.js'
 import {step} from '../ui/progress.js'
 import {type CommandTarget, infoCommand, targetOf} from '../ui/hints.js'
 import {RECORDS, type RecordKind} from './records.js'
@@ -113,6 +114,8 @@ export interface JwtRequest {
   /** the org kind of the record (a connection is always a Salesforce org's) */
   org: OrgKind
   name: string
+  /** the command's streams (the progress line, notes) */
+  io: IO
   /** true with --json: no progress line */
   quiet: boolean
   /** resolves the add-on (the command's `this.applink`) */
@@ -148,9 +151,10 @@ export async function addWithJwt<T extends {error?: ApiError; status: string}>(r
   const sendOnce = () => createOrRecover(() => record.createJwt(client, r.org, r.name, params) as Promise<T>, {
     check: infoCommand(r.kind, r.name, target),
     lookup: () => record.get(client, r.name) as Promise<T>,
+    note: text => r.io.noteRedacted(text),
     subject: `${label} ${r.name}`,
   })
-  const result = scrub(await step(progress, () => maskFailure(sendOnce()), {done: res => res?.status ?? 'done', quiet: r.quiet}))
+  const result = scrub(await step(progress, () => maskFailure(sendOnce()), {done: res => res?.status ?? 'done', io: r.io, quiet: r.quiet}))
   if (result?.status === 'failed') {
     const reason = result.error?.message ? `: ${result.error.message}` : ''
     throw new AppLinkError(`${label} ${r.name} failed${reason}`, {

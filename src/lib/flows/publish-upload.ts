@@ -8,6 +8,7 @@ import {Flags} from '@oclif/core'
 
 import type {AppLinkClient} from '../api/applink-client.js'
 import {type CommandTarget, publicationsCommand} from '../ui/hints.js'
+import type {IO} from '../ui/io.js'
 import {step} from '../ui/progress.js'
 import {buildMultipart, publishFailure, type PublishInput, type PublishPlan, uploadProgress} from './publish.js'
 import {createOrRecover} from './recover.js'
@@ -38,17 +39,18 @@ export function publishInput(flags: PublishFlagValues, specFile: string): Publis
 export interface UploadOptions {
   /** false with --json: no progress at all */
   human: boolean
-  /** stderr is a terminal (and CI is unset): a big upload redraws a progress line */
-  terminal: boolean
+  /** the command's streams: a big upload redraws a progress line when stderr is a terminal (and CI is unset) */
+  io: IO
 }
 
 /** Sends the prepared zip; resolves to the service's answer, or throws the failure worded for the user. */
 export async function uploadPlan(client: AppLinkClient, prepared: {plan: PublishPlan; zip: Uint8Array}, target: CommandTarget, options: UploadOptions): Promise<unknown> {
   const {plan} = prepared
   const multipart = await buildMultipart(prepared.zip, plan.appRequest)
-  const progress = options.human && options.terminal && multipart.body.length > 1024 * 1024 ? uploadProgress(`Uploading ${plan.file}`) : undefined
+  const progress = options.human && options.io.liveProgress && multipart.body.length > 1024 * 1024 ? uploadProgress(options.io, `Uploading ${plan.file}`) : undefined
   const upload = () => createOrRecover(() => client.publish(plan.connectionName, multipart, {onProgress: progress?.update}), {
     check: publicationsCommand(target, plan.connectionName),
+    note: text => options.io.noteRedacted(text),
     subject: `the publication of ${plan.file} to ${plan.connectionName}`,
   })
   .catch(error => {
@@ -56,5 +58,5 @@ export async function uploadPlan(client: AppLinkClient, prepared: {plan: Publish
   })
   .finally(() => progress?.done())
   // a progress line for big uploads on a terminal; otherwise one step line (a spinner on a terminal)
-  return progress ? upload() : step(`Publishing ${plan.file} to ${plan.connectionName} as ${plan.clientName}`, upload, {quiet: !options.human})
+  return progress ? upload() : step(`Publishing ${plan.file} to ${plan.connectionName} as ${plan.clientName}`, upload, {io: options.io, quiet: !options.human})
 }

@@ -14,6 +14,7 @@ import {type AuthorizationNames, LIMITS, loadSpecFile, MB, METADATA_FILES, sizeT
 import {plural} from '../openapi/format.js'
 import type {AgentTopic, Diagnostic, SpecOperation, SpecReport} from '../openapi/types.js'
 import {type CommandTarget, listCommand, publicationsCommand} from '../ui/hints.js'
+import type {IO} from '../ui/io.js'
 
 export interface PublishInput {
   authorization: AuthorizationNames
@@ -288,17 +289,17 @@ export function publishFailure(error: unknown, plan: PublishPlan, target: Comman
 }
 
 /** A one-line upload progress on stderr (terminals only), redrawn in place. */
-export function uploadProgress(label: string): {done(): void; update(sent: number, total: number): void} {
+export function uploadProgress(io: IO, label: string): {done(): void; update(sent: number, total: number): void} {
   let last = -1
   return {
     done() {
-      if (last >= 0) process.stderr.write('\n')
+      if (last >= 0) io.err('\n')
     },
     update(sent, total) {
       const percent = Math.floor((sent / total) * 100)
       if (percent === last) return
       last = percent
-      process.stderr.write(`\r${label}: ${percent}% of ${sizeText(total).split(' (')[0]}`)
+      io.err(`\r${label}: ${percent}% of ${sizeText(total).split(' (')[0]}`)
     },
   }
 }

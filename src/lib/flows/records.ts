@@ -17,7 +17,6 @@ import {randomUUID} from 'node:crypto'
 import type {AppLinkClient, JwtParams} from '../api/applink-client.js'
 import {AppLinkError, invalidInput} from '../api/errors.js'
 import {type CommandTarget, infoCommand, type RecordKind, removeCommand} from '../ui/hints.js'
-import {writeNote} from './recover.js'
 import {type OrgKind, orgKindLabel} from '../api/types.js'
 
 export type {RecordKind} from '../ui/hints.js'
@@ -121,8 +120,8 @@ export interface Resume<T> {
   /** reads the record by name */
   lookup: () => Promise<T>
   isPending: (status: string) => boolean
-  /** tells the user (stderr); defaults to a masked line on stderr */
-  note?: (text: string) => void
+  /** tells the user: the command's `io.noteRedacted` */
+  note: (text: string) => void
 }
 
 export function isConflict(error: unknown): error is AppLinkError {
@@ -168,7 +167,7 @@ export async function createOrResume<T extends {redirect_uri?: string; status: s
       ])
     }
 
-    const note = r.note ?? writeNote
+    const {note} = r
     note(`${capitalize(what)} is already waiting for a login (status ${status}): picking it up instead of starting another.`)
     if (!found.redirect_uri) {
       note(`Its login URL cannot be read back from the AppLink service: if its login page is still open in a browser, finish there. To start over instead, stop this with Ctrl-C and run: ${remove}`)

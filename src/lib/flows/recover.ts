@@ -13,9 +13,7 @@
  */
 import {AppLinkError} from '../api/errors.js'
 import {isNotFound} from './lookup.js'
-import {redactText} from '../api/redact.js'
 import {sleep as sleepMs} from '../api/retry.js'
-import {forTerminal} from '../ui/terminal-text.js'
 
 export interface Recovery<T> {
   action: 'create' | 'delete'
@@ -27,7 +25,7 @@ export interface Recovery<T> {
   lookup?: () => Promise<T>
   /** delete only: whether a resource still found is already on its way out (e.g. `disconnecting`) */
   leaving?: (found: T) => boolean
-  /** tells the user (stderr) that the request went through after all */
+  /** tells the user that the request went through after all: the command's `io.noteRedacted` (the failure it quotes may echo a secret back) */
   note?: (text: string) => void
   /** waits before looking again when the resource is not there yet; injectable for tests */
   sleep?: (ms: number) => Promise<void>
@@ -90,18 +88,12 @@ export async function withRecovery<T>(request: () => Promise<T>, r: Recovery<T>)
 
 /** A create (POST) with recovery: resolves to the resource it produced, or throws a clear error. */
 export async function createOrRecover<T>(request: () => Promise<T>, r: Omit<Recovery<T>, 'action' | 'leaving'>): Promise<T> {
-  return withRecovery(request, {note: writeNote, ...r, action: 'create'}) as Promise<T>
+  return withRecovery(request, {...r, action: 'create'}) as Promise<T>
 }
 
 /** A delete (DELETE) with recovery: resolves to the service's answer, the resource still leaving, or undefined when it is gone. */
 export function deleteOrRecover<T>(request: () => Promise<T>, r: Omit<Recovery<T>, 'action'>): Promise<T | undefined> {
-  return withRecovery(request, {note: writeNote, ...r, action: 'delete'})
-}
-
-/** A note on stderr; the failure it quotes may echo a secret back, so it is masked like an error. */
-export function writeNote(text: string): void {
-  process.stderr.write(`${forTerminal(redactText(text))}
-`)
+  return withRecovery(request, {...r, action: 'delete'})
 }
 
 /** The recovery step alone, for callers that caught the failure themselves. */

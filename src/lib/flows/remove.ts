@@ -8,7 +8,8 @@
  */
 import type {AppLinkContext} from '../api/addon.js'
 import type {AppLinkClient} from '../api/applink-client.js'
-import {askToConfirm, type Ask, needsPrompt} from '../ui/confirm.js'
+import {askToConfirm, type Ask, needsPrompt, terminalAsk} from '../ui/confirm.js'
+import type {IO} from '../ui/io.js'
 import {interruptedError} from '../ui/interrupt.js'
 import {flagTarget, herokuCommand, infoCommand, targetOf} from '../ui/hints.js'
 import {assertNameOrId, type NamedResource, orNotFound} from './lookup.js'
@@ -28,6 +29,8 @@ export interface Removal {
   commandId: string
   confirm?: string
   interactive: boolean
+  /** the command's streams (the progress line, the prompt) */
+  io: IO
   kind: RecordKind
   name: string
   /** true with --json: no progress line */
@@ -35,7 +38,7 @@ export interface Removal {
   /** resolves the add-on (the command's `this.applink`) */
   connect: () => Promise<{client: AppLinkClient; context: AppLinkContext}>
   /** runs after the add-on is resolved and before the prompt; may print warnings */
-  before?: (client: AppLinkClient, resource: NamedResource) => Promise<void>
+  before?: (client: AppLinkClient, resource: NamedResource, io: IO) => Promise<void>
   /** the prompt, injectable for tests */
   ask?: Ask
 }
@@ -61,8 +64,8 @@ export async function removeNamed<T>(r: Removal): Promise<T> {
   // read first: a name that does not exist fails before any prompt, and the kind is checked
   const found = await orNotFound<unknown>(resource, lookup())
   assertOrgKind(found, {kind: r.kind, name: r.name, org: r.org, target, verb})
-  if (r.before) await r.before(client, resource)
-  if (ask) await askToConfirm(confirmation, r.ask)
+  if (r.before) await r.before(client, resource, r.io)
+  if (ask) await askToConfirm(confirmation, r.ask ?? terminalAsk(r.io, r.name))
   const progress = `${record.doing} ${label} ${r.name} from ${context.app.name}`
   // an ambiguous failure (reset, timeout, 5xx) is never resent: the resource is looked up by name instead
   const check = infoCommand(r.kind, r.name, target)
@@ -70,10 +73,12 @@ export async function removeNamed<T>(r: Removal): Promise<T> {
     check,
     leaving: found => ['disconnected', 'disconnecting'].includes(String((found as {status?: unknown}).status)),
     lookup,
+    note: text => r.io.noteRedacted(text),
     subject: `${label} ${r.name}`,
   })
   const result = await step(progress, () => orNotFound(resource, removal()), {
     interrupted: () => interruptedError(`Interrupted while the request to ${verb} ${label} ${r.name} was under way: it may or may not be done.`, [`Check with: ${check}`]),
+    io: r.io,
     quiet: r.quiet,
   })
   // an empty 2xx answer: still one JSON document with --json, shaped like the resource

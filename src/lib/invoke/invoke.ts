@@ -13,6 +13,7 @@ import {orgKindOf} from '../ui/output.js'
 import {type Body, buildUrl, defaultBaseUrl, type Identity, type NameValue, readData, salesforceHeaders, type SalesforceHeaders, applyHeaderFlags} from './request.js'
 import {compileSchema, type Problem} from './schema.js'
 import {isObject} from '../openapi/structure.js'
+import type {IO} from '../ui/io.js'
 import {type Doc, findOperation, findSpecFile, loadInvokeSpec, type MediaSchema, type Operation, resolvePointer} from './spec.js'
 
 export interface InvokeInput {
@@ -21,7 +22,8 @@ export interface InvokeInput {
   operation: string
   params: NameValue[]
   spec?: string
-  stdin?: NodeJS.ReadableStream
+  /** the command's streams: `--data -` reads its stdin */
+  io: IO
   url?: string
   validate: boolean
 }
@@ -56,7 +58,7 @@ export async function prepareInvocation(input: InvokeInput): Promise<PreparedInv
   const {headerParams, url} = buildUrl(input.url ?? defaultBaseUrl(), op, input.params)
   const media = op.requestBody ? jsonMedia(op.requestBody.content) ?? op.requestBody.content[0] : undefined
   const asJson = !media || isJsonType(media.mediaType)
-  const body = await readData(input.data, {json: asJson, stdin: input.stdin})
+  const body = await readData(input.data, {io: input.io, json: asJson})
   const problems: Problem[] = []
   if (input.validate) {
     if (body && !op.requestBody) {
@@ -207,7 +209,7 @@ export interface InvocationResult {
 }
 
 /** Sends the invocation and checks the response against the spec (mismatches are problems, not errors). */
-export async function sendInvocation(prepared: PreparedInvocation, identity: Identity, headerFlags: NameValue[], timeoutMs: number): Promise<InvocationResult> {
+export async function sendInvocation(prepared: PreparedInvocation, identity: Identity, headerFlags: NameValue[], timeoutMs: number, io: IO): Promise<InvocationResult> {
   const {op, url} = prepared
   const salesforce = salesforceHeaders(identity, url)
   // masked wherever they could appear: the encoded headers hold the access token
@@ -221,7 +223,7 @@ export async function sendInvocation(prepared: PreparedInvocation, identity: Ide
   // Ctrl-C while the app works: say what may have happened and exit 130. Prepended, so it runs
   // before a handler the heroku CLI installed (its telemetry exits 1 on SIGINT).
   const onSignal = () => {
-    process.stderr.write(`\nInterrupted: ${op.method} ${url} was sent and the app may still complete it; look for x-request-id ${headers['x-request-id'] ?? salesforce.requestId} in its logs.\n`)
+    io.err(`\nInterrupted: ${op.method} ${url} was sent and the app may still complete it; look for x-request-id ${headers['x-request-id'] ?? salesforce.requestId} in its logs.\n`)
     process.exit(ExitCode.INTERRUPTED)
   }
 

@@ -7,6 +7,7 @@
  */
 import {STATUS_CODES} from 'node:http'
 
+import type {IO} from '../ui/io.js'
 import {colors} from '../ui/output.js'
 import {maskKnownSecrets, REDACTED, redactHeaders} from '../api/redact.js'
 import type {InvocationResult} from './invoke.js'
@@ -84,8 +85,8 @@ export async function bodyText(result: InvocationResult, tty: boolean): Promise<
 }
 
 /** The human output: writes to the streams given. */
-export async function printInvocation(result: InvocationResult, options: {include: boolean; stderr: NodeJS.WritableStream; stdout: NodeJS.WritableStream & {isTTY?: boolean}}): Promise<void> {
-  const {include, stderr, stdout} = options
+export async function printInvocation(result: InvocationResult, options: {include: boolean; io: IO}): Promise<void> {
+  const {include, io} = options
   const status = statusLine(result.response.status)
   const timing = `${result.method} ${result.url} (${result.duration_ms} ms)`
   if (include) {
@@ -94,12 +95,12 @@ export async function printInvocation(result: InvocationResult, options: {includ
       for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${String(one)}`)
     }
 
-    stdout.write(maskKnownSecrets(`${lines.join('\n')}\n\n`))
-    stderr.write(`${timing}\n`)
+    io.out(`${lines.join('\n')}\n\n`)
+    io.err(`${timing}\n`)
   } else {
-    stderr.write(`${status}  ${timing}\n`)
+    io.err(`${status}  ${timing}\n`)
   }
 
-  stdout.write(await bodyText(result, Boolean(stdout.isTTY)))
-  for (const p of result.problems) stderr.write(maskKnownSecrets(`Warning: ${problemLine(p)}\n`))
+  io.out(await bodyText(result, io.stdoutIsTTY))
+  for (const p of result.problems) io.warn(problemLine(p))
 }

@@ -8,6 +8,7 @@ import {randomUUID} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 
 import {invalidInput} from '../api/errors.js'
+import type {IO} from '../ui/io.js'
 import type {Operation} from './spec.js'
 
 export interface NameValue {
@@ -105,14 +106,14 @@ export interface Body {
 }
 
 /** Reads `--data`: inline JSON, `@FILE`, or `-` (stdin). The text must be JSON unless `json` is false. */
-export async function readData(data: string | undefined, options: {json: boolean; stdin?: NodeJS.ReadableStream}): Promise<Body | undefined> {
+export async function readData(data: string | undefined, options: {io: IO; json: boolean}): Promise<Body | undefined> {
   if (data === undefined) return undefined
   let text: string
   let source: string
   if (data === '-') {
     source = 'stdin'
-    const stdin = options.stdin ?? process.stdin
-    if ((stdin as {isTTY?: boolean}).isTTY) process.stderr.write('Reading the request body from the terminal; end it with Ctrl-D.\n')
+    const {stdin} = options.io
+    if (options.io.stdinIsTTY) options.io.err('Reading the request body from the terminal; end it with Ctrl-D.\n')
     const chunks: Buffer[] = []
     for await (const c of stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)))
     text = Buffer.concat(chunks).toString('utf8')

@@ -8,6 +8,7 @@ import {Flags} from '@oclif/core'
 import type {Readable, Writable} from 'node:stream'
 
 import {AppLinkError, ExitCode, invalidInput} from '../api/errors.js'
+import type {IO} from './io.js'
 
 export interface Confirmation {
   /** the value of `--confirm`, if given */
@@ -44,11 +45,16 @@ export function needsPrompt(c: Confirmation): boolean {
   return true
 }
 
+/** The real question on the command's terminal (stdin, drawn on stderr), the answer checked against `expected`. */
+export function terminalAsk(io: IO, expected?: string): Ask {
+  return message => askOnTerminal(message, {input: io.stdin as Readable, output: io.promptOutput as Writable}, expected)
+}
+
 /**
- * Asks the user to type the name. Call only after `needsPrompt` returned true. Ctrl-C at the
- * prompt ends the command with exit code 130.
+ * Asks the user to type the name (`ask`: `terminalAsk(io, c.name)`, or a fake in tests). Call only
+ * after `needsPrompt` returned true. Ctrl-C at the prompt ends the command with exit code 130.
  */
-export async function askToConfirm(c: Confirmation, ask: Ask = message => askOnTerminal(message, {}, c.name)): Promise<void> {
+export async function askToConfirm(c: Confirmation, ask: Ask): Promise<void> {
   let answer: string
   try {
     answer = await ask(`To ${c.action}, type ${c.name}:`)
@@ -64,7 +70,7 @@ export async function askToConfirm(c: Confirmation, ask: Ask = message => askOnT
 }
 
 /** `needsPrompt`, then the prompt when needed: the whole confirmation in one call. */
-export async function confirmDestructive(c: Confirmation, ask?: Ask): Promise<void> {
+export async function confirmDestructive(c: Confirmation, ask: Ask): Promise<void> {
   if (needsPrompt(c)) await askToConfirm(c, ask)
 }
 
@@ -79,7 +85,7 @@ function mismatch(c: Confirmation, given: string): AppLinkError {
  * `expected`, the answered line is marked with a green check only when the answer matches it, and
  * with a red cross otherwise (inquirer's own mark is always a check).
  */
-export async function askOnTerminal(message: string, streams: {input?: Readable; output?: Writable} = {}, expected?: string): Promise<string> {
+export async function askOnTerminal(message: string, streams: {input: Readable; output: Writable}, expected?: string): Promise<string> {
   const [{input}, {color}] = await Promise.all([import('@inquirer/prompts'), import('@heroku-cli/color')])
   let typed = ''
   // not a plain object, so inquirer's theme merge keeps it whole and reads `done` when it draws the answered line
@@ -96,7 +102,7 @@ export async function askOnTerminal(message: string, streams: {input?: Readable;
       typed = value
       return true
     },
-  }, {input: streams.input ?? process.stdin, output: streams.output ?? process.stderr})
+  }, {input: streams.input, output: streams.output})
 }
 
 /** `-c/--confirm NAME`: the name typed up front, for scripts and CI. */

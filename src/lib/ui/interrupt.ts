@@ -16,6 +16,7 @@
  * A second signal exits at once.
  */
 import {AppLinkError, ExitCode} from '../api/errors.js'
+import {createIO, type IO} from './io.js'
 
 /** Runs synchronously on SIGINT / SIGTERM: cleans up, then returns the error to show or the exit code. */
 export type InterruptHandler = (signal: NodeJS.Signals) => AppLinkError | number
@@ -44,10 +45,11 @@ export function interruptedError(message = 'Interrupted.', hints: string[] = [])
   return new AppLinkError(message, {exitCode: ExitCode.INTERRUPTED, hints, id: 'interrupted'})
 }
 
-export function createInterruptGuard(target: SignalTarget, defer: (fn: () => void) => void = fn => setImmediate(fn)): InterruptGuard {
+/** `io` shows a returned error until a command sets its own renderer (`setRenderer`). */
+export function createInterruptGuard(target: SignalTarget, defer: (fn: () => void) => void = fn => setImmediate(fn), io: () => IO = () => createIO()): InterruptGuard {
   const handlers: InterruptHandler[] = []
   let render = (error: AppLinkError) => {
-    process.stderr.write(`Error: ${error.message}\n${error.hints.map(h => `  › ${h}\n`).join('')}`)
+    io().err(`Error: ${error.message}\n${error.hints.map(h => `  › ${h}\n`).join('')}`)
   }
 
   let installed = false

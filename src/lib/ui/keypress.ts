@@ -6,10 +6,12 @@
  */
 import type {EventEmitter} from 'node:events'
 
+import {isTerminal} from './io.js'
+
 /** `go`: any key or end of input; `quit`: q (or Ctrl-D); `interrupt`: Ctrl-C or the signal aborted. */
 export type KeyAnswer = 'go' | 'interrupt' | 'quit'
 
-/** The slice of process.stdin (a tty.ReadStream) that the wait uses; easy to fake in tests. */
+/** The slice of stdin (the IO's, a tty.ReadStream on a terminal) that the wait uses; easy to fake in tests. */
 export interface KeyInput extends EventEmitter {
   isRaw?: boolean
   isTTY?: boolean
@@ -28,8 +30,8 @@ export function keyAnswer(chunk: Buffer | string): KeyAnswer {
   return first === 'q' || first === 'Q' || first === CTRL_D ? 'quit' : 'go'
 }
 
-export function waitForKey(input: KeyInput = process.stdin, signal?: AbortSignal): Promise<KeyAnswer> {
-  if (!input.isTTY || typeof input.setRawMode !== 'function') return Promise.resolve('go')
+export function waitForKey(input: KeyInput, signal?: AbortSignal): Promise<KeyAnswer> {
+  if (!isTerminal(input) || typeof input.setRawMode !== 'function') return Promise.resolve('go')
   if (signal?.aborted) return Promise.resolve('interrupt')
   const setRawMode = input.setRawMode.bind(input)
   return new Promise<KeyAnswer>(resolve => {

@@ -7,6 +7,7 @@
  */
 import {stripVTControlCharacters} from 'node:util'
 
+import type {IO} from './io.js'
 import {forTerminal} from './terminal-text.js'
 import type {ApiError, Authorization, Connection} from '../api/types.js'
 import {orgTypeLabel} from '../api/types.js'
@@ -84,14 +85,14 @@ export function authorizationRows(a: Authorization): Record<string, string | und
 const width = (text: string) => stripVTControlCharacters(text).length
 const pad = (text: string, to: number) => text + ' '.repeat(Math.max(0, to - width(text)))
 
-function header(color: Color, text: string): void {
-  process.stdout.write(`${color.label('=== ')}${color.label(forTerminal(text, {oneLine: true}))}\n\n`)
+function header(io: IO, color: Color, text: string): void {
+  io.out(`${color.label('=== ')}${color.label(forTerminal(text, {oneLine: true}))}\n\n`)
 }
 
-/** Prints `rows` as an aligned key/value block (status coloured), values left out when empty. */
-export async function printInfo(title: string, rows: Record<string, string | undefined>): Promise<void> {
+/** Prints `rows` on the IO's stdout as an aligned key/value block (status coloured), values left out when empty. */
+export async function printInfo(io: IO, title: string, rows: Record<string, string | undefined>): Promise<void> {
   const color = await colors()
-  header(color, title)
+  header(io, color, title)
   // values come from the service: control characters are shown, never sent to the terminal
   const shown = Object.entries(rows).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '').map(([k, v]): [string, string] => [k, forTerminal(String(v), {oneLine: true})])
   const keyWidth = Math.max(0, ...shown.map(([k]) => k.length)) + 2
@@ -99,7 +100,7 @@ export async function printInfo(title: string, rows: Record<string, string | und
     const value = k === 'Status' ? statusText(v) : k === 'Error' ? color.failure(v) : v
     return `${color.label(k)}:${' '.repeat(keyWidth - k.length - 1)}${value}`
   })
-  process.stdout.write(lines.join('\n') + '\n')
+  io.out(lines.join('\n') + '\n')
 }
 
 export interface Column<T> {
@@ -113,21 +114,21 @@ export interface Column<T> {
  * A styled header, then a table (or a plain line when empty). On a terminal the table fits its
  * width (see `layoutTable`); piped, every value is printed whole, for scripts.
  */
-export async function printTable<T extends object>(title: string, rows: T[], columns: Column<T>[], empty: string): Promise<void> {
+export async function printTable<T extends object>(io: IO, title: string, rows: T[], columns: Column<T>[], empty: string): Promise<void> {
   const color = await colors()
-  header(color, title)
+  header(io, color, title)
   if (rows.length === 0) {
-    process.stdout.write(`${empty}\n`)
+    io.out(`${empty}\n`)
     return
   }
 
-  const maxWidth = process.stdout.isTTY ? process.stdout.columns || 80 : undefined
+  const maxWidth = io.columns
   // cells come from the service: control characters are shown, never sent to the terminal
   const cells = rows.map(r => columns.map(c => {
     const text = forTerminal(String(c.get(r) ?? '').replaceAll(/\s*\n\s*/g, ' '), {oneLine: true})
     return c.style ? c.style(text) : text
   }))
-  process.stdout.write(layoutTable(columns.map(c => c.header), cells, {label: color.label, maxWidth}))
+  io.out(layoutTable(columns.map(c => c.header), cells, {label: color.label, maxWidth}))
 }
 
 const ELLIPSIS = '…'

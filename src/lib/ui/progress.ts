@@ -5,9 +5,12 @@
  */
 import type {AppLinkError} from '../api/errors.js'
 import {interrupts} from './interrupt.js'
+import type {IO} from './io.js'
 import {forTerminal} from './terminal-text.js'
 
 export interface StepOptions<T> {
+  /** the command's streams: the line goes to its stderr, live when `io.liveProgress` */
+  io: IO
   /** the word after `...` on success; defaults to `done` */
   done?: (result: T) => string
   /** true with --json: print nothing */
@@ -16,12 +19,12 @@ export interface StepOptions<T> {
   interrupted?: () => AppLinkError
 }
 
-export async function step<T>(text: string, fn: () => Promise<T>, options: StepOptions<T> = {}): Promise<T> {
+export async function step<T>(text: string, fn: () => Promise<T>, options: StepOptions<T>): Promise<T> {
   const label = forTerminal(text, {oneLine: true})
-  const live = !options.quiet && Boolean(process.stderr.isTTY) && !process.env.CI
-  const {interrupted} = options
+  const {interrupted, io} = options
+  const live = !options.quiet && io.liveProgress
   const release = interrupted && interrupts.onInterrupt(() => {
-    if (!options.quiet) process.stderr.write(live ? ' interrupted\n' : `${label}... interrupted\n`)
+    if (!options.quiet) io.err(live ? ' interrupted\n' : `${label}... interrupted\n`)
     return interrupted()
   })
   if (options.quiet) {
@@ -32,18 +35,18 @@ export async function step<T>(text: string, fn: () => Promise<T>, options: StepO
     }
   }
 
-  if (live) process.stderr.write(`${label}...`)
+  if (live) io.err(`${label}...`)
   let result: T
   try {
     result = await fn()
   } catch (error) {
-    process.stderr.write(live ? ' failed\n' : `${label}... failed\n`)
+    io.err(live ? ' failed\n' : `${label}... failed\n`)
     throw error
   } finally {
     release?.()
   }
 
   const done = forTerminal(options.done?.(result) ?? 'done', {oneLine: true})
-  process.stderr.write(live ? ` ${done}\n` : `${label}... ${done}\n`)
+  io.err(live ? ` ${done}\n` : `${label}... ${done}\n`)
   return result
 }

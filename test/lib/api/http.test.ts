@@ -12,6 +12,7 @@ import {AppLinkClient} from '../../../src/lib/api/applink-client.js'
 import {AppLinkError} from '../../../src/lib/api/errors.js'
 import {debugEnabled, debugLog, defaultTimeoutMs, guardPlatformDebug, NetworkError, redactPlatformBody, resilientPlatformApi, send} from '../../../src/lib/api/http.js'
 import {REDACTED, registerSecret} from '../../../src/lib/api/redact.js'
+import {setTraceWriter} from '../../../src/lib/api/trace.js'
 import {ADDON, APP, APPLINK_TOKEN, HEROKU_TOKEN, SSO_BODY, SSO_HEADER} from '../../helpers/applink.js'
 import {FaultServer, useRealNetwork} from '../../helpers/fault-server.js'
 
@@ -43,9 +44,12 @@ async function stderrOf(fn: () => Promise<unknown>): Promise<string> {
     text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
     return true
   }) as typeof process.stderr.write
+  // debug traces go where a command's IO sends them (src/lib/cli/base.ts); here, to that stderr
+  setTraceWriter(chunk => process.stderr.write(chunk))
   try {
     await fn().catch(() => {})
   } finally {
+    setTraceWriter(undefined)
     process.stderr.write = original
   }
 

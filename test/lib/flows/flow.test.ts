@@ -6,7 +6,9 @@ import {fileURLToPath} from 'node:url'
 import {browserLauncher, openBrowser} from '../../../src/lib/ui/browser.js'
 import {AppLinkError} from '../../../src/lib/api/errors.js'
 import {createInterruptGuard} from '../../../src/lib/ui/interrupt.js'
-import {type FlowIO, type FlowResource, type FlowSpec, formatDuration, lineProgress, nextPollDelay, pollIntervalOverride, runFlow, waitTimeoutMs} from '../../../src/lib/flows/flow.js'
+import {type FlowResource, type FlowSpec, runFlow} from '../../../src/lib/flows/flow.js'
+import {type FlowIO, lineProgress} from '../../../src/lib/flows/flow-io.js'
+import {formatDuration, nextPollDelay, pollIntervalOverride, waitTimeoutMs} from '../../../src/lib/flows/flow-timing.js'
 import {type KeyAnswer, type KeyInput, waitForKey} from '../../../src/lib/ui/keypress.js'
 
 describe('flow: poll schedule', () => {

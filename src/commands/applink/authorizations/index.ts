@@ -15,7 +15,7 @@ export default class Authorizations extends AppLinkCommand {
     const {flags} = await this.parse(Authorizations)
     const {client, context} = await this.applink(flags.app, flags.addon)
     const authorizations = await client.listAuthorizations()
-    return this.render(authorizations, () => printTable(`Heroku AppLink authorizations for app ${context.app.name}`, authorizations, [
+    return this.render(authorizations, () => printTable(this.io, `Heroku AppLink authorizations for app ${context.app.name}`, authorizations, [
       {get: a => a.org?.developer_name, header: 'Developer Name'},
       {get: a => orgTypeLabel(a.org?.type), header: 'Type'},
       {get: a => a.org?.id, header: 'Org ID'},

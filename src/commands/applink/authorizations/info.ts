@@ -5,7 +5,6 @@ import {assertNameOrId, orNotFound} from '../../../lib/flows/lookup.js'
 import {fixHint, targetOf} from '../../../lib/ui/hints.js'
 import {authorizationRows, orgKindOf, printInfo} from '../../../lib/ui/output.js'
 import type {Authorization} from '../../../lib/api/types.js'
-import {noteOnStderr} from '../../../lib/ui/terminal-text.js'
 
 export default class AuthorizationsInfo extends AppLinkCommand {
   static args = {
@@ -27,9 +26,9 @@ export default class AuthorizationsInfo extends AppLinkCommand {
     const authorization = await orNotFound({...target, kind: 'authorization', name: args.developer_name}, client.getAuthorization(args.developer_name))
     return this.render(authorization, async () => {
       const name = authorization.org?.developer_name ?? args.developer_name
-      await printInfo(`Heroku AppLink authorization ${name} for app ${target.app}`, authorizationRows(authorization))
+      await printInfo(this.io, `Heroku AppLink authorization ${name} for app ${target.app}`, authorizationRows(authorization))
       const hint = fixHint('authorization', authorization, orgKindOf(authorization.org?.type), name, target)
-      if (hint) noteOnStderr(hint)
+      if (hint) this.io.note(hint)
     })
   }
 }

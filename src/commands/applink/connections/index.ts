@@ -15,7 +15,7 @@ export default class Connections extends AppLinkCommand {
     const {flags} = await this.parse(Connections)
     const {client, context} = await this.applink(flags.app, flags.addon)
     const connections = await client.listConnections()
-    return this.render(connections, () => printTable(`Heroku AppLink connections for app ${context.app.name}`, connections, [
+    return this.render(connections, () => printTable(this.io, `Heroku AppLink connections for app ${context.app.name}`, connections, [
       {get: c => c.org?.connection_name, header: 'Connection Name'},
       {get: c => orgTypeLabel(c.org?.type), header: 'Type'},
       {get: c => c.org?.id, header: 'Org ID'},

@@ -5,7 +5,6 @@ import {assertNameOrId, orNotFound} from '../../../lib/flows/lookup.js'
 import {fixHint, targetOf} from '../../../lib/ui/hints.js'
 import {connectionRows, orgKindOf, printInfo} from '../../../lib/ui/output.js'
 import type {Connection} from '../../../lib/api/types.js'
-import {noteOnStderr} from '../../../lib/ui/terminal-text.js'
 
 export default class ConnectionsInfo extends AppLinkCommand {
   static args = {
@@ -27,9 +26,9 @@ export default class ConnectionsInfo extends AppLinkCommand {
     const connection = await orNotFound({...target, kind: 'connection', name: args.connection_name}, client.getConnection(args.connection_name))
     return this.render(connection, async () => {
       const name = connection.org?.connection_name ?? args.connection_name
-      await printInfo(`Heroku AppLink connection ${name} for app ${target.app}`, connectionRows(connection))
+      await printInfo(this.io, `Heroku AppLink connection ${name} for app ${target.app}`, connectionRows(connection))
       const hint = fixHint('connection', connection, orgKindOf(connection.org?.type), name, target)
-      if (hint) noteOnStderr(hint)
+      if (hint) this.io.note(hint)
     })
   }
 }

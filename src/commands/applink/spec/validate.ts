@@ -42,7 +42,7 @@ export default class SpecValidate extends AppLinkCommand {
     // errors make the spec invalid input: exit 2, with the full report on stdout either way
     if (!report.ok) process.exitCode = ExitCode.INVALID_INPUT
     return this.render(report, () => {
-      process.stdout.write(formatReport(report))
+      this.io.out(formatReport(report))
     })
   }
 }

@@ -2,7 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import {AppLinkCommand} from '../../../lib/cli/base.js'
 import {invalidInput} from '../../../lib/api/errors.js'
-import {dataActionTargetFlow, flowFlags, flowIO, runFlow, waitTimeoutMs} from '../../../lib/flows/flow.js'
+import {dataActionTargetFlow, flowFlags} from '../../../lib/flows/flow-definitions.js'
+import {flowIO} from '../../../lib/flows/flow-io.js'
+import {waitTimeoutMs} from '../../../lib/flows/flow-timing.js'
+import {runFlow} from '../../../lib/flows/flow.js'
 import {assertValidName, nameProblem} from '../../../lib/api/names.js'
 import {targetOf} from '../../../lib/ui/hints.js'
 import {printInfo} from '../../../lib/ui/output.js'
@@ -43,8 +46,8 @@ The API name defaults to the label with spaces turned into underscores.`
     const timeoutMs = waitTimeoutMs(flags['wait-timeout'])
     const {client, context} = await this.applink(flags.app, flags.addon)
     const input = {apiName, connection, label: args.label, targetEndpoint: path, type: flags.type}
-    const target = await runFlow(dataActionTargetFlow(client, input, {...targetOf(context), timeoutMs}), await flowIO(this.interactive))
-    return this.render(target, () => printInfo(`Data action target ${apiName} on connection ${connection}`, {
+    const target = await runFlow(dataActionTargetFlow(client, input, {...targetOf(context), io: this.io, timeoutMs}), await flowIO(this.io))
+    return this.render(target, () => printInfo(this.io, `Data action target ${apiName} on connection ${connection}`, {
       'API Name': target.api_name,
       ID: target.id,
       Label: target.label,

@@ -1,7 +1,10 @@
 import {Args} from '@oclif/core'
 
 import {AppLinkCommand} from '../../../lib/cli/base.js'
-import {authorizationFlow, flowIO, oauthFlags, runFlow, waitTimeoutMs} from '../../../lib/flows/flow.js'
+import {authorizationFlow, oauthFlags} from '../../../lib/flows/flow-definitions.js'
+import {flowIO} from '../../../lib/flows/flow-io.js'
+import {waitTimeoutMs} from '../../../lib/flows/flow-timing.js'
+import {runFlow} from '../../../lib/flows/flow.js'
 import {loginUrl} from '../../../lib/flows/jwt.js'
 import {assertValidName} from '../../../lib/api/names.js'
 import {targetOf} from '../../../lib/ui/hints.js'
@@ -36,8 +39,8 @@ On a terminal, press a key to open the browser (q quits). Without one, the login
     const timeoutMs = waitTimeoutMs(flags['wait-timeout'])
     const {client, context} = await this.applink(flags.app, flags.addon)
     const app = context.app.name
-    const flow = authorizationFlow(client, org, name, login, flags.browser, {...targetOf(context), timeoutMs})
-    const authorization = await runFlow(flow, await flowIO(this.interactive))
-    return this.render(authorization, () => printInfo(`${orgKindLabel(org)} authorization ${name} on app ${app}`, authorizationRows(authorization)))
+    const flow = authorizationFlow(client, org, name, login, flags.browser, {...targetOf(context), io: this.io, timeoutMs})
+    const authorization = await runFlow(flow, await flowIO(this.io))
+    return this.render(authorization, () => printInfo(this.io, `${orgKindLabel(org)} authorization ${name} on app ${app}`, authorizationRows(authorization)))
   }
 }
