@@ -7,9 +7,9 @@
  * Local `$ref`s are collected into `definitions`, so recursive schemas work. Each problem names its
  * JSON path (`contact.lastName`, `items[0].name`) and what was expected.
  */
-import type {Doc} from './spec.js'
-import {resolvePointer} from './spec.js'
+import {pointerSegments, toPointer} from '../openapi/parse.js'
 import {isObject} from '../openapi/structure.js'
+import {type Doc, refTarget, resolvePointer} from './spec.js'
 
 export type Direction = 'request' | 'response'
 
@@ -35,13 +35,14 @@ function convert(doc: Doc, schema: unknown, direction: Direction, defs: Record<s
   if (typeof schema.$ref === 'string') {
     const ref = schema.$ref
     if (!ref.startsWith('#')) return {}
-    const key = ref.slice(1).replaceAll('~', '~0').replaceAll('/', '~1')
+    // the whole fragment as one key of `definitions`
+    const key = toPointer([ref.slice(1)]).slice(1)
     if (!(key in defs)) {
       defs[key] = {}
-      defs[key] = convert(doc, resolvePointer(doc, decodeURIComponent(ref.slice(1))), direction, defs)
+      defs[key] = convert(doc, resolvePointer(doc, refTarget(ref)), direction, defs)
     }
 
-    return {$ref: `#/definitions/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`}
+    return {$ref: `#/definitions${toPointer([key])}`}
   }
 
   const out: Schema = {}
@@ -128,10 +129,8 @@ export async function compileSchema(doc: Doc, pointer: string, direction: Direct
 
 /** `/contact/lastName` → `contact.lastName`; `/items/0` → `items[0]`; other keys quoted. */
 export function readablePath(instancePath: string): string {
-  if (!instancePath) return ''
   let out = ''
-  for (const raw of instancePath.slice(1).split('/')) {
-    const seg = raw.replaceAll('~1', '/').replaceAll('~0', '~')
+  for (const seg of pointerSegments(instancePath)) {
     if (/^\d+$/.test(seg)) out += `[${seg}]`
     else if (/^[A-Za-z_$][\w$]*$/.test(seg)) out += out ? `.${seg}` : seg
     else out += `[${JSON.stringify(seg)}]`
@@ -141,7 +140,7 @@ export function readablePath(instancePath: string): string {
 }
 
 function join(path: string, key: string): string {
-  return readablePath(`${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`)
+  return readablePath(`${path}${toPointer([key])}`)
 }
 
 function typeOf(value: unknown): string {
@@ -153,17 +152,6 @@ function typeOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : typeof value
 }
 
-function valueAt(value: unknown, instancePath: string): unknown {
-  let node = value
-  if (!instancePath) return node
-  for (const raw of instancePath.slice(1).split('/')) {
-    const seg = raw.replaceAll('~1', '/').replaceAll('~0', '~')
-    node = Array.isArray(node) ? node[Number(seg)] : isObject(node) ? node[seg] : undefined
-  }
-
-  return node
-}
-
 const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`)
 
 function expectedType(type: unknown): string {
@@ -173,7 +161,7 @@ function expectedType(type: unknown): string {
 
 function describe(e: AjvError, value: unknown): Omit<Problem, 'in'> {
   const path = readablePath(e.instancePath)
-  const got = typeOf(valueAt(value, e.instancePath))
+  const got = typeOf(resolvePointer(value, e.instancePath))
   const p = e.params
   switch (e.keyword) {
   case 'required': {
@@ -204,7 +192,7 @@ function describe(e: AjvError, value: unknown): Omit<Problem, 'in'> {
 
   case 'minItems':
   case 'maxItems': {
-    return {message: `expected ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${String(p.limit)} item${p.limit === 1 ? '' : 's'}, got ${(valueAt(value, e.instancePath) as unknown[]).length}`, path}
+    return {message: `expected ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${String(p.limit)} item${p.limit === 1 ? '' : 's'}, got ${(resolvePointer(value, e.instancePath) as unknown[]).length}`, path}
   }
 
   case 'minimum':

@@ -72,8 +72,8 @@ export async function loadInvokeSpec(file: string): Promise<LoadedInvokeSpec> {
   return {doc: document, file, report}
 }
 
-/** The node at a local `$ref` ('#/components/...'), or undefined. */
-export function resolvePointer(doc: Doc, pointer: string): unknown {
+/** The node at a JSON pointer in `doc` (e.g. a local `$ref`'s target, '/components/...'), or undefined. */
+export function resolvePointer(doc: unknown, pointer: string): unknown {
   let node: unknown = doc
   for (const seg of pointerSegments(pointer)) {
     if (Array.isArray(node)) node = node[Number(seg)]
@@ -84,6 +84,11 @@ export function resolvePointer(doc: Doc, pointer: string): unknown {
   return node
 }
 
+/** The JSON pointer a local `$ref` ('#/components/schemas/A%20B') points at. */
+export function refTarget(ref: string): string {
+  return decodeURIComponent(ref.slice(1))
+}
+
 /** Follows `$ref`s of non-schema objects (parameters, request bodies, responses); returns the node and its pointer. */
 function deref(doc: Doc, node: unknown, pointer: string): {node: unknown; pointer: string} {
   const seen = new Set<string>()
@@ -91,7 +96,7 @@ function deref(doc: Doc, node: unknown, pointer: string): {node: unknown; pointe
   let at = pointer
   while (isObject(current) && typeof current.$ref === 'string' && current.$ref.startsWith('#') && !seen.has(current.$ref)) {
     seen.add(current.$ref)
-    at = decodeURIComponent(current.$ref.slice(1))
+    at = refTarget(current.$ref)
     current = resolvePointer(doc, at)
   }
 
@@ -170,6 +175,11 @@ export function listOperations(doc: Doc): Operation[] {
 /** How an operation reads in lists: `createAccount  POST /accounts`. */
 export function operationLabel(op: Operation): string {
   return `${op.method} ${op.path}`
+}
+
+/** How an operation is named in messages: its operationId, else `POST /accounts`. */
+export function operationName(op: Operation): string {
+  return op.operationId ?? operationLabel(op)
 }
 
 /**
