@@ -93,6 +93,7 @@ export function describeCode(code: string): string {
   }
 }
 
+/** Sends `req` once, through its proxy if any, tracing it when debugging; any status is a response. */
 export async function send(req: HttpRequest): Promise<HttpResponse> {
   const {url} = req
   redactStderrUnderNodeDebug()
