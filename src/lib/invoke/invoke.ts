@@ -10,8 +10,8 @@ import {registerSecret} from '../api/redact.js'
 import type {Authorization} from '../api/types.js'
 import {type Body, buildUrl, defaultBaseUrl, type Identity, type NameValue, readData, salesforceHeaders, type SalesforceHeaders, applyHeaderFlags} from './request.js'
 import {compileSchema, type Problem} from './schema.js'
-import {isObject} from '../openapi/structure.js'
-import {type Doc, findOperation, findSpecFile, loadInvokeSpec, type MediaSchema, type Operation, operationName, refTarget, resolvePointer} from './spec.js'
+import {isObject, valueAt} from '../openapi/structure.js'
+import {deref, type Doc, findOperation, findSpecFile, loadInvokeSpec, type MediaSchema, type Operation, operationName, refTarget} from './spec.js'
 
 export interface InvokeInput {
   data?: string
@@ -96,8 +96,7 @@ async function parameterProblems(doc: Doc, op: Operation, params: NameValue[], h
 }
 
 function schemaAt(doc: Doc, pointer: string): Record<string, unknown> | undefined {
-  let node = resolvePointer(doc, pointer)
-  for (let i = 0; i < 10 && isObject(node) && typeof node.$ref === 'string'; i++) node = resolvePointer(doc, refTarget(node.$ref))
+  const {node} = deref(doc, valueAt(doc, pointer), pointer)
   return isObject(node) ? node : undefined
 }
 

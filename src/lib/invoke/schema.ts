@@ -8,8 +8,8 @@
  * JSON path (`contact.lastName`, `items[0].name`) and what was expected.
  */
 import {pointerSegments, toPointer} from '../openapi/parse.js'
-import {isObject} from '../openapi/structure.js'
-import {type Doc, refTarget, resolvePointer} from './spec.js'
+import {type AjvError, isObject, valueAt} from '../openapi/structure.js'
+import {type Doc, refTarget} from './spec.js'
 
 export type Direction = 'request' | 'response'
 
@@ -39,7 +39,7 @@ function convert(doc: Doc, schema: unknown, direction: Direction, defs: Record<s
     const key = toPointer([ref.slice(1)]).slice(1)
     if (!(key in defs)) {
       defs[key] = {}
-      defs[key] = convert(doc, resolvePointer(doc, refTarget(ref)), direction, defs)
+      defs[key] = convert(doc, valueAt(doc, refTarget(ref)), direction, defs)
     }
 
     return {$ref: `#/definitions${toPointer([key])}`}
@@ -86,13 +86,6 @@ function convert(doc: Doc, schema: unknown, direction: Direction, defs: Record<s
 }
 
 type Validate = ((value: unknown) => boolean) & {errors?: AjvError[] | null}
-interface AjvError {
-  instancePath: string
-  keyword: string
-  message?: string
-  params: Record<string, unknown>
-  schemaPath: string
-}
 
 type AjvInstance = {compile(schema: unknown): Validate}
 let ajvPromise: Promise<AjvInstance> | undefined
@@ -119,7 +112,7 @@ async function getAjv(): Promise<AjvInstance> {
 /** Compiles the schema at `pointer` of the spec for requests or responses. */
 export async function compileSchema(doc: Doc, pointer: string, direction: Direction): Promise<(value: unknown) => Omit<Problem, 'in'>[]> {
   const defs: Record<string, unknown> = {}
-  const root = convert(doc, resolvePointer(doc, pointer), direction, defs)
+  const root = convert(doc, valueAt(doc, pointer), direction, defs)
   const schema = isObject(root) ? {...root, definitions: defs} : {allOf: [root], definitions: defs}
   const validate = (await getAjv()).compile(schema)
   return value => (validate(value) ? [] : describeErrors(validate.errors ?? [], value))
@@ -161,7 +154,7 @@ function expectedType(type: unknown): string {
 
 function describe(e: AjvError, value: unknown): Omit<Problem, 'in'> {
   const path = readablePath(e.instancePath)
-  const got = typeOf(resolvePointer(value, e.instancePath))
+  const got = typeOf(valueAt(value, e.instancePath))
   const p = e.params
   switch (e.keyword) {
   case 'required': {
@@ -192,7 +185,7 @@ function describe(e: AjvError, value: unknown): Omit<Problem, 'in'> {
 
   case 'minItems':
   case 'maxItems': {
-    return {message: `expected ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${String(p.limit)} item${p.limit === 1 ? '' : 's'}, got ${(resolvePointer(value, e.instancePath) as unknown[]).length}`, path}
+    return {message: `expected ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${String(p.limit)} item${p.limit === 1 ? '' : 's'}, got ${(valueAt(value, e.instancePath) as unknown[]).length}`, path}
   }
 
   case 'minimum':
