@@ -8,11 +8,11 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {type CliResult, expectNoSecrets, explain, heroku, sharedStage} from './helpers/cli.js'
-import {ScriptedServer} from './helpers/server.js'
+import {type CliResult, expectNoSecrets, explain, heroku} from './helpers/cli.js'
+import {scriptResolution, useScriptedWorld} from './helpers/scripted.js'
+import type {ScriptedServer} from './helpers/server.js'
 
 const APP = {id: '3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a', name: 'cred-app'}
 const ADDON = {addon_service: {name: 'heroku-applink'}, id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', name: 'applink-cred-7'}
@@ -37,31 +37,21 @@ describe('integration: Heroku credentials, as the Heroku CLI resolves them', fun
   let bin: string
   let dataDir: string
 
-  before(async () => {
-    const stage = await sharedStage()
-    dataDir = join(stage.env.XDG_DATA_HOME as string, 'heroku')
-    platform = await ScriptedServer.start()
-    applink = await ScriptedServer.start()
-    tmp = mkdtempSync(join(tmpdir(), 'applink-cred-'))
-  })
-
-  after(async () => {
-    await platform?.close()
-    await applink?.close()
-    if (tmp) rmSync(tmp, {force: true, recursive: true})
+  const world = useScriptedWorld('applink-cred-')
+  before(() => {
+    ({applink, platform, tmp} = world)
+    dataDir = join(world.stage.env.XDG_DATA_HOME as string, 'heroku')
   })
 
   beforeEach(() => {
-    platform.reset()
-    applink.reset()
     home = mkdtempSync(join(tmp, 'home-'))
     bin = mkdtempSync(join(tmp, 'bin-'))
-    platform
-    .always('GET', `/apps/${APP.name}`, {body: APP})
-    .always('GET', `/apps/${APP.name}/addons`, {body: [ADDON]})
-    .always('GET', `/apps/${APP.name}/addon-attachments`, {body: [{addon: {id: ADDON.id, name: ADDON.name}, name: 'HEROKU_APPLINK'}]})
-    .always('GET', `/apps/${APP.name}/config-vars`, {body: {HEROKU_APPLINK_API_URL: `${applink.url}${BASE}`, HEROKU_APPLINK_TOKEN: APPLINK_TOKEN}})
-    .always('GET', `/apps/${APP.name}/addons/${ADDON.id}/sso`, {body: {action: 'https://applink.example.com/sso', method: 'POST', params: {token: 'sso-cred'}}})
+    scriptResolution(platform, {
+      addon: ADDON,
+      app: APP,
+      configVars: {HEROKU_APPLINK_API_URL: `${applink.url}${BASE}`, HEROKU_APPLINK_TOKEN: APPLINK_TOKEN},
+      sso: {action: 'https://applink.example.com/sso', method: 'POST', params: {token: 'sso-cred'}},
+    })
     applink.always('GET', `${BASE}/connections`, {body: [{id: 'c1', org: {connection_name: 'cred_org', type: 'SalesforceOrg'}, status: 'connected'}]})
   })
 
@@ -256,8 +246,8 @@ describe('integration: Heroku credentials, as the Heroku CLI resolves them', fun
    * Runs `heroku ...args` on a pseudo-terminal (util-linux `script`), types `answer` once `prompt`
    * shows, and resolves with everything the terminal showed as stdout.
    */
-  async function onTerminal(args: string[], extra: Record<string, string | undefined>, prompt: RegExp, answer: string): Promise<CliResult> {
-    const stage = await sharedStage()
+  function onTerminal(args: string[], extra: Record<string, string | undefined>, prompt: RegExp, answer: string): Promise<CliResult> {
+    const {stage} = world
     const childEnv: Record<string, string> = {}
     for (const [k, v] of Object.entries({...stage.env, ...extra})) if (v !== undefined) childEnv[k] = v
     const line = [process.execPath, stage.bin, ...args].map(a => `'${a.replaceAll("'", "'\\''")}'`).join(' ')

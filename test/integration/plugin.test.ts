@@ -6,13 +6,13 @@
  */
 import {expect} from 'chai'
 import {generateKeyPairSync} from 'node:crypto'
-import {chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {chmodSync, existsSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {unzipSync} from 'fflate'
 
-import {type CliResult, expectNoSecrets, explain, heroku, sharedStage} from './helpers/cli.js'
-import {parseMultipart, type Recorded, ScriptedServer} from './helpers/server.js'
+import {type CliResult, expectNoSecrets, explain, heroku} from './helpers/cli.js'
+import {scriptResolution, useScriptedWorld} from './helpers/scripted.js'
+import {parseMultipart, type Recorded, type ScriptedServer} from './helpers/server.js'
 
 const HEROKU_TOKEN = 'heroku-token-int-4b1d9e7a'
 const APPLINK_TOKEN = 'applink-token-int-8c2f6a0d'
@@ -51,32 +51,23 @@ describe('integration: the plugin through the real heroku CLI, against scripted 
   let tmp: string
   let browserLog: string
 
-  before(async () => {
-    await sharedStage()
-    platform = await ScriptedServer.start()
-    applink = await ScriptedServer.start()
-    tmp = mkdtempSync(join(tmpdir(), 'applink-int-'))
+  const world = useScriptedWorld('applink-int-')
+  before(() => {
+    ({applink, platform, tmp} = world)
     // a stand-in browser: if the CLI tried to open one, this file would appear
     browserLog = join(tmp, 'browser-opened')
     writeFileSync(join(tmp, 'browser.sh'), `#!/bin/sh\necho "$@" >> '${browserLog}'\n`)
     chmodSync(join(tmp, 'browser.sh'), 0o755)
   })
 
-  after(async () => {
-    await platform?.close()
-    await applink?.close()
-    if (tmp) rmSync(tmp, {force: true, recursive: true})
-  })
-
   beforeEach(() => {
-    platform.reset()
-    applink.reset()
-    platform
-    .always('GET', `/apps/${APP.name}`, {body: {id: APP.id, name: APP.name}})
-    .always('GET', `/apps/${APP.name}/addons`, {body: [ADDON, {addon_service: {name: 'heroku-postgresql'}, id: 'pg-1', name: 'postgresql-int-1'}]})
-    .always('GET', `/apps/${APP.name}/addon-attachments`, {body: [{addon: {id: ADDON.id, name: ADDON.name}, name: 'HEROKU_APPLINK'}]})
-    .always('GET', `/apps/${APP.name}/config-vars`, {body: {DATABASE_URL: 'postgres://u:p@db/x', HEROKU_APPLINK_API_URL: `${applink.url}${BASE}`, HEROKU_APPLINK_TOKEN: APPLINK_TOKEN}})
-    .always('GET', `/apps/${APP.name}/addons/${ADDON.id}/sso`, {body: SSO_BODY})
+    scriptResolution(platform, {
+      addon: ADDON,
+      addons: [ADDON, {addon_service: {name: 'heroku-postgresql'}, id: 'pg-1', name: 'postgresql-int-1'}],
+      app: APP,
+      configVars: {DATABASE_URL: 'postgres://u:p@db/x', HEROKU_APPLINK_API_URL: `${applink.url}${BASE}`, HEROKU_APPLINK_TOKEN: APPLINK_TOKEN},
+      sso: SSO_BODY,
+    })
   })
 
   afterEach(function () {

@@ -1,13 +1,15 @@
 /**
- * The typed AppLink API client: the only place that builds AppLink URLs, sets the auth headers,
- * decodes responses and maps failures to AppLinkError. Exported from the package for scripts.
+ * The typed AppLink API client: the only place that builds AppLink URLs and sets the auth headers;
+ * answers are decoded, and failures mapped to AppLinkError, in `decode.ts`. Exported from the
+ * package for scripts.
  */
+import {debugLog} from './debug.js'
+import {decode, type Expect} from './decode.js'
 import {AppLinkError} from './errors.js'
-import {debugLog, defaultTimeoutMs, type HttpRequest, type HttpResponse, NetworkError, send} from './http.js'
+import {defaultTimeoutMs, type HttpRequest, type HttpResponse, NetworkError, networkHints, send} from './http.js'
 import {registerSecret} from './redact.js'
-import {DEFAULT_RETRIES, looksLikeHtml, retryAfterMs, retryDelay, sleep as sleepMs} from './retry.js'
+import {DEFAULT_RETRIES, retryDelay, sleep as sleepMs} from './retry.js'
 import type {Authorization, Connection, DataActionTarget, OrgKind, Publication} from './types.js'
-import {MAX_RESPONSE_DEPTH, nestsDeeperThan} from './json-depth.js'
 
 export interface AppLinkClientOptions {
   addonId: string
@@ -198,9 +200,6 @@ export class AppLinkClient {
   }
 }
 
-/** The JSON a 2xx answer must hold: an array (of objects), an object, or either. */
-export type Expect = 'json' | 'list' | 'object'
-
 function networkFailure(error: NetworkError, label: string, method: string, attempts: number, timeoutMs: number): AppLinkError {
   const tries = attempts > 1 ? ` (tried ${attempts} times)` : ''
   const message = error.code === 'ETIMEDOUT'
@@ -208,10 +207,7 @@ function networkFailure(error: NetworkError, label: string, method: string, atte
     : `${label} failed: ${error.message}${tries}.`
   const hints = error.sent && method !== 'GET'
     ? ['The request may have reached the AppLink service: check the result before sending it again.']
-    : [
-      ...(error.code === 'ETIMEDOUT' ? [`Allow more time with APPLINK_HTTP_TIMEOUT=SECONDS (now ${timeoutMs / 1000}).`] : []),
-      'Check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY), then try again.',
-    ]
+    : networkHints(error.code === 'ETIMEDOUT', timeoutMs)
   return new AppLinkError(message, {
     hints,
     id: error.code === 'ETIMEDOUT' ? 'timeout' : 'network_error',
@@ -231,99 +227,4 @@ export function withoutAccessToken(a: Authorization): Authorization {
   const userAuth: Record<string, unknown> = {...a.org.user_auth}
   delete userAuth.access_token
   return {...a, org: {...a.org, user_auth: userAuth as NonNullable<Authorization['org']['user_auth']>}}
-}
-
-function shapeOf(value: unknown): string {
-  if (value === undefined) return 'an empty body'
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'a list'
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
-}
-
-/** Why `value` is not what `expect` asks for, or undefined when it is. */
-export function shapeProblem(value: unknown, expect: Expect | undefined): string | undefined {
-  if (!expect) return undefined
-  const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v)
-  if (expect === 'list') {
-    if (!Array.isArray(value)) return `expected a list, got ${shapeOf(value)}`
-    const bad = value.findIndex(v => !isObject(v))
-    return bad === -1 ? undefined : `expected a list of objects, item ${bad + 1} is ${shapeOf(value[bad])}`
-  }
-
-  if (expect === 'object') return isObject(value) ? undefined : `expected an object, got ${shapeOf(value)}`
-  return isObject(value) || Array.isArray(value) ? undefined : `expected a JSON object or list, got ${shapeOf(value)}`
-}
-
-const TROUBLE_HINT = 'The AppLink service (or a proxy in between) may be having trouble; try again in a minute.'
-
-function decode<T>(res: HttpResponse, label: string, host: string, expect: Expect | undefined, attempts: number): T {
-  const text = res.body.toString('utf8')
-  const type = String(res.headers['content-type'] ?? '').split(';')[0].trim()
-  let parsed: unknown
-  let parseFailed = false
-  if (text.trim().length > 0) {
-    try {
-      parsed = JSON.parse(text)
-    } catch {
-      parseFailed = true
-    }
-  }
-
-  if (res.status >= 200 && res.status < 300) {
-    if (parseFailed) {
-      const what = looksLikeHtml(text) ? 'an HTML page' : type && type !== 'application/json' ? `${type}` : 'cut off or malformed JSON'
-      throw new AppLinkError(`${label} returned a response that is not valid JSON (HTTP ${res.status}, ${what}).`, {
-        hints: [TROUBLE_HINT],
-        id: 'invalid_response',
-        request: label,
-        status: res.status,
-      })
-    }
-
-    const problem = shapeProblem(parsed, expect) ?? (nestsDeeperThan(parsed, MAX_RESPONSE_DEPTH) ? `it nests more than ${MAX_RESPONSE_DEPTH} levels deep` : undefined)
-    if (problem) {
-      throw new AppLinkError(`${label} returned an unexpected response (HTTP ${res.status}): ${problem}.`, {
-        hints: [TROUBLE_HINT],
-        id: 'invalid_response',
-        request: label,
-        status: res.status,
-      })
-    }
-
-    return parsed as T
-  }
-
-  const body = (parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {}) as {id?: unknown; message?: unknown}
-  const id = typeof body.id === 'string' && body.id ? body.id : statusId(res.status)
-  const serviceMessage = typeof body.message === 'string' && body.message.trim() ? body.message.trim() : undefined
-  const tries = attempts > 1 ? `, tried ${attempts} times` : ''
-  let message = serviceMessage ?? `${label} failed with HTTP ${res.status}${looksLikeHtml(text) ? ' (the response was an HTML page, not JSON)' : ''}${tries}`
-  const hints: string[] = []
-  if (res.status === 401) {
-    message = `The AppLink service at ${host} refused the add-on's token (HTTP 401: ${message}).`
-    hints.push('The token comes from the add-on\'s _TOKEN config var. If the add-on was just created or its credentials rotated, wait a minute and retry; otherwise check it with: heroku addons -a APP')
-  } else if (res.status === 429) {
-    const wait = retryAfterMs(res.headers['retry-after'])
-    if (!serviceMessage) message = `${label} was rate limited by the AppLink service (HTTP 429${tries}).`
-    hints.push(wait === undefined ? 'Wait a minute, then try again.' : `Try again in ${Math.max(1, Math.ceil(wait / 1000))} s (the service's Retry-After).`)
-  } else if (res.status >= 500) {
-    hints.push(TROUBLE_HINT)
-  }
-
-  if (!serviceMessage && res.proxy) {
-    // no AppLink error document: most likely the proxy's own answer
-    message = `${message.replace(/\.$/, '')} (answered by the proxy ${res.proxy}).`
-    hints.push('Check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) or ask whoever runs the proxy.')
-  }
-
-  throw new AppLinkError(message, {hints, id, request: label, status: res.status})
-}
-
-function statusId(status: number): string {
-  if (status === 401) return 'unauthorized'
-  if (status === 403) return 'forbidden'
-  if (status === 404) return 'record_not_found'
-  if (status === 429) return 'rate_limited'
-  if (status >= 500) return 'service_unavailable'
-  return 'request_failed'
 }

@@ -17,8 +17,11 @@ import {delimiter, join} from 'node:path'
 // the same host parsing as @heroku-cli/command's vars (url.parse keeps an explicit default port)
 import {parse as parseUrl} from 'node:url'
 
-import {NetworkError, send} from './http.js'
+import type {PlatformApi} from './addon.js'
+import {truthy} from './debug.js'
+import {type HttpRequest, type HttpResponse, NetworkError, send} from './http.js'
 import {registerSecret} from './redact.js'
+import {backoffMs, sleep as sleepMs} from './retry.js'
 
 /** The slice of the CLI's config this needs (under the heroku CLI: the CLI's own config). */
 export interface CliConfig {
@@ -27,17 +30,11 @@ export interface CliConfig {
   version: string
 }
 
-export interface PlatformGetter {
-  get<T>(url: string, options?: {headers?: Record<string, string>}): Promise<{body: T}>
-}
-
 /** Where the token came from; `store` is the OS credential store (Keychain, Secret Service, Windows vault). */
 export type TokenSource = 'HEROKU_API_KEY' | 'netrc' | 'store'
 
 const ALLOWED_HEROKU_DOMAINS = ['heroku.com', 'herokai.com', 'herokuspace.com', 'herokudev.com']
 const LOCALHOST_DOMAINS = ['localhost', '127.0.0.1']
-
-const truthy = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true'
 
 /** HEROKU_HOST as `@heroku-cli/command` reads it; undefined when it is invalid (the client warns and uses heroku.com). */
 export function herokuHost(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -230,7 +227,7 @@ const shownWarnings = new Set<string>()
 export interface FastClientOptions {
   config: CliConfig
   /** the real client, for what this one hands over */
-  fallback: () => Promise<PlatformGetter>
+  fallback: () => Promise<PlatformApi>
   /** warnings from x-heroku-warning headers, printed as the real client prints them */
   warn: (message: string) => void
   token: string
@@ -238,7 +235,7 @@ export interface FastClientOptions {
 }
 
 /** GETs on the Platform API with the real client's headers; hands 401, 2FA and redirects to `fallback`. */
-export function fastPlatformClient(options: FastClientOptions): PlatformGetter {
+export function fastPlatformClient(options: FastClientOptions): PlatformApi {
   const host = herokuHost() ?? 'heroku.com'
   const base = apiUrlOf(host)
   const envHeaders = JSON.parse(process.env.HEROKU_HEADERS || '{}') as Record<string, string>
@@ -247,9 +244,7 @@ export function fastPlatformClient(options: FastClientOptions): PlatformGetter {
     'user-agent': `heroku-cli/${options.config.version} ${options.config.platform}`,
     ...envHeaders,
   })
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>(resolve => {
-    setTimeout(resolve, ms)
-  }))
+  const sleep = options.sleep ?? sleepMs
   registerSecret(options.token)
 
   return {
@@ -257,54 +252,65 @@ export function fastPlatformClient(options: FastClientOptions): PlatformGetter {
       const url = new URL(path, base)
       const headers = {...defaults, ...lower(requestOptions.headers ?? {})}
       if (headers.authorization === undefined) headers.authorization = `Bearer ${options.token}`
+      // network retries are counted over every page of the answer
+      const retried = {count: 0}
       let body: unknown
-      for (let networkRetries = 0; ;) {
-        // the real client's Request-Id: a new id, then the ids seen so far (reset past 7 KiB)
-        const created = [randomUUID(), ...requestIds]
-        requestIds = Buffer.byteLength(created.join(',')) > 7 * 1024 ? [randomUUID()] : created
-        headers['request-id'] = requestIds.join(',')
-        let res
-        try {
-          res = await send({headers, method: 'GET', timeoutMs: requestOptions.timeout ?? 60_000, url})
-        } catch (error) {
-          if (error instanceof NetworkError && !NOT_RETRIED.test(error.code) && networkRetries < MAX_NETWORK_RETRIES) {
-            networkRetries++
-            await sleep(2 ** networkRetries * 100 + Math.random() * 100)
-            continue
-          }
-
-          throw error
-        }
-
-        const type = String(res.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
-        const text = res.body.toString('utf8')
-        const parsed: unknown = (type.startsWith('application/json') || type.endsWith('+json')) && text ? JSON.parse(text) : text
-        const status = res.status
-        const needsRealClient = status === 401 || (status === 403 && (parsed as {id?: string})?.id === 'two_factor') || [301, 302, 303, 307, 308].includes(status)
-        if (needsRealClient) {
+      for (;;) {
+        const res = await sendRetrying({headers, method: 'GET', timeoutMs: requestOptions.timeout ?? 60_000, url}, retried, sleep)
+        const parsed = parseBody(res)
+        if (needsRealClient(res.status, parsed)) {
           const real = await options.fallback()
           return real.get<T>(path, requestOptions)
         }
 
-        if (status < 200 || status >= 300) throw new PlatformApiError(status, res.headers, parsed, `GET ${url}`)
-        const received = res.headers['request-id']
-        if (received) {
-          const ids = Array.isArray(received) ? received : received.split(',')
-          requestIds = [...ids.filter(id => !requestIds.includes(id)), ...requestIds]
-        }
-
+        if (res.status < 200 || res.status >= 300) throw new PlatformApiError(res.status, res.headers, parsed, `GET ${url}`)
+        rememberRequestIds(res.headers['request-id'])
         showWarnings(res.headers, options.warn)
         body = Array.isArray(body) && Array.isArray(parsed) ? [...body, ...parsed] : parsed
         const next = res.headers['next-range']
-        if (next && Array.isArray(parsed)) {
-          headers.range = Array.isArray(next) ? next[0] : next
-          continue
-        }
-
-        return {body: body as T}
+        if (!next || !Array.isArray(parsed)) return {body: body as T}
+        headers.range = Array.isArray(next) ? next[0] : next
       }
     },
   }
+}
+
+/**
+ * Sends `req` with the real client's Request-Id (a new id, then the ids seen so far, reset past
+ * 7 KiB), repeating it after the network failures that client repeats, at most 5 times in all.
+ */
+async function sendRetrying(req: HttpRequest, retried: {count: number}, sleep: (ms: number) => Promise<void>): Promise<HttpResponse> {
+  for (;;) {
+    const created = [randomUUID(), ...requestIds]
+    requestIds = Buffer.byteLength(created.join(',')) > 7 * 1024 ? [randomUUID()] : created
+    req.headers['request-id'] = requestIds.join(',')
+    try {
+      return await send(req)
+    } catch (error) {
+      if (!(error instanceof NetworkError) || NOT_RETRIED.test(error.code) || retried.count >= MAX_NETWORK_RETRIES) throw error
+      retried.count++
+      await sleep(backoffMs(retried.count))
+    }
+  }
+}
+
+/** The body as the real client reads it: JSON when the content type says so, else the text. */
+function parseBody(res: HttpResponse): unknown {
+  const type = String(res.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+  const text = res.body.toString('utf8')
+  return (type.startsWith('application/json') || type.endsWith('+json')) && text ? JSON.parse(text) : text
+}
+
+/** A refused token, a two-factor demand or a redirect: the real client's own handling takes over. */
+function needsRealClient(status: number, parsed: unknown): boolean {
+  return status === 401 || (status === 403 && (parsed as {id?: string})?.id === 'two_factor') || [301, 302, 303, 307, 308].includes(status)
+}
+
+/** Request ids the API answered with go first in the next Request-Id, as the real client does. */
+function rememberRequestIds(received: string | string[] | undefined): void {
+  if (!received) return
+  const ids = Array.isArray(received) ? received : received.split(',')
+  requestIds = [...ids.filter(id => !requestIds.includes(id)), ...requestIds]
 }
 
 function lower(headers: Record<string, string | undefined>): Record<string, string> {

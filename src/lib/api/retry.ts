@@ -1,8 +1,8 @@
 /**
  * The one retry policy of the plugin, used for the AppLink API (`applink-client.ts`) and the Heroku
- * Platform API (`resilientPlatformApi` in `http.ts`): which failures are worth sending a request
- * again for, and how long to wait first. Also the helpers every transport shares: the backoff, the
- * Retry-After parser, the HTML-body check and a sleep.
+ * Platform API (`platform-resilience.ts`, and the fast client's network retries in `platform.ts`):
+ * which failures are worth sending a request again for, and how long to wait first. Also the
+ * helpers every transport shares: the backoff, the Retry-After parser, the HTML-body check and a sleep.
  *
  * - A GET is repeated after a transient network failure (reset, timeout, refused, EAI_AGAIN…)
  *   and after a transient status (429, 502, 503, 504), honouring Retry-After up to 30 s.

@@ -77,7 +77,7 @@ export abstract class AppLinkCommand extends Command {
    */
   protected async heroku(): Promise<PlatformApi> {
     if (!this._heroku) {
-      const [{apiHostname, fastPathBlocked, fastPlatformClient, findToken}, {guardNodeDebug, resilientPlatformApi}, firstRun] = await Promise.all([import('../api/platform.js'), import('../api/http.js'), import('./first-run.js')])
+      const [{apiHostname, fastPathBlocked, fastPlatformClient, findToken}, {guardNodeDebug}, {resilientPlatformApi}, firstRun] = await Promise.all([import('../api/platform.js'), import('../api/debug.js'), import('../api/platform-resilience.js'), import('./first-run.js')])
       // node's own NODE_DEBUG=http trace would print the request headers (every later request too)
       await guardNodeDebug()
       const found = fastPathBlocked() ? undefined : await findToken(this.config)
@@ -104,7 +104,7 @@ export abstract class AppLinkCommand extends Command {
   /** The Heroku CLI's own Platform API client (`@heroku-cli/command`: auth, login, 2FA, HEROKU_HOST), created once. */
   private cliPlatformApi(): Promise<PlatformApi & {getAuth(): Promise<string | undefined>}> {
     this._cliClient ??= (async () => {
-      const [{APIClient}, {guardPlatformDebug}] = await Promise.all([import('@heroku-cli/command'), import('../api/http.js')])
+      const [{APIClient}, {guardPlatformDebug}] = await Promise.all([import('@heroku-cli/command'), import('../api/debug.js')])
       // its debug output prints response bodies (config vars hold the AppLink token): redact them first
       await guardPlatformDebug()
       const on = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true'

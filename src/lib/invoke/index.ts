@@ -1,7 +1,8 @@
 /**
  * invoke/: `applink:invoke`, calling an app the way Salesforce does. The operation from the spec
- * (`spec.ts`), the request and its Salesforce headers (`request.ts`), schema checks (`schema.ts`),
- * sending it and checking the answer (`invoke.ts`), and its output (`output.ts`).
+ * and JSON pointers into it (`spec.ts`), the request and its Salesforce headers (`request.ts`),
+ * schema checks (`schema.ts`), sending it and checking the answer (`invoke.ts`), and its output
+ * (`output.ts`).
  *
  * May import: `api/`, `ui/`, `openapi/`. Modules are imported one by one, so this index exports
  * nothing.

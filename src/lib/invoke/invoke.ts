@@ -12,9 +12,9 @@ import {addCommand, type CommandTarget, infoCommand} from '../ui/hints.js'
 import {orgKindOf} from '../ui/output.js'
 import {type Body, buildUrl, defaultBaseUrl, type Identity, type NameValue, readData, salesforceHeaders, type SalesforceHeaders, applyHeaderFlags} from './request.js'
 import {compileSchema, type Problem} from './schema.js'
-import {isObject} from '../openapi/structure.js'
+import {isObject, valueAt} from '../openapi/structure.js'
 import type {IO} from '../ui/io.js'
-import {type Doc, findOperation, findSpecFile, loadInvokeSpec, type MediaSchema, type Operation, resolvePointer} from './spec.js'
+import {deref, type Doc, findOperation, findSpecFile, loadInvokeSpec, type MediaSchema, type Operation, operationName, refTarget} from './spec.js'
 
 export interface InvokeInput {
   data?: string
@@ -46,10 +46,6 @@ function jsonMedia(list: MediaSchema[]): MediaSchema | undefined {
   return list.find(m => m.mediaType.toLowerCase().startsWith('application/json')) ?? list.find(m => isJsonType(m.mediaType))
 }
 
-function opName(op: Operation): string {
-  return op.operationId ?? `${op.method} ${op.path}`
-}
-
 /** Everything that needs no network: a problem here exits 2 with nothing sent. */
 export async function prepareInvocation(input: InvokeInput): Promise<PreparedInvocation> {
   const specFile = await findSpecFile(input.spec)
@@ -62,11 +58,11 @@ export async function prepareInvocation(input: InvokeInput): Promise<PreparedInv
   const problems: Problem[] = []
   if (input.validate) {
     if (body && !op.requestBody) {
-      throw invalidInput('unexpected_body', `${opName(op)} (${op.method} ${op.path}) takes no request body in ${specFile}; nothing was sent.`, ['Leave out --data, or send it anyway with --no-validate.'])
+      throw invalidInput('unexpected_body', `${operationName(op)} (${op.method} ${op.path}) takes no request body in ${specFile}; nothing was sent.`, ['Leave out --data, or send it anyway with --no-validate.'])
     }
 
     if (!body && op.requestBody?.required) {
-      throw invalidInput('missing_body', `${opName(op)} needs a request body (requestBody is required in ${specFile}); nothing was sent.`, ['Give it with --data \'{…}\', --data @body.json or --data - (stdin).'])
+      throw invalidInput('missing_body', `${operationName(op)} needs a request body (requestBody is required in ${specFile}); nothing was sent.`, ['Give it with --data \'{…}\', --data @body.json or --data - (stdin).'])
     }
 
     problems.push(...await parameterProblems(doc, op, input.params, headerParams))
@@ -104,8 +100,7 @@ async function parameterProblems(doc: Doc, op: Operation, params: NameValue[], h
 }
 
 function schemaAt(doc: Doc, pointer: string): Record<string, unknown> | undefined {
-  let node = resolvePointer(doc, pointer)
-  for (let i = 0; i < 10 && isObject(node) && typeof node.$ref === 'string'; i++) node = resolvePointer(doc, decodeURIComponent(node.$ref.slice(1)))
+  const {node} = deref(doc, valueAt(doc, pointer), pointer)
   return isObject(node) ? node : undefined
 }
 
@@ -116,7 +111,7 @@ function resolveSchemaType(doc: Doc, pointer: string): string | undefined {
 
 function itemType(doc: Doc, pointer: string): string | undefined {
   const items = schemaAt(doc, pointer)?.items as {$ref?: string; type?: unknown} | undefined
-  if (items?.$ref) return resolveSchemaType(doc, decodeURIComponent(items.$ref.slice(1)))
+  if (items?.$ref) return resolveSchemaType(doc, refTarget(items.$ref))
   return typeof items?.type === 'string' ? items.type : undefined
 }
 
@@ -132,7 +127,7 @@ export class InvalidRequestError extends AppLinkError {
   readonly problems: Problem[]
 
   constructor(op: Operation, specFile: string, problems: Problem[]) {
-    super(`The request does not match ${opName(op)} in ${specFile}; nothing was sent:\n${problems.map(p => `  ${problemLine(p)}`).join('\n')}`, {
+    super(`The request does not match ${operationName(op)} in ${specFile}; nothing was sent:\n${problems.map(p => `  ${problemLine(p)}`).join('\n')}`, {
       exitCode: ExitCode.INVALID_INPUT,
       hints: ['Fix the values above, or send the request as it is with --no-validate.'],
       id: 'invalid_request',
@@ -291,7 +286,7 @@ async function responseProblems(prepared: PreparedInvocation, status: number, ty
   const where = 'response'
   if (!found) {
     const documented = Object.keys(op.responses).join(', ') || 'none'
-    return [{in: where, message: `status ${status} is not documented for ${opName(op)} in ${specFile} (documented: ${documented})`, path: ''}]
+    return [{in: where, message: `status ${status} is not documented for ${operationName(op)} in ${specFile} (documented: ${documented})`, path: ''}]
   }
 
   if (found.media.length === 0) {

@@ -9,7 +9,7 @@ import {readFile} from 'node:fs/promises'
 
 import {invalidInput} from '../api/errors.js'
 import type {IO} from '../ui/io.js'
-import type {Operation} from './spec.js'
+import {type Operation, operationName} from './spec.js'
 
 export interface NameValue {
   name: string
@@ -78,7 +78,7 @@ export function buildUrl(base: string, op: Operation, params: NameValue[]): Buil
     return encodeURIComponent(found.value)
   })
   if (missing.length > 0) {
-    throw invalidInput('missing_path_parameter', `${op.operationId ?? `${op.method} ${op.path}`} needs the path parameter${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (${op.path}); nothing was sent.`, [
+    throw invalidInput('missing_path_parameter', `${operationName(op)} needs the path parameter${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (${op.path}); nothing was sent.`, [
       `Give ${missing.length === 1 ? 'it' : 'them'} with ${missing.map(m => `-p ${m}=VALUE`).join(' ')}.`,
     ])
   }

@@ -7,9 +7,9 @@
  * Local `$ref`s are collected into `definitions`, so recursive schemas work. Each problem names its
  * JSON path (`contact.lastName`, `items[0].name`) and what was expected.
  */
-import type {Doc} from './spec.js'
-import {resolvePointer} from './spec.js'
-import {isObject} from '../openapi/structure.js'
+import {pointerSegments, toPointer} from '../openapi/parse.js'
+import {type AjvError, isObject, valueAt} from '../openapi/structure.js'
+import {type Doc, refTarget} from './spec.js'
 
 export type Direction = 'request' | 'response'
 
@@ -35,13 +35,14 @@ function convert(doc: Doc, schema: unknown, direction: Direction, defs: Record<s
   if (typeof schema.$ref === 'string') {
     const ref = schema.$ref
     if (!ref.startsWith('#')) return {}
-    const key = ref.slice(1).replaceAll('~', '~0').replaceAll('/', '~1')
+    // the whole fragment as one key of `definitions`
+    const key = toPointer([ref.slice(1)]).slice(1)
     if (!(key in defs)) {
       defs[key] = {}
-      defs[key] = convert(doc, resolvePointer(doc, decodeURIComponent(ref.slice(1))), direction, defs)
+      defs[key] = convert(doc, valueAt(doc, refTarget(ref)), direction, defs)
     }
 
-    return {$ref: `#/definitions/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`}
+    return {$ref: `#/definitions${toPointer([key])}`}
   }
 
   const out: Schema = {}
@@ -85,13 +86,6 @@ function convert(doc: Doc, schema: unknown, direction: Direction, defs: Record<s
 }
 
 type Validate = ((value: unknown) => boolean) & {errors?: AjvError[] | null}
-interface AjvError {
-  instancePath: string
-  keyword: string
-  message?: string
-  params: Record<string, unknown>
-  schemaPath: string
-}
 
 type AjvInstance = {compile(schema: unknown): Validate}
 let ajvPromise: Promise<AjvInstance> | undefined
@@ -118,7 +112,7 @@ async function getAjv(): Promise<AjvInstance> {
 /** Compiles the schema at `pointer` of the spec for requests or responses. */
 export async function compileSchema(doc: Doc, pointer: string, direction: Direction): Promise<(value: unknown) => Omit<Problem, 'in'>[]> {
   const defs: Record<string, unknown> = {}
-  const root = convert(doc, resolvePointer(doc, pointer), direction, defs)
+  const root = convert(doc, valueAt(doc, pointer), direction, defs)
   const schema = isObject(root) ? {...root, definitions: defs} : {allOf: [root], definitions: defs}
   const validate = (await getAjv()).compile(schema)
   return value => (validate(value) ? [] : describeErrors(validate.errors ?? [], value))
@@ -128,10 +122,8 @@ export async function compileSchema(doc: Doc, pointer: string, direction: Direct
 
 /** `/contact/lastName` → `contact.lastName`; `/items/0` → `items[0]`; other keys quoted. */
 export function readablePath(instancePath: string): string {
-  if (!instancePath) return ''
   let out = ''
-  for (const raw of instancePath.slice(1).split('/')) {
-    const seg = raw.replaceAll('~1', '/').replaceAll('~0', '~')
+  for (const seg of pointerSegments(instancePath)) {
     if (/^\d+$/.test(seg)) out += `[${seg}]`
     else if (/^[A-Za-z_$][\w$]*$/.test(seg)) out += out ? `.${seg}` : seg
     else out += `[${JSON.stringify(seg)}]`
@@ -141,7 +133,7 @@ export function readablePath(instancePath: string): string {
 }
 
 function join(path: string, key: string): string {
-  return readablePath(`${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`)
+  return readablePath(`${path}${toPointer([key])}`)
 }
 
 function typeOf(value: unknown): string {
@@ -151,17 +143,6 @@ function typeOf(value: unknown): string {
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
   if (typeof value === 'boolean') return `${value}`
   return typeof value === 'object' ? 'an object' : typeof value
-}
-
-function valueAt(value: unknown, instancePath: string): unknown {
-  let node = value
-  if (!instancePath) return node
-  for (const raw of instancePath.slice(1).split('/')) {
-    const seg = raw.replaceAll('~1', '/').replaceAll('~0', '~')
-    node = Array.isArray(node) ? node[Number(seg)] : isObject(node) ? node[seg] : undefined
-  }
-
-  return node
 }
 
 const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`)

@@ -8,10 +8,10 @@ import {resolve} from 'node:path'
 
 import {invalidInput} from '../api/errors.js'
 import {loadSpecFile, SpecError} from '../openapi/check.js'
-import {pointerSegments, toPointer} from '../openapi/parse.js'
+import {toPointer} from '../openapi/parse.js'
 import {closest} from '../openapi/refs.js'
 import {METHODS} from '../openapi/rules.js'
-import {isObject} from '../openapi/structure.js'
+import {isObject, valueAt} from '../openapi/structure.js'
 import type {SpecReport} from '../openapi/types.js'
 
 /** Looked for in this order in the current folder when --spec is not given. */
@@ -72,27 +72,20 @@ export async function loadInvokeSpec(file: string): Promise<LoadedInvokeSpec> {
   return {doc: document, file, report}
 }
 
-/** The node at a local `$ref` ('#/components/...'), or undefined. */
-export function resolvePointer(doc: Doc, pointer: string): unknown {
-  let node: unknown = doc
-  for (const seg of pointerSegments(pointer)) {
-    if (Array.isArray(node)) node = node[Number(seg)]
-    else if (isObject(node)) node = node[seg]
-    else return undefined
-  }
-
-  return node
+/** The JSON pointer a local `$ref` ('#/components/schemas/A%20B') points at. */
+export function refTarget(ref: string): string {
+  return decodeURIComponent(ref.slice(1))
 }
 
-/** Follows `$ref`s of non-schema objects (parameters, request bodies, responses); returns the node and its pointer. */
-function deref(doc: Doc, node: unknown, pointer: string): {node: unknown; pointer: string} {
+/** Follows local `$ref`s (parameters, request bodies, responses, schemas), stopping at a cycle; returns the node and its pointer. */
+export function deref(doc: Doc, node: unknown, pointer: string): {node: unknown; pointer: string} {
   const seen = new Set<string>()
   let current = node
   let at = pointer
   while (isObject(current) && typeof current.$ref === 'string' && current.$ref.startsWith('#') && !seen.has(current.$ref)) {
     seen.add(current.$ref)
-    at = decodeURIComponent(current.$ref.slice(1))
-    current = resolvePointer(doc, at)
+    at = refTarget(current.$ref)
+    current = valueAt(doc, at)
   }
 
   return {node: current, pointer: at}
@@ -170,6 +163,11 @@ export function listOperations(doc: Doc): Operation[] {
 /** How an operation reads in lists: `createAccount  POST /accounts`. */
 export function operationLabel(op: Operation): string {
   return `${op.method} ${op.path}`
+}
+
+/** How an operation is named in messages: its operationId, else `POST /accounts`. */
+export function operationName(op: Operation): string {
+  return op.operationId ?? operationLabel(op)
 }
 
 /**

@@ -7,7 +7,7 @@
 import {pointerSegments} from './parse.js'
 import type {Draft} from './rules.js'
 
-type AjvError = {
+export type AjvError = {
   instancePath: string
   keyword: string
   message?: string
@@ -113,7 +113,8 @@ export async function schemaDrafts(doc: Record<string, unknown>): Promise<Draft[
   return condense(result.errors, doc).map(e => toDraft(e, doc))
 }
 
-function valueAt(doc: unknown, pointer: string): unknown {
+/** The node at a JSON pointer in `doc`, or undefined. */
+export function valueAt(doc: unknown, pointer: string): unknown {
   let node = doc
   for (const seg of pointerSegments(pointer)) {
     if (Array.isArray(node)) node = node[Number(seg)]

@@ -6,7 +6,8 @@
 import {expect} from 'chai'
 import {createServer} from 'node:net'
 
-import {AppLinkClient, shapeProblem} from '../../../src/lib/api/applink-client.js'
+import {AppLinkClient} from '../../../src/lib/api/applink-client.js'
+import {shapeProblem} from '../../../src/lib/api/decode.js'
 import {AppLinkError} from '../../../src/lib/api/errors.js'
 import {ADDON, APP, APPLINK_TOKEN, SSO_HEADER} from '../../helpers/applink.js'
 import {type Fault, FaultServer, useRealNetwork} from '../../helpers/fault-server.js'

@@ -11,7 +11,8 @@ import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {apiHostOf, credentialStore, fastPathBlocked, fastPlatformClient, findToken, herokuHost, parseNetrc, PlatformApiError, type PlatformGetter} from '../../../src/lib/api/platform.js'
+import type {PlatformApi} from '../../../src/lib/api/addon.js'
+import {apiHostOf, credentialStore, fastPathBlocked, fastPlatformClient, findToken, herokuHost, parseNetrc, PlatformApiError} from '../../../src/lib/api/platform.js'
 
 // the Heroku CLI's own pieces, as the reference
 const {parse: realParseNetrc} = await import('@heroku-cli/command/lib/credential-manager-core/lib/netrc-parser.js') as {parse(body: string): Record<string, {login?: string; password?: string}>}
@@ -241,7 +242,7 @@ describe('platform: the Heroku token and Platform API GETs without @heroku-cli/c
       res.end(JSON.stringify(body))
     }
 
-    function client(fallback: PlatformGetter = {get: () => Promise.reject(new Error('no fallback expected'))}, warnings: string[] = []): PlatformGetter {
+    function client(fallback: PlatformApi = {get: () => Promise.reject(new Error('no fallback expected'))}, warnings: string[] = []): PlatformApi {
       return withEnv({HEROKU_HEADERS: JSON.stringify({'X-Team': 'blue'}), HEROKU_HOST: url}, () => fastPlatformClient({
         config: {dataDir: tmp, platform: 'linux', version: '11.10.0'},
         fallback: async () => fallback,
