@@ -27,6 +27,21 @@ const layering = Object.entries(mayImport).map(([folder, allowed]) => {
   }
 })
 
+// src/emulator/ is the other side of the contract: from src/ it imports only src/contract/ and
+// src/lib/openapi/ (the spec check it runs on uploads), never the plugin's own rules
+// (test/emulator/imports.test.ts checks the same, and that its imports form no cycle).
+const emulatorMessage = 'src/emulator/ may import only src/contract/ and src/lib/openapi/ from src/ (docs/ARCHITECTURE.md)'
+const emulatorBanned = String.raw`^([.][.]\x2F)+(lib\x2F(?!openapi\x2F)|commands\x2F)`
+const emulatorLayering = {
+  files: ['src/emulator/**/*.ts'],
+  rules: {
+    'no-restricted-syntax': ['error', ...['ImportDeclaration', 'ImportExpression', 'ExportNamedDeclaration', 'ExportAllDeclaration'].map(node => ({
+      message: emulatorMessage,
+      selector: `${node}[source.value=/${emulatorBanned}/]`,
+    }))],
+  },
+}
+
 export default tseslint.config(
   {ignores: ['dist/', 'node_modules/', 'oclif.manifest.json', '.bench/', 'tmp/']},
   js.configs.recommended,
@@ -40,4 +55,5 @@ export default tseslint.config(
     },
   },
   ...layering,
+  emulatorLayering,
 )
