@@ -7,8 +7,8 @@
  *   const emu = await startEmulator({port: 0, dataDir})
  *   // emu.url, emu.apiKey … await emu.close()
  *
- * Nothing else in the emulator imports this file: the routes (routes/) get what they need from
- * router.ts, state.ts and http.ts below them.
+ * Only the entry points (cli.ts for the command, daemon.ts) import this file: the routes (routes/)
+ * get what they need from router.ts, state.ts and http.ts below them.
  */
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo, Socket} from 'node:net'
