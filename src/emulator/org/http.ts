@@ -1,11 +1,12 @@
 /**
- * Small HTTP helpers of the org routes. They describe the route context structurally (what the
- * emulator's router passes every handler), so this folder never imports the router or server.ts;
- * replies go through the emulator's one set of helpers (../http.ts).
+ * Small HTTP helpers of the org routes: the router's context with the part of the emulator's state
+ * the org uses, the access token, JSON bodies and Salesforce's error shape. Replies go through the
+ * emulator's one set of helpers (../http.ts); nothing here imports server.ts.
  */
-import type {IncomingMessage, ServerResponse} from 'node:http'
+import type {IncomingMessage} from 'node:http'
 
 import {bearerToken, sendSalesforce} from '../http.js'
+import type {Ctx, Router} from '../router.js'
 import {SfError} from './errors.js'
 import {findSession, type OrgStoreData} from './orgs.js'
 import type {OrgData, OrgSession} from './types.js'
@@ -16,21 +17,13 @@ export interface OrgEmu {
   store: {data: OrgStoreData & Record<string, any>; flush(): Promise<void>}
 }
 
-export interface OrgCtx {
-  emu: OrgEmu
-  params: Record<string, string>
-  req: IncomingMessage
-  res: ServerResponse
-  url: URL
-  body(): Promise<Buffer>
-}
+/** What an org route handler gets: the router's context, its state seen as `OrgEmu`. */
+export type OrgCtx = Omit<Ctx, 'emu' | 'json'> & {emu: OrgEmu}
 
 export type OrgHandler = (ctx: OrgCtx) => Promise<void> | void
 
-/** The router's registration method, as server.ts's Router has it. */
-export interface RouteTable {
-  add(method: string, path: string, handler: OrgHandler, options?: {limit?: number}): void
-}
+/** Where the org routes register. */
+export type RouteTable = Pick<Router, 'add'>
 
 /** The access token of a request, as Salesforce takes it: `Bearer TOKEN` or `OAuth TOKEN`. */
 export function accessToken(req: IncomingMessage): string {
