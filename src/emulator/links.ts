@@ -38,7 +38,11 @@ interface Link<R extends LinkRecord> {
   require(data: StoreData, caller: Caller, ref: string): R
   /** after the record is stored: its org (and token) when finished */
   settle(data: StoreData, ctx: Ctx, record: R): void
+  /** the status while an OAuth login is pending */
   pending: string
+  /** whether an alias may name only one record of the add-on */
+  uniqueAlias: boolean
+  /** how messages name the resource */
   what: string
 }
 
@@ -59,6 +63,7 @@ const CONNECTION: Link<ConnectionRecord> = {
     if (c.status === 'connected') linkOrg(data, ctx.emu.store, c)
   },
   pending: 'connecting',
+  uniqueAlias: false,
   what: 'connection',
 }
 
@@ -77,6 +82,7 @@ const AUTHORIZATION: Link<AuthorizationRecord> = {
     refreshToken(data, ctx.emu.store, a)
   },
   pending: 'authorizing',
+  uniqueAlias: true,
   what: 'authorization',
 }
 
@@ -153,8 +159,8 @@ export async function createLink(ctx: Ctx, link: Link<LinkRecord>, method: Metho
     const list = link.list(data)
     const old = list.find(r => r.addon_id === caller.addon.id && r.name === input.name)
     if (old && !FINISHED.has(old.status)) throw conflict(`A ${link.what} named ${old.name} already exists on this add-on (status ${old.status}). Remove it first, or choose another name.`)
-    if (link === AUTHORIZATION && input.alias && list.some(r => r.addon_id === caller.addon.id && r.alias === input.alias && r.id !== old?.id)) {
-      throw conflict(`Another authorization on this add-on already has the alias ${input.alias}.`)
+    if (link.uniqueAlias && input.alias && list.some(r => r.addon_id === caller.addon.id && r.alias === input.alias && r.id !== old?.id)) {
+      throw conflict(`Another ${link.what} on this add-on already has the alias ${input.alias}.`)
     }
 
     const fresh = newRecord(link, data, caller, old?.id ?? newId(), kind, method, input)
