@@ -43,6 +43,21 @@ const uiRules = {
 // the emulator command streams the emulator's own log (src/emulator has its own rules)
 const commandRules = {files: ['src/commands/**/*.ts'], ignores: ['src/commands/applink/emulator.ts'], rules: {'no-restricted-syntax': ['error', ...ioRules]}}
 
+// src/emulator/ is the other side of the contract: from src/ it imports only src/contract/ and
+// src/lib/openapi/ (the spec check it runs on uploads), never the plugin's own rules
+// (test/emulator/imports.test.ts checks the same, and that its imports form no cycle).
+const emulatorMessage = 'src/emulator/ may import only src/contract/ and src/lib/openapi/ from src/ (docs/ARCHITECTURE.md)'
+const emulatorBanned = String.raw`^([.][.]\x2F)+(lib\x2F(?!openapi\x2F)|commands\x2F)`
+const emulatorLayering = {
+  files: ['src/emulator/**/*.ts'],
+  rules: {
+    'no-restricted-syntax': ['error', ...['ImportDeclaration', 'ImportExpression', 'ExportNamedDeclaration', 'ExportAllDeclaration'].map(node => ({
+      message: emulatorMessage,
+      selector: `${node}[source.value=/${emulatorBanned}/]`,
+    }))],
+  },
+}
+
 export default tseslint.config(
   {ignores: ['dist/', 'node_modules/', 'oclif.manifest.json', '.bench/', 'tmp/']},
   js.configs.recommended,
@@ -58,4 +73,5 @@ export default tseslint.config(
   ...layering,
   uiRules,
   commandRules,
+  emulatorLayering,
 )

@@ -1,15 +1,13 @@
 /**
- * The dashboard at `/`: server-rendered tables of apps, add-ons, connections, authorizations,
- * publications and data action targets with their statuses. It never shows a token. Also the
- * landing of the add-on SSO form (`POST /sso/login`), which checks the signed token and redirects
- * to the dashboard.
+ * The dashboard at `/` (routes/dashboard.ts serves it): server-rendered tables of apps, add-ons,
+ * connections, authorizations, publications and data action targets with their statuses, and the
+ * emulated orgs (org/dashboard.ts). It never shows a token.
  */
-import {orgTypeLabel} from '../lib/api/types.js'
-import {attachmentsOfAddon, ssoToken} from './model.js'
+import {attachmentsOfAddon} from './model.js'
+import {orgTypeLabel} from './names.js'
 import {renderOrgs} from './org/dashboard.js'
-import {type Ctx, type Router, sendHtml} from './server.js'
-import type {StoreData} from './store.js'
-import {badRequest, escapeHtml as h, HttpError} from './util.js'
+import type {StoreData} from './records.js'
+import {escapeHtml as h} from './util.js'
 
 interface Column<T> {
   cell: (row: T) => string
@@ -37,12 +35,22 @@ function count(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`
 }
 
-export function renderDashboard(data: StoreData, origin: string): string {
-  const appName = (id: string) => data.apps.find(a => a.id === id)?.name ?? id
-  const addonName = (id: string) => data.addons.find(a => a.id === id)?.name ?? id
-  const loginLink = (state?: string) => (state ? ` <a class="login-link" href="/oauth/login?state=${h(state)}">log in</a>` : '')
-  const connName = (id: string) => data.connections.find(c => c.id === id)?.name ?? id
-  const sections = [
+/** Names by id, for the cells that point at another record. */
+function namer(data: StoreData) {
+  return {
+    addon: (id: string) => data.addons.find(a => a.id === id)?.name ?? id,
+    app: (id: string) => data.apps.find(a => a.id === id)?.name ?? id,
+    connection: (id: string) => data.connections.find(c => c.id === id)?.name ?? id,
+  }
+}
+
+function loginLink(state?: string): string {
+  return state ? ` <a class="login-link" href="/oauth/login?state=${h(state)}">log in</a>` : ''
+}
+
+function platformSections(data: StoreData, origin: string): string[] {
+  const name = namer(data)
+  return [
     table('apps', 'Apps', data.apps, [
       {cell: a => h(a.name), key: 'name', title: 'Name'},
       {cell: a => h(a.id), key: 'id', title: 'ID'},
@@ -52,11 +60,17 @@ export function renderDashboard(data: StoreData, origin: string): string {
     table('addons', 'Add-ons', data.addons, [
       {cell: a => h(a.name), key: 'name', title: 'Name'},
       {cell: a => h(`${a.service}:${a.plan}`), key: 'plan', title: 'Plan'},
-      {cell: a => h(appName(a.app_id)), key: 'app', title: 'App'},
-      {cell: a => h(attachmentsOfAddon(data, a.id).map(x => `${appName(x.app_id)}::${x.name}`).join(', ')), key: 'attachments', title: 'Attachments'},
+      {cell: a => h(name.app(a.app_id)), key: 'app', title: 'App'},
+      {cell: a => h(attachmentsOfAddon(data, a.id).map(x => `${name.app(x.app_id)}::${x.name}`).join(', ')), key: 'attachments', title: 'Attachments'},
       {cell: a => h(`${origin}/addons/${a.id}`), key: 'api-url', title: 'API URL'},
       {cell: () => status('provisioned'), key: 'status', title: 'State'},
     ], 'No add-ons yet: heroku addons:create heroku-applink -a APP'),
+  ]
+}
+
+function linkSections(data: StoreData): string[] {
+  const name = namer(data)
+  return [
     table('connections', 'Connections', data.connections, [
       {cell: c => h(c.name), key: 'name', title: 'Connection Name'},
       {cell: c => h(orgTypeLabel(c.org.type)), key: 'type', title: 'Type'},
@@ -65,7 +79,7 @@ export function renderDashboard(data: StoreData, origin: string): string {
       {cell: c => h(c.org.id), key: 'org-id', title: 'Org ID'},
       {cell: c => h(c.org.username), key: 'username', title: 'Username'},
       {cell: c => h(c.org.instance_url), key: 'instance-url', title: 'Instance URL'},
-      {cell: c => h(addonName(c.addon_id)), key: 'addon', title: 'Add-on'},
+      {cell: c => h(name.addon(c.addon_id)), key: 'addon', title: 'Add-on'},
       {cell: c => h(c.error?.message), key: 'error', title: 'Error'},
     ], 'No connections yet: heroku salesforce:connect NAME -a APP'),
     table('authorizations', 'Authorizations', data.authorizations, [
@@ -76,13 +90,19 @@ export function renderDashboard(data: StoreData, origin: string): string {
       {cell: a => h(a.org.id), key: 'org-id', title: 'Org ID'},
       {cell: a => h(a.org.username), key: 'username', title: 'Username'},
       {cell: a => h(a.app_name), key: 'app', title: 'App'},
-      {cell: a => h(addonName(a.addon_id)), key: 'addon', title: 'Add-on'},
+      {cell: a => h(name.addon(a.addon_id)), key: 'addon', title: 'Add-on'},
       {cell: a => h(a.error?.message), key: 'error', title: 'Error'},
     ], 'No authorizations yet: heroku salesforce:authorizations:add NAME -a APP'),
+  ]
+}
+
+function publishedSections(data: StoreData): string[] {
+  const name = namer(data)
+  return [
     table('publications', 'Publications', data.publications, [
       {cell: p => h(p.client_name), key: 'name', title: 'Client Name'},
       {cell: p => h(p.connection_name), key: 'connection', title: 'Connection'},
-      {cell: p => h(appName(p.app_uuid)), key: 'app', title: 'App'},
+      {cell: p => h(name.app(p.app_uuid)), key: 'app', title: 'App'},
       // its name, as salesforce:publications shows it; the id on hover
       {cell: p => `<span title="${h(p.esr_id)}">${h(p.esr_name)}</span>`, key: 'esr-name', title: 'External Service'},
       {cell: p => h(p.operations.map(o => o.operation_id ?? `${o.method} ${o.path}`).join(', ')), key: 'operations', title: 'Operations'},
@@ -93,11 +113,15 @@ export function renderDashboard(data: StoreData, origin: string): string {
     table('data-action-targets', 'Data Action Targets', data.data_action_targets, [
       {cell: t => h(t.api_name), key: 'name', title: 'API Name'},
       {cell: t => h(t.label), key: 'label', title: 'Label'},
-      {cell: t => h(connName(t.connection_id)), key: 'connection', title: 'Connection'},
+      {cell: t => h(name.connection(t.connection_id)), key: 'connection', title: 'Connection'},
       {cell: t => h(t.target_endpoint), key: 'endpoint', title: 'Target Endpoint'},
       {cell: t => status(t.status), key: 'status', title: 'Status'},
     ], 'No data action targets yet: heroku datacloud:data-action-target:create LABEL -o ORG -p PATH -a APP'),
   ]
+}
+
+export function renderDashboard(data: StoreData, origin: string): string {
+  const sections = [...platformSections(data, origin), ...linkSections(data), ...publishedSections(data)]
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>AppLink emulator</title>
@@ -120,23 +144,4 @@ ${renderOrgs(data.orgs)}
 </body>
 </html>
 `
-}
-
-async function ssoLogin(ctx: Ctx): Promise<void> {
-  const type = String(ctx.req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
-  if (type !== 'application/x-www-form-urlencoded') throw new HttpError(415, 'unsupported_media_type', 'Send the SSO form as application/x-www-form-urlencoded.')
-  const form = new URLSearchParams((await ctx.body()).toString('utf8'))
-  const id = form.get('id') ?? ''
-  const timestamp = form.get('timestamp') ?? ''
-  const token = form.get('token') ?? ''
-  if (!id || !timestamp || !token) throw badRequest('The SSO form needs id, timestamp and token.')
-  const {data} = ctx.emu.store
-  if (!data.addons.some(a => a.id === id) || token !== ssoToken(data, id, timestamp)) throw new HttpError(403, 'forbidden', 'The SSO token is not valid for this add-on.')
-  ctx.res.writeHead(303, {location: '/', 'content-length': '0'})
-  ctx.res.end()
-}
-
-export function registerDashboardRoutes(router: Router): void {
-  router.get('/', ctx => sendHtml(ctx.res, 200, renderDashboard(ctx.emu.store.data, ctx.emu.origin)))
-  router.post('/sso/login', ctx => ssoLogin(ctx), {limit: 64 * 1024})
 }

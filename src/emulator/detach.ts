@@ -9,7 +9,7 @@ import {chmod, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {LOCK_FILE} from './store.js'
+import {LOCK_FILE, pidAlive} from './lock.js'
 
 export const LOG_FILE = 'emulator.log'
 
@@ -69,24 +69,15 @@ export async function startDetached(options: DetachedOptions, timeoutMs = 60_000
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /** Stops the emulator that holds `dataDir`'s lock (SIGTERM), waiting until it has exited; its pid, or undefined when none runs there. */
 export async function stopEmulator(dataDir: string, timeoutMs = 30_000): Promise<number | undefined> {
   const lock = join(dataDir, LOCK_FILE)
   if (!existsSync(lock)) return undefined
   const pid = Number.parseInt(readFileSync(lock, 'utf8'), 10)
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return undefined
+  if (!Number.isInteger(pid) || pid <= 0 || !pidAlive(pid)) return undefined
   process.kill(pid, 'SIGTERM')
   const deadline = Date.now() + timeoutMs
-  while (alive(pid)) {
+  while (pidAlive(pid)) {
     if (Date.now() > deadline) throw new Error(`The emulator (pid ${pid}) did not stop within ${Math.round(timeoutMs / 1000)} s after SIGTERM.`)
     await new Promise(resolve => {
       setTimeout(resolve, 100)

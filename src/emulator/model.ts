@@ -6,13 +6,13 @@
  */
 import {createHmac} from 'node:crypto'
 
-import type {AddonRecord, AppRecord, AttachmentRecord, ConnectionRecord, OrgKind, StoreData} from './store.js'
-import {badRequest, conflict, HttpError, now} from './util.js'
+import {badRequest, conflict, HttpError} from './http.js'
+import type {AddonRecord, AppRecord, AttachmentRecord, ConnectionRecord, OrgKind, StoreData} from './records.js'
+import {now} from './util.js'
 
 export const APPLINK_SERVICE = 'heroku-applink'
 export const APPLINK_SERVICE_ID = '4c2f9ca2-5a5e-4d43-a5a5-1a4f8b5b6c01'
 export const DEFAULT_PLAN = 'base'
-export const ORG_TYPE: Record<OrgKind, string> = {datacloud: 'DataCloudOrg', salesforce: 'SalesforceOrg'}
 const REGION = {id: '59accabd-516d-4f0e-83e6-6e3757701145', name: 'us'}
 const STACK = {id: 'a9b7e1a8-6a3a-4f5e-9a61-2f6c1d3c2b24', name: 'heroku-24'}
 
@@ -28,6 +28,10 @@ export function appNotFound(): HttpError {
 
 export function addonNotFound(): HttpError {
   return new HttpError(404, 'not_found', 'Couldn\'t find that add-on.', {resource: 'add_on'})
+}
+
+export function attachmentNotFound(): HttpError {
+  return new HttpError(404, 'not_found', 'Couldn\'t find that add-on attachment.', {resource: 'add_on attachment'})
 }
 
 export function findApp(data: StoreData, nameOrId: string): AppRecord | undefined {
@@ -180,6 +184,12 @@ export function bumpRelease(app: AppRecord): void {
 /** The SSO token of an add-on at a timestamp: an HMAC only this emulator's store can produce. */
 export function ssoToken(data: StoreData, addonId: string, timestamp: string): string {
   return createHmac('sha256', data.sso_secret).update(`${addonId}:${timestamp}`).digest('hex')
+}
+
+/** The audit fields of a record the calling app creates now. */
+export function audit(data: StoreData, app: AppRecord): {created_at: string; created_by: string; created_via_app: string; last_modified_at: string; last_modified_by: string} {
+  const t = now()
+  return {created_at: t, created_by: data.account.email, created_via_app: app.name, last_modified_at: t, last_modified_by: data.account.email}
 }
 
 export function touch(data: StoreData, record: {last_modified_at: string; last_modified_by: string}): void {

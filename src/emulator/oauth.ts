@@ -4,11 +4,11 @@
  * (username, org type, Allow / Deny) whose answer completes the record. With --auto-approve the
  * emulator answers Allow by itself about a second after the flow starts.
  */
-import {ORG_TYPE} from './model.js'
+import {ORG_TYPE} from './names.js'
 import {linkOrg, refreshToken} from './org/index.js'
-import {type Ctx, type EmulatorState, type Router, sendHtml} from './server.js'
-import type {AuthorizationRecord, ConnectionRecord, OrgKind, OrgRecord, StoreData} from './store.js'
-import {badRequest, escapeHtml, HttpError, newToken, now, salesforceId} from './util.js'
+import type {AuthorizationRecord, ConnectionRecord, OrgKind, OrgRecord, StoreData} from './records.js'
+import type {EmulatorState} from './state.js'
+import {escapeHtml, newToken, now, salesforceId} from './util.js'
 
 export const API_VERSION = '62.0'
 export const ORG_TYPES = {production: 'Production or Developer Edition', sandbox: 'Sandbox', scratch: 'Scratch org'} as const
@@ -35,9 +35,9 @@ export function orgFor(name: string, kind: OrgKind, username: string | undefined
   return {id: salesforceId('00D', instanceUrl), instance_url: instanceUrl, type: ORG_TYPE[kind], user_id: salesforceId('005', `${instanceUrl} ${user}`), username: user}
 }
 
-type Pending = {kind: 'authorization'; record: AuthorizationRecord} | {kind: 'connection'; record: ConnectionRecord}
+export type Pending = {kind: 'authorization'; record: AuthorizationRecord} | {kind: 'connection'; record: ConnectionRecord}
 
-function findPending(data: StoreData, state: string): Pending | undefined {
+export function findPending(data: StoreData, state: string): Pending | undefined {
   if (!state) return undefined
   const c = data.connections.find(x => x.state === state && x.status === 'connecting')
   if (c) return {kind: 'connection', record: c}
@@ -128,7 +128,7 @@ function describe(p: Pending, data: StoreData): {app: string; what: string} {
   return {app, what: p.kind === 'connection' ? `connect the ${kindText} connection` : `add the ${kindText} authorization`}
 }
 
-function loginPage(p: Pending, data: StoreData): string {
+export function loginPage(p: Pending, data: StoreData): string {
   const {record} = p
   const {app, what} = describe(p, data)
   const sandbox = isSandboxLogin(record.login_url)
@@ -151,7 +151,7 @@ function loginPage(p: Pending, data: StoreData): string {
 </main>`)
 }
 
-function resultPage(p: Pending, data: StoreData): string {
+export function resultPage(p: Pending, data: StoreData): string {
   const {record} = p
   const ok = record.status === 'connected' || record.status === 'authorized'
   const heading = ok ? (p.kind === 'connection' ? 'Connected' : 'Authorized') : 'Access denied'
@@ -171,46 +171,11 @@ function lowerFirst(text: string): string {
 }
 
 /** A link whose flow is over (allowed, denied, removed) or that this emulator never issued: a page, not JSON, since a browser shows it. */
-function unknownLinkPage(): string {
+export function unknownLinkPage(): string {
   return page('Login link not valid · AppLink emulator', `<main id="link-unknown">
 <h1 class="failed">This login link is not valid</h1>
 <p>The AppLink emulator has no login waiting for this link. Each link works once: it stops working when its login was allowed or denied, or when the connection or authorization it was for was removed (or the emulator's store was reset).</p>
 <p>Go back to the terminal: the command that printed this link has finished, or says how it ended. To try again, run that command again; it prints a new link. To see where things stand, run <code>heroku applink:connections -a APP</code> or <code>heroku applink:authorizations -a APP</code>.</p>
 <p class="note"><a href="/">Open the emulator dashboard</a></p>
 </main>`)
-}
-
-async function postLogin(ctx: Ctx): Promise<void> {
-  const type = String(ctx.req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
-  if (type !== 'application/x-www-form-urlencoded') throw new HttpError(415, 'unsupported_media_type', 'Send the login form as application/x-www-form-urlencoded.')
-  const form = new URLSearchParams((await ctx.body()).toString('utf8'))
-  const state = form.get('state') ?? ''
-  const decision = form.get('decision')
-  if (decision !== 'allow' && decision !== 'deny') throw badRequest('decision must be allow or deny.')
-  const orgType = (form.get('org_type') || 'production') as LoginOrgType
-  // an own property: `toString` is in every object
-  if (!Object.hasOwn(ORG_TYPES, orgType)) throw badRequest(`org_type must be one of ${Object.keys(ORG_TYPES).join(', ')}.`)
-  const username = (form.get('username') ?? '').trim()
-  if (username.length > 80) throw badRequest('username has more than 80 characters.')
-  if (username && !/^[^\s@]+@[^\s@]+$/.test(username)) throw badRequest(`username ${JSON.stringify(username)} is not a Salesforce username (name@domain).`)
-  const done = await completeLogin(ctx.emu, state, {decision, orgType, username: username || undefined})
-  if (!done) {
-    sendHtml(ctx.res, 404, unknownLinkPage())
-    return
-  }
-
-  sendHtml(ctx.res, 200, resultPage(done, ctx.emu.store.data))
-}
-
-export function registerOauthRoutes(router: Router): void {
-  router.get('/oauth/login', ctx => {
-    const pending = findPending(ctx.emu.store.data, ctx.url.searchParams.get('state') ?? '')
-    if (!pending) {
-      sendHtml(ctx.res, 404, unknownLinkPage())
-      return
-    }
-
-    sendHtml(ctx.res, 200, loginPage(pending, ctx.emu.store.data))
-  })
-  router.post('/oauth/login', ctx => postLogin(ctx), {limit: 64 * 1024})
 }

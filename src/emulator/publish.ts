@@ -8,11 +8,12 @@
  */
 import {MB, PUBLISH_LIMITS} from '../contract/limits.js'
 import type {SpecReport} from '../lib/openapi/types.js'
-import type {Caller} from './applink.js'
+import type {Caller} from './caller.js'
+import {badRequest, conflict, HttpError, sendJson} from './http.js'
 import {requireConnected, touch} from './model.js'
-import {type Ctx, sendJson} from './server.js'
-import type {PublicationRecord, PublishedOperation} from './store.js'
-import {badRequest, conflict, HttpError, newId, now, salesforceId, typeName} from './util.js'
+import type {PublicationRecord, PublishedOperation, StoreData} from './records.js'
+import type {Ctx} from './router.js'
+import {newId, now, salesforceId, typeName} from './util.js'
 
 // the contract's limits, the same numbers the plugin checks before an upload
 export const ZIP_MAX_ENTRIES = PUBLISH_LIMITS.zipFiles
@@ -143,9 +144,16 @@ export function publicationJson(p: PublicationRecord): Record<string, unknown> {
   }
 }
 
-export async function handlePublish(ctx: Ctx, caller: Caller): Promise<void> {
-  const {store} = ctx.emu
-  requireConnected(store.data, caller.addon, ctx.params.name, 'salesforce')
+/** What an upload holds, once its parts and zip have passed the checks. */
+interface Upload {
+  appRequest: AppRequest
+  files: Map<string, Uint8Array>
+  names: string[]
+  specName: string
+}
+
+/** Reads the multipart body: the app_request part, then the metadata zip and what it may hold. */
+async function readUpload(ctx: Ctx): Promise<Upload> {
   const type = String(ctx.req.headers['content-type'] ?? '')
   if (!/^multipart\/form-data\s*;/i.test(type)) throw new HttpError(415, 'unsupported_media_type', `Publish expects multipart/form-data with parts metadata and app_request, not ${type.split(';')[0] || 'no content type'}.`)
   const raw = await ctx.body()
@@ -173,7 +181,11 @@ export async function handlePublish(ctx: Ctx, caller: Caller): Promise<void> {
     throw badRequest('Give the connected app either as connectedapp-meta.xml or as authorization_connected_app_name, not both.')
   }
 
-  const specName = specs[0]
+  return {appRequest, files, names, specName: specs[0]}
+}
+
+/** The spec through the plugin's checker (400 invalid_spec with its errors). */
+async function checkUpload({appRequest, files, names, specName}: Upload): Promise<SpecReport> {
   const {checkSpecText} = await import('../lib/openapi/check.js')
   const report = await checkSpecText(files.get(specName) ?? new Uint8Array(), specName, {
     authorization: {
@@ -185,51 +197,60 @@ export async function handlePublish(ctx: Ctx, caller: Caller): Promise<void> {
     metadataFiles: names.filter(n => METADATA_FILES.has(n)),
   })
   if (!report.ok) throw new HttpError(400, 'invalid_spec', summarise(report, specName), {diagnostics: report.diagnostics.filter(d => d.severity === 'error')})
-  const operations: PublishedOperation[] = report.operations.map(o => ({agent_action: o.agentAction, description: o.description, method: o.method, operation_id: o.operationId, path: o.path}))
-  const agentActions = report.operations.filter(o => o.agentAction).map(o => o.operationId ?? `${o.method} ${o.path}`)
+  return report
+}
 
-  const publication = await store.update(data => {
-    const conn = requireConnected(data, caller.addon, ctx.params.name, 'salesforce')
-    const sameName = data.publications.filter(p => p.connection_id === conn.id && p.client_name === appRequest.client_name)
-    if (sameName.some(p => p.app_uuid !== caller.app.id)) throw conflict(`Another app already published ${appRequest.client_name} to ${conn.name}; choose another client name.`)
-    const t = now()
-    const fields = {
-      agent_actions: agentActions,
-      authorization_connected_app_name: appRequest.authorization_connected_app_name,
-      authorization_external_client_app_name: appRequest.authorization_external_client_app_name,
-      authorization_permission_set_name: appRequest.authorization_permission_set_name,
-      files: names.sort(),
-      operations,
-      org_id: conn.org.id,
-      spec_title: report.title,
-      spec_version: report.version,
-      topic: report.topic?.name,
-    }
-    const existing = sameName[0]
-    if (existing) {
-      Object.assign(existing, fields)
-      touch(data, existing)
-      return existing
-    }
+/** Records the publication (call inside a store update): a new one, or the app's earlier one of that client name updated. */
+function recordPublication(data: StoreData, caller: Caller, connectionName: string, {appRequest, names}: Upload, report: SpecReport): PublicationRecord {
+  const conn = requireConnected(data, caller.addon, connectionName, 'salesforce')
+  const sameName = data.publications.filter(p => p.connection_id === conn.id && p.client_name === appRequest.client_name)
+  if (sameName.some(p => p.app_uuid !== caller.app.id)) throw conflict(`Another app already published ${appRequest.client_name} to ${conn.name}; choose another client name.`)
+  const t = now()
+  const fields = {
+    agent_actions: report.operations.filter(o => o.agentAction).map(o => o.operationId ?? `${o.method} ${o.path}`),
+    authorization_connected_app_name: appRequest.authorization_connected_app_name,
+    authorization_external_client_app_name: appRequest.authorization_external_client_app_name,
+    authorization_permission_set_name: appRequest.authorization_permission_set_name,
+    files: names.sort(),
+    operations: report.operations.map((o): PublishedOperation => ({agent_action: o.agentAction, description: o.description, method: o.method, operation_id: o.operationId, path: o.path})),
+    org_id: conn.org.id,
+    spec_title: report.title,
+    spec_version: report.version,
+    topic: report.topic?.name,
+  }
+  const existing = sameName[0]
+  if (existing) {
+    Object.assign(existing, fields)
+    touch(data, existing)
+    return existing
+  }
 
-    const record: PublicationRecord = {
-      ...fields,
-      addon_id: caller.addon.id,
-      app_uuid: caller.app.id,
-      client_name: appRequest.client_name,
-      connection_id: conn.id,
-      connection_name: conn.name,
-      created_at: t,
-      created_by: data.account.email,
-      created_via_app: caller.app.name,
-      esr_id: salesforceId('0Rt'),
-      esr_name: appRequest.client_name,
-      id: newId(),
-      last_modified_at: t,
-      last_modified_by: data.account.email,
-    }
-    data.publications.push(record)
-    return record
-  })
+  const record: PublicationRecord = {
+    ...fields,
+    addon_id: caller.addon.id,
+    app_uuid: caller.app.id,
+    client_name: appRequest.client_name,
+    connection_id: conn.id,
+    connection_name: conn.name,
+    created_at: t,
+    created_by: data.account.email,
+    created_via_app: caller.app.name,
+    esr_id: salesforceId('0Rt'),
+    esr_name: appRequest.client_name,
+    id: newId(),
+    last_modified_at: t,
+    last_modified_by: data.account.email,
+  }
+  data.publications.push(record)
+  return record
+}
+
+/** POST …/connections/salesforce/{name}/apps: 201 with the publication. */
+export async function handlePublish(ctx: Ctx, caller: Caller): Promise<void> {
+  const {store} = ctx.emu
+  requireConnected(store.data, caller.addon, ctx.params.name, 'salesforce')
+  const upload = await readUpload(ctx)
+  const report = await checkUpload(upload)
+  const publication = await store.update(data => recordPublication(data, caller, ctx.params.name, upload, report))
   sendJson(ctx.res, 201, publicationJson(publication))
 }

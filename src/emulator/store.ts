@@ -6,170 +6,19 @@
  * a second emulator off the same directory.
  */
 import {randomBytes} from 'node:crypto'
-import {closeSync, constants as fsConstants, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync} from 'node:fs'
+import {closeSync, constants as fsConstants, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync} from 'node:fs'
 import {open, rename, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import type {OrgData} from './org/types.js'
+import {StoreError, takeLock} from './lock.js'
+import type {StoreData} from './records.js'
 import {newId} from './util.js'
+
+export {LOCK_FILE, StoreError} from './lock.js'
 
 /** The store format written by this version. Bump it and add a migration when the shape changes. */
 export const STORE_VERSION = 2
 export const STORE_FILE = 'data.json'
-export const LOCK_FILE = 'emulator.lock'
-
-export interface ApiErrorBody {
-  id: string
-  message: string
-}
-
-export interface Audit {
-  created_at: string
-  created_by: string
-  last_modified_at: string
-  last_modified_by: string
-}
-
-export interface AppRecord {
-  config_vars: Record<string, string>
-  created_at: string
-  id: string
-  name: string
-  region: string
-  /** the latest release number; config changes and attachments add releases */
-  release: number
-  stack: string
-  updated_at: string
-}
-
-export interface AddonRecord {
-  /** the app that owns (bills) the add-on */
-  app_id: string
-  created_at: string
-  id: string
-  name: string
-  plan: string
-  service: string
-  /** the AppLink bearer token of this add-on (`{ATTACHMENT}_TOKEN`) */
-  token: string
-  updated_at: string
-}
-
-export interface AttachmentRecord {
-  addon_id: string
-  app_id: string
-  created_at: string
-  id: string
-  name: string
-  updated_at: string
-}
-
-export type OrgKind = 'datacloud' | 'salesforce'
-
-export interface OrgRecord {
-  id?: string
-  instance_url?: string
-  type: string
-  user_id?: string
-  username?: string
-}
-
-/** What connections and authorizations both hold. */
-interface OrgLinkRecord extends Audit {
-  addon_id: string
-  alias?: string
-  app_id: string
-  client_id?: string
-  connection_method: 'JWT' | 'OAuth'
-  created_via_app: string
-  error?: ApiErrorBody
-  id: string
-  kind: OrgKind
-  login_url?: string
-  name: string
-  org: OrgRecord
-  /** the OAuth state while the login is pending (the redirect_uri is built from it) */
-  state?: string
-  status: string
-}
-
-export type ConnectionRecord = OrgLinkRecord
-
-export interface AuthorizationRecord extends OrgLinkRecord {
-  access_token?: string
-  api_version: string
-  app_name: string
-}
-
-export interface PublishedOperation {
-  agent_action: boolean
-  description?: string
-  method: string
-  operation_id?: string
-  path: string
-}
-
-export interface PublicationRecord extends Audit {
-  addon_id: string
-  agent_actions: string[]
-  app_uuid: string
-  authorization_connected_app_name?: string
-  authorization_external_client_app_name?: string
-  authorization_permission_set_name?: string
-  client_name: string
-  connection_id: string
-  connection_name: string
-  created_via_app: string
-  esr_id: string
-  esr_name: string
-  files: string[]
-  id: string
-  operations: PublishedOperation[]
-  org_id?: string
-  spec_title?: string
-  spec_version?: string
-  topic?: string
-}
-
-export interface DataActionTargetRecord extends Audit {
-  addon_id: string
-  api_name: string
-  app_id: string
-  connection_id: string
-  error?: ApiErrorBody
-  id: string
-  label: string
-  status: string
-  target_endpoint: string
-  type: string
-}
-
-export interface StoreData {
-  account: {email: string; id: string}
-  addons: AddonRecord[]
-  /** the Platform API key the emulator accepts (printed as HEROKU_API_KEY) */
-  api_key: string
-  apps: AppRecord[]
-  attachments: AttachmentRecord[]
-  authorizations: AuthorizationRecord[]
-  connections: ConnectionRecord[]
-  created_at: string
-  data_action_targets: DataActionTargetRecord[]
-  /** the emulated Salesforce orgs: records, sessions, Data Cloud rows (src/emulator/org/) */
-  orgs: OrgData[]
-  publications: PublicationRecord[]
-  /** signs the add-on SSO tokens */
-  sso_secret: string
-  version: number
-}
-
-/** A problem with the data directory that stops the emulator from starting; shown as is. */
-export class StoreError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'StoreError'
-  }
-}
 
 export function emptyStore(previous?: Partial<StoreData>): StoreData {
   return {
@@ -226,64 +75,49 @@ export function migrate(raw: unknown, file: string): StoreData {
   return filled
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
+export interface OpenStoreOptions {
+  /** start from an empty store (the old file is replaced; the API key is kept when readable) */
+  reset?: boolean
 }
 
-function readPid(path: string): string | undefined {
+/** The store file's text, or undefined when there is none yet. */
+function readStoreText(file: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8')
-  } catch {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new StoreError(`Cannot read the emulator store ${file}: ${(error as Error).message}`)
     return undefined
   }
 }
 
-/**
- * Takes the data directory's lock file, or says which process holds it. The file is created whole
- * (written aside, then hard-linked into place, which fails if it exists), so a reader never sees it
- * empty; a lock whose pid is gone is taken over.
- */
-function takeLock(dir: string): string {
-  const path = join(dir, LOCK_FILE)
-  const mine = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
-  writeFileSync(mine, `${process.pid}\n`)
-  try {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        linkSync(mine, path)
-        return path
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      }
+/** The data of a store file's text (emptied with --reset, migrated when older), and whether it must be written back. */
+function loadStore(file: string, text: string | undefined, options: OpenStoreOptions): {data: StoreData; needsWrite: boolean; wasReset: boolean} {
+  if (options.reset) {
+    let previous: Partial<StoreData> | undefined
+    try {
+      previous = text === undefined ? undefined : JSON.parse(text)
+    } catch {}
 
-      const text = readPid(path)
-      const pid = Number.parseInt(text ?? '', 10)
-      if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) {
-        throw new StoreError(`Another emulator (pid ${pid}) is already using ${dir}. Stop it first, or give this one another --data-dir.`)
-      }
-
-      // a stale lock from a process that died: take it over, unless it changed meanwhile
-      if (readPid(path) === text) {
-        try {
-          unlinkSync(path)
-        } catch {}
-      }
-    }
-  } finally {
-    unlinkSync(mine)
+    const kept = previous && typeof previous === 'object' ? {account: previous.account, api_key: previous.api_key, sso_secret: previous.sso_secret} : undefined
+    return {data: emptyStore(kept), needsWrite: true, wasReset: text !== undefined}
   }
 
-  throw new StoreError(`Could not take the lock file ${path}.`)
-}
+  if (text === undefined) return {data: emptyStore(), needsWrite: true, wasReset: false}
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (error) {
+    throw new StoreError(`The emulator store ${file} is not valid JSON (${(error as Error).message}). It was left as it is: move it away, or start with --reset to empty it.`)
+  }
 
-export interface OpenStoreOptions {
-  /** start from an empty store (the old file is replaced; the API key is kept when readable) */
-  reset?: boolean
+  // a store without a collection is rewritten with it (after migrate has checked the rest)
+  const incomplete = raw !== null && typeof raw === 'object' && COLLECTIONS.some(k => (raw as Record<string, unknown>)[k] === undefined)
+  // read before migrate(), which upgrades `raw` in place
+  const oldVersion = (raw as {version?: unknown} | null)?.version
+  const data = migrate(raw, file)
+  // keep the file as the older version wrote it, next to the migrated one
+  if (oldVersion !== STORE_VERSION) writeFileSync(`${file}.v${oldVersion}.bak`, text, {mode: 0o600})
+  return {data, needsWrite: incomplete || oldVersion !== STORE_VERSION, wasReset: false}
 }
 
 export class Store {
@@ -321,47 +155,7 @@ export class Store {
       const file = join(dir, STORE_FILE)
       // temporary files of a write that was interrupted: the store itself is intact
       for (const name of readdirSync(dir)) if (name.startsWith(`${STORE_FILE}.`) && name.endsWith('.tmp')) unlinkSync(join(dir, name))
-      let text: string | undefined
-      try {
-        text = readFileSync(file, 'utf8')
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new StoreError(`Cannot read the emulator store ${file}: ${(error as Error).message}`)
-      }
-
-      let data: StoreData
-      let wasReset = false
-      let needsWrite = text === undefined || Boolean(options.reset)
-      if (options.reset) {
-        let previous: Partial<StoreData> | undefined
-        try {
-          previous = text === undefined ? undefined : JSON.parse(text)
-        } catch {}
-
-        data = emptyStore(previous && typeof previous === 'object' ? {account: previous.account, api_key: previous.api_key, sso_secret: previous.sso_secret} : undefined)
-        wasReset = text !== undefined
-      } else if (text === undefined) {
-        data = emptyStore()
-      } else {
-        let raw: unknown
-        try {
-          raw = JSON.parse(text)
-        } catch (error) {
-          throw new StoreError(`The emulator store ${file} is not valid JSON (${(error as Error).message}). It was left as it is: move it away, or start with --reset to empty it.`)
-        }
-
-        // a store without a collection is rewritten with it (after migrate has checked the rest)
-        const incomplete = raw !== null && typeof raw === 'object' && COLLECTIONS.some(k => (raw as Record<string, unknown>)[k] === undefined)
-        // read before migrate(), which upgrades `raw` in place
-        const oldVersion = (raw as {version?: unknown} | null)?.version
-        data = migrate(raw, file)
-        needsWrite ||= incomplete
-        if (oldVersion !== STORE_VERSION) {
-          // keep the file as the older version wrote it, next to the migrated one
-          writeFileSync(`${file}.v${oldVersion}.bak`, text, {mode: 0o600})
-          needsWrite = true
-        }
-      }
-
+      const {data, needsWrite, wasReset} = loadStore(file, readStoreText(file), options)
       const store = new Store(dir, data, lockPath, wasReset)
       if (needsWrite) store.writeSync()
       return store

@@ -1,26 +1,9 @@
-/** Small helpers shared by the emulator's routes: ids, errors, HTML escaping. */
-import {createHash, randomBytes, randomInt, randomUUID} from 'node:crypto'
+/** Small helpers shared by the emulator's routes: ids, generated names, HTML escaping, request fields. */
+import {createHash, randomBytes, randomInt, randomUUID, timingSafeEqual} from 'node:crypto'
 
+import {badRequest} from './http.js'
+import {nameProblem} from './names.js'
 import {idSuffix} from './org/ids.js'
-
-/** An error answered as JSON `{id, message}` with `status`. */
-export class HttpError extends Error {
-  readonly extra?: Record<string, unknown>
-  readonly id: string
-  readonly status: number
-
-  constructor(status: number, id: string, message: string, extra?: Record<string, unknown>) {
-    super(message)
-    this.name = 'HttpError'
-    this.status = status
-    this.id = id
-    this.extra = extra
-  }
-}
-
-export const badRequest = (message: string, id = 'invalid_params') => new HttpError(400, id, message)
-export const notFound = (message: string, id = 'not_found', extra?: Record<string, unknown>) => new HttpError(404, id, message, extra)
-export const conflict = (message: string) => new HttpError(409, 'conflict', message)
 
 export function newId(): string {
   return randomUUID()
@@ -38,6 +21,13 @@ export function salesforceId(prefix: string, seed?: string): string {
   let out = prefix
   for (let i = 0; out.length < 15; i++) out += BASE62[bytes[i] % 62]
   return out + idSuffix(out)
+}
+
+/** Compares two secrets in constant time. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
 }
 
 export function now(): string {
@@ -90,5 +80,28 @@ export function optionalString(body: Record<string, unknown>, field: string): st
   const value = body[field]
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'string') throw badRequest(`${field} must be a string, not ${typeName(value)}.`)
+  return value
+}
+
+/** A required name field that keeps the contract's rules (names.ts), or 400 saying which rule it breaks. */
+export function validName(body: Record<string, unknown>, field: string): string {
+  const name = requiredString(body, field)
+  const problem = nameProblem(name)
+  if (problem) throw badRequest(`Invalid ${field} ${JSON.stringify(name)}: ${problem}. Names have 3 to 30 characters, start with a letter, end with a letter or digit, and hold only letters, digits and single underscores.`)
+  return name
+}
+
+/** The optional login_url: undefined when absent or empty, else an http(s) URL. */
+export function validLoginUrl(body: Record<string, unknown>): string | undefined {
+  const value = optionalString(body, 'login_url')
+  if (value === undefined || value === '') return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw badRequest(`login_url ${JSON.stringify(value)} is not a URL.`)
+  }
+
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest(`login_url must be an https URL, not ${url.protocol}.`)
   return value
 }

@@ -9,7 +9,7 @@ import {zipSync} from 'fflate'
 
 import {MB, PUBLISH_LIMITS} from '../../src/contract/limits.js'
 import {readZip} from '../../src/emulator/publish.js'
-import {HttpError} from '../../src/emulator/util.js'
+import {HttpError} from '../../src/emulator/http.js'
 import {AppLinkError} from '../../src/lib/api/errors.js'
 import {sizeDiagnostic} from '../../src/lib/openapi/check.js'
 import {checkZipLimits} from '../../src/lib/flows/publish.js'

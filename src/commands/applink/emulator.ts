@@ -34,32 +34,17 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
   async run(): Promise<void> {
     const {flags} = await this.parse(Emulator)
     const dataDir = flags['data-dir'] ?? join(this.config.dataDir, 'applink-emulator')
-    if (flags.stop) {
-      await this.stopRunning(dataDir)
-      return
-    }
-
+    if (flags.stop) return this.stopRunning(dataDir)
+    const cli = await import('../../emulator/cli.js')
     if (flags.detach) {
-      await this.detach(dataDir, flags)
+      const stdout = await cli.startInBackground(dataDir, flags, this.argv, text => process.stderr.write(text)).catch(failed)
+      // stdout holds only shell lines, so `eval "$(heroku applink:emulator --detach)"` works
+      process.stdout.write(stdout)
       return
     }
 
-    const {startEmulator} = await import('../../emulator/server.js')
-    const emu = await startEmulator({
-      autoApprove: flags['auto-approve'],
-      dataDir,
-      orgData: flags['org-data'],
-      log(line, kind) {
-        // lines quote request paths from any client: control characters are shown, not sent
-        if (kind === 'error' || flags.verbose) noteOnStderr(`emulator: ${line}`)
-      },
-      port: flags.port,
-      reset: flags.reset,
-    }).catch(error => {
-      const badSeed = (error as Error).name === 'SeedError'
-      throw new AppLinkError((error as Error).message, {exitCode: badSeed ? ExitCode.INVALID_INPUT : undefined, id: badSeed ? 'invalid_org_data' : 'emulator_failed'})
-    })
-
+    // log lines quote request paths from any client: control characters are shown, not sent
+    const emu = await cli.startInForeground(dataDir, flags, line => noteOnStderr(line)).catch(failed)
     // Ctrl-C / SIGTERM: stop synchronously (under the heroku CLI the process exits right after) and
     // exit 0; in place before the first line is printed, since whoever reads it may stop us at once
     interrupts.onInterrupt(() => {
@@ -67,33 +52,13 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
       process.stderr.write('AppLink emulator: stopped\n')
       return 0
     })
-    process.stderr.write(`AppLink emulator: store ${emu.store.file}${emu.wasReset ? ' (emptied by --reset)' : ''}\n`)
-    if (flags['auto-approve']) process.stderr.write('AppLink emulator: OAuth logins approve themselves after about a second (--auto-approve)\n')
-    process.stderr.write(`AppLink emulator: dashboard at ${emu.url}/ ; stop with Ctrl-C\n`)
-    const {exportLines, writeExportFile} = await import('../../emulator/detach.js')
-    if (flags['export-file']) await writeExportFile(flags['export-file'], emu.url, emu.apiKey)
-    process.stdout.write(`${exportLines(emu.url, emu.apiKey)}listening on ${emu.url}\n`)
-
+    process.stdout.write(await cli.announce(emu, flags, text => process.stderr.write(text)))
     await new Promise<void>(() => {})
-  }
-
-  private async detach(dataDir: string, flags: {'auto-approve': boolean; 'export-file'?: string; port: number; reset: boolean; verbose: boolean}): Promise<void> {
-    const {exportLines, startDetached, writeExportFile} = await import('../../emulator/detach.js')
-    const emu = await startDetached({autoApprove: flags['auto-approve'], dataDir, port: flags.port, reset: flags.reset, verbose: flags.verbose}).catch(error => {
-      throw new AppLinkError((error as Error).message, {id: 'emulator_failed'})
-    })
-    if (flags['export-file']) await writeExportFile(flags['export-file'], emu.url, emu.apiKey)
-    process.stderr.write(`AppLink emulator: store ${emu.store}${emu.wasReset ? ' (emptied by --reset)' : ''}; log ${emu.logFile}\n`)
-    process.stderr.write(`AppLink emulator: listening on ${emu.url} in the background (pid ${emu.pid}); dashboard at ${emu.url}/ ; stop with: heroku applink:emulator --stop${dataDirArg(dataDir, this.argv)}\n`)
-    // stdout holds only shell lines, so `eval "$(heroku applink:emulator --detach)"` works
-    process.stdout.write(exportLines(emu.url, emu.apiKey))
   }
 
   private async stopRunning(dataDir: string): Promise<void> {
     const {stopEmulator} = await import('../../emulator/detach.js')
-    const pid = await stopEmulator(dataDir).catch(error => {
-      throw new AppLinkError((error as Error).message, {id: 'emulator_failed'})
-    })
+    const pid = await stopEmulator(dataDir).catch(failed)
     if (pid === undefined) throw new AppLinkError(`No emulator is running on ${dataDir}.`, {hints: ['Start one with: heroku applink:emulator --detach'], id: 'emulator_not_running'})
     process.stderr.write(`AppLink emulator (pid ${pid}) on ${dataDir}: stopped\n`)
   }
@@ -111,7 +76,8 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
   }
 }
 
-/** ` --data-dir DIR` when the user gave one, so the stop command printed matches. */
-function dataDirArg(dataDir: string, argv: string[]): string {
-  return argv.some(a => a === '--data-dir' || a.startsWith('--data-dir=')) ? ` --data-dir ${dataDir}` : ''
+/** A failure to start or stop the emulator, as the plugin's error (a bad --org-data file is invalid input). */
+function failed(error: Error): never {
+  const badSeed = error.name === 'SeedError'
+  throw new AppLinkError(error.message, {exitCode: badSeed ? ExitCode.INVALID_INPUT : undefined, id: badSeed ? 'invalid_org_data' : 'emulator_failed'})
 }

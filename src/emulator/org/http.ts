@@ -1,9 +1,12 @@
 /**
- * Small HTTP helpers of the org routes. They describe the route context structurally (what
- * server.ts passes every handler), so this folder never imports server.ts.
+ * Small HTTP helpers of the org routes: the router's context with the part of the emulator's state
+ * the org uses, the access token, JSON bodies and Salesforce's error shape. Replies go through the
+ * emulator's one set of helpers (../http.ts); nothing here imports server.ts.
  */
-import type {IncomingMessage, ServerResponse} from 'node:http'
+import type {IncomingMessage} from 'node:http'
 
+import {bearerToken, sendSalesforce} from '../http.js'
+import type {Ctx, Router} from '../router.js'
 import {SfError} from './errors.js'
 import {findSession, type OrgStoreData} from './orgs.js'
 import type {OrgData, OrgSession} from './types.js'
@@ -14,42 +17,22 @@ export interface OrgEmu {
   store: {data: OrgStoreData & Record<string, any>; flush(): Promise<void>}
 }
 
-export interface OrgCtx {
-  emu: OrgEmu
-  params: Record<string, string>
-  req: IncomingMessage
-  res: ServerResponse
-  url: URL
-  body(): Promise<Buffer>
-}
+/** What an org route handler gets: the router's context, its state seen as `OrgEmu`. */
+export type OrgCtx = Omit<Ctx, 'emu' | 'json'> & {emu: OrgEmu}
 
 export type OrgHandler = (ctx: OrgCtx) => Promise<void> | void
 
-/** The router's registration method, as server.ts's Router has it. */
-export interface RouteTable {
-  add(method: string, path: string, handler: OrgHandler, options?: {limit?: number}): void
-}
+/** Where the org routes register. */
+export type RouteTable = Pick<Router, 'add'>
 
-export function send(res: ServerResponse, status: number, body?: unknown): void {
-  if (body === undefined) {
-    res.writeHead(status, {'cache-control': 'no-store'})
-    res.end()
-    return
-  }
-
-  const text = JSON.stringify(body)
-  res.writeHead(status, {'cache-control': 'no-store', 'content-length': String(Buffer.byteLength(text)), 'content-type': 'application/json;charset=UTF-8'})
-  res.end(text)
-}
-
-export function bearerToken(req: IncomingMessage): string {
-  const m = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''))
-  return m ? m[1] : ''
+/** The access token of a request, as Salesforce takes it: `Bearer TOKEN` or `OAuth TOKEN`. */
+export function accessToken(req: IncomingMessage): string {
+  return bearerToken(req, ['Bearer', 'OAuth'])
 }
 
 /** The org and user of a request's access token, or 401 INVALID_SESSION_ID. */
 export function orgSession(ctx: OrgCtx): {org: OrgData; session: OrgSession} {
-  const found = findSession(ctx.emu.store.data, bearerToken(ctx.req))
+  const found = findSession(ctx.emu.store.data, accessToken(ctx.req))
   if (!found) throw new SfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid')
   return found
 }
@@ -72,7 +55,7 @@ export function sfHandler(handler: OrgHandler): OrgHandler {
       await handler(ctx)
     } catch (error) {
       if (!(error instanceof SfError)) throw error
-      send(ctx.res, error.status, error.body())
+      sendSalesforce(ctx.res, error.status, error.body())
     }
   }
 }

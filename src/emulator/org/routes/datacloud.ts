@@ -6,8 +6,9 @@
  */
 import {randomUUID} from 'node:crypto'
 
+import {sendSalesforce} from '../../http.js'
 import {SfError} from '../errors.js'
-import {jsonBody, type OrgCtx, orgSession, type RouteTable, send, sfHandler} from '../http.js'
+import {jsonBody, type OrgCtx, orgSession, type RouteTable, sfHandler} from '../http.js'
 import {type Batch, runtime} from '../orgs.js'
 import {runSql} from '../sql.js'
 import type {OrgData} from '../types.js'
@@ -29,7 +30,7 @@ async function ingest(ctx: OrgCtx): Promise<void> {
   if (!Object.hasOwn(org.datacloud, object)) org.datacloud[object] = []
   for (const r of rows) org.datacloud[object].push({...r})
   await ctx.emu.store.flush()
-  send(ctx.res, 202, {accepted: true})
+  sendSalesforce(ctx.res, 202, {accepted: true})
 }
 
 function tables(org: OrgData): Record<string, Record<string, unknown>[]> {
@@ -60,7 +61,7 @@ function answer(ctx: OrgCtx, batch: Batch, offset: number, startTime: string): v
     runtime(ctx.emu.store).batches.set(nextBatchId, {...batch, createdAt: Date.now(), rows: batch.rows.slice(next)})
   }
 
-  send(ctx.res, 200, {data: rows, done, endTime: new Date().toISOString(), metadata: batch.metadata, nextBatchId: nextBatchId ?? '', queryId: batch.queryId, rowCount: rows.length, startTime})
+  sendSalesforce(ctx.res, 200, {data: rows, done, endTime: new Date().toISOString(), metadata: batch.metadata, nextBatchId: nextBatchId ?? '', queryId: batch.queryId, rowCount: rows.length, startTime})
 }
 
 async function query(ctx: OrgCtx): Promise<void> {

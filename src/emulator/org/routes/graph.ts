@@ -4,8 +4,9 @@
  * org is put back as it was before the graph, the failing node keeps its own error and every other
  * node answers 400 PROCESSING_HALTED. At most 500 nodes per graph.
  */
+import {sendSalesforce} from '../../http.js'
 import {SfError} from '../errors.js'
-import {apiVersion, jsonBody, type OrgCtx, orgSession, type RouteTable, send, sfHandler} from '../http.js'
+import {apiVersion, jsonBody, type OrgCtx, orgSession, type RouteTable, sfHandler} from '../http.js'
 import {type OpResult, sobjectRequest} from '../operations.js'
 import type {OrgData} from '../types.js'
 
@@ -115,7 +116,7 @@ async function graph(ctx: OrgCtx): Promise<void> {
     return {graphId: g.graphId, graphResponse: {compositeResponse: responses}, isSuccessful}
   })
   await ctx.emu.store.flush()
-  send(ctx.res, 200, {graphs: out})
+  sendSalesforce(ctx.res, 200, {graphs: out})
 }
 
 export function registerGraphRoutes(router: RouteTable): void {

@@ -7,7 +7,8 @@
  */
 import {timingSafeEqual} from 'node:crypto'
 
-import {bearerToken, type OrgCtx, type RouteTable, send} from '../http.js'
+import {sendSalesforce} from '../../http.js'
+import {accessToken, type OrgCtx, type RouteTable} from '../http.js'
 import {normalizeId} from '../ids.js'
 import {findSession} from '../orgs.js'
 
@@ -27,10 +28,10 @@ async function authenticateInvocation(ctx: OrgCtx): Promise<void> {
   const requestId = String(ctx.req.headers['request_id'] ?? ctx.req.headers['request-id'] ?? ctx.req.headers['x-request-id'] ?? '-')
   const log = (status: number, what: string) => ctx.emu.log(`mesh ${requestId}: ${what} (${status})`, 'request')
   const addon = (data.addons as Array<{id: string; token: string}>).find(a => a.id === ctx.params.addon)
-  const token = bearerToken(ctx.req)
+  const token = accessToken(ctx.req)
   if (!addon || !token || !same(token, addon.token)) {
     log(401, 'invocation authentication refused: the bearer token is not this add-on\'s HEROKU_APPLINK_TOKEN')
-    send(ctx.res, 401, {id: 'unauthorized', message: 'Invalid credentials provided: send the add-on\'s HEROKU_APPLINK_TOKEN as "Authorization: Bearer TOKEN".'})
+    sendSalesforce(ctx.res, 401, {id: 'unauthorized', message: 'Invalid credentials provided: send the add-on\'s HEROKU_APPLINK_TOKEN as "Authorization: Bearer TOKEN".'})
     return
   }
 
@@ -41,7 +42,7 @@ async function authenticateInvocation(ctx: OrgCtx): Promise<void> {
 
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     log(400, 'invocation authentication refused: the body is not a JSON object')
-    send(ctx.res, 400, {id: 'invalid_params', message: 'Send {"org_domain_url", "core_jwt_token", "org_id", "app_uuid"} as a JSON object.'})
+    sendSalesforce(ctx.res, 400, {id: 'invalid_params', message: 'Send {"org_domain_url", "core_jwt_token", "org_id", "app_uuid"} as a JSON object.'})
     return
   }
 
@@ -52,7 +53,7 @@ async function authenticateInvocation(ctx: OrgCtx): Promise<void> {
   const session = findSession(data, field(b, 'core_jwt_token'))
   const forbid = (reason: string) => {
     log(403, `invocation forbidden: ${reason}`)
-    send(ctx.res, 403, {id: 'forbidden', message: `Invocation not authenticated: ${reason}.`})
+    sendSalesforce(ctx.res, 403, {id: 'forbidden', message: `Invocation not authenticated: ${reason}.`})
   }
 
   if (!session) return forbid('core_jwt_token is not a valid, unexpired access token of an emulated org')
@@ -61,7 +62,7 @@ async function authenticateInvocation(ctx: OrgCtx): Promise<void> {
     || (data.authorizations as Array<{addon_id: string; org: {id?: string}; status: string}>).some(a => a.addon_id === addon.id && a.status === 'authorized' && a.org.id === orgId)
   if (!linked) return forbid(`org ${orgId} is not connected to this add-on`)
   log(200, `authenticated invocation for org ${orgId} user ${session.session.user_id}`)
-  send(ctx.res, 200, {org_id: orgId, status: 'authenticated', user_id: session.session.user_id})
+  sendSalesforce(ctx.res, 200, {org_id: orgId, status: 'authenticated', user_id: session.session.user_id})
 }
 
 export function registerMeshRoutes(router: RouteTable): void {

@@ -5,8 +5,9 @@
  */
 import {randomBytes} from 'node:crypto'
 
+import {sendSalesforce} from '../../http.js'
 import {SfError} from '../errors.js'
-import {apiVersion, jsonBody, type OrgCtx, orgSession, type RouteTable, send, sfHandler} from '../http.js'
+import {apiVersion, jsonBody, type OrgCtx, orgSession, type RouteTable, sfHandler} from '../http.js'
 import {createOp, deleteOp, readOp, updateOp} from '../operations.js'
 import {type Cursor, runtime} from '../orgs.js'
 import {API_PATH} from '../records.js'
@@ -23,7 +24,7 @@ function page(ctx: OrgCtx, version: string, cursorId: string, cursor: Cursor, of
   const done = next >= cursor.records.length
   const body: Record<string, unknown> = {done, records, totalSize: cursor.totalSize}
   if (!done) body.nextRecordsUrl = `${API_PATH(version)}/query/${cursorId}-${next}`
-  send(ctx.res, 200, body)
+  sendSalesforce(ctx.res, 200, body)
 }
 
 function newCursorId(): string {
@@ -38,7 +39,7 @@ function query(ctx: OrgCtx): void {
   if (q === null) throw new SfError(400, 'MALFORMED_QUERY', 'The q parameter is required: GET /services/data/vNN.N/query?q=SELECT+...')
   const result = runSoql(org, q, version)
   if (result.records.length <= PAGE_SIZE) {
-    send(ctx.res, 200, {done: true, records: result.records, totalSize: result.totalSize})
+    sendSalesforce(ctx.res, 200, {done: true, records: result.records, totalSize: result.totalSize})
     return
   }
 
@@ -71,7 +72,7 @@ async function create(ctx: OrgCtx): Promise<void> {
   const body = await jsonBody(ctx)
   const result = createOp(org, session.user_id, ctx.params.type, body)
   await ctx.emu.store.flush()
-  send(ctx.res, result.status, result.body)
+  sendSalesforce(ctx.res, result.status, result.body)
 }
 
 async function update(ctx: OrgCtx): Promise<void> {
@@ -80,7 +81,7 @@ async function update(ctx: OrgCtx): Promise<void> {
   const body = await jsonBody(ctx)
   const result = updateOp(org, session.user_id, ctx.params.type, ctx.params.id, body)
   await ctx.emu.store.flush()
-  send(ctx.res, result.status, result.body)
+  sendSalesforce(ctx.res, result.status, result.body)
 }
 
 async function remove(ctx: OrgCtx): Promise<void> {
@@ -88,14 +89,14 @@ async function remove(ctx: OrgCtx): Promise<void> {
   const {org} = orgSession(ctx)
   const result = deleteOp(org, ctx.params.type, ctx.params.id)
   await ctx.emu.store.flush()
-  send(ctx.res, result.status, result.body)
+  sendSalesforce(ctx.res, result.status, result.body)
 }
 
 function read(ctx: OrgCtx): void {
   const version = apiVersion(ctx.params.version)
   const {org} = orgSession(ctx)
   const result = readOp(org, ctx.params.type, ctx.params.id, version, ctx.url.searchParams.get('fields') ?? undefined)
-  send(ctx.res, result.status, result.body)
+  sendSalesforce(ctx.res, result.status, result.body)
 }
 
 export function registerRestRoutes(router: RouteTable): void {
