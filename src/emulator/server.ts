@@ -12,6 +12,7 @@ import type {AddressInfo, Socket} from 'node:net'
 
 import {registerApplinkRoutes, resumeTargets} from './applink.js'
 import {registerDashboardRoutes} from './dashboard.js'
+import {type Faults, faultsFromEnv, withFaults} from './faults.js'
 import {registerOauthRoutes, resumePendingFlows} from './oauth.js'
 import {loadSeedFile, registerOrgRoutes, syncOrgs, useSeed} from './org/index.js'
 import {registerPlatformRoutes} from './platform.js'
@@ -29,6 +30,8 @@ export interface EmulatorOptions {
   dataDir: string
   /** how long a data action target takes from `pending` to `created` (default 1500 ms) */
   dataActionTargetMs?: number
+  /** record every request and apply these fault rules (tests and the bench only: docs/faults.md) */
+  faults?: Faults
   /** the host to listen on; 127.0.0.1 unless a test needs otherwise */
   host?: string
   /**
@@ -328,7 +331,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const emu = new EmulatorState(store, options)
   const router = buildRouter()
   const sockets = new Set<Socket>()
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(withFaults(options.faults ?? faultsFromEnv(), (req, res) => {
     const started = Date.now()
     res.on('finish', () => emu.log(`${req.method} ${(req.url ?? '/').split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`, 'request'))
     handle(router, emu, req, res).catch(error => {
@@ -353,7 +356,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         sendError(res, 500, 'internal_error', 'The emulator failed to handle this request; see its log.')
       }
     })
-  })
+  }))
   server.requestTimeout = 120_000
   server.on('connection', socket => {
     sockets.add(socket)
