@@ -55,12 +55,17 @@ export interface StatusFault {
   status: number
 }
 
+/** An answer built from the request (and, with `processed`, from the emulator's answer). */
+export interface ReplyFault {
+  reply(request: RecordedRequest, answer?: Answer): {body?: unknown; headers?: Record<string, string>; status?: number}
+}
+
 /** Hold the request `delayMs`, then let the emulator answer it as usual. */
 export interface DelayFault {
   delayMs: number
 }
 
-export type Fault = DelayFault | FaultKind | StatusFault
+export type Fault = DelayFault | FaultKind | ReplyFault | StatusFault
 
 export interface FaultRule {
   fault: Fault
@@ -196,7 +201,7 @@ export function withFaults(faults: Faults | undefined, listener: RequestListener
     }
 
     const {fault} = rule
-    entry.fault = typeof fault === 'string' ? fault : ('delayMs' in fault ? `delay ${fault.delayMs} ms` : `status ${fault.status}`)
+    entry.fault = describeFault(fault)
     if (typeof fault === 'object' && 'delayMs' in fault) {
       const timer = setTimeout(() => listener(req, res), fault.delayMs)
       res.on('close', () => clearTimeout(timer))
@@ -214,6 +219,12 @@ export function withFaults(faults: Faults | undefined, listener: RequestListener
     req.on('end', () => spoil(fault, entry, res))
     req.resume()
   }
+}
+
+function describeFault(fault: Fault): string {
+  if (typeof fault === 'string') return fault
+  if ('delayMs' in fault) return `delay ${fault.delayMs} ms`
+  return 'reply' in fault ? 'reply' : `status ${fault.status}`
 }
 
 /** Holds back what the emulator writes; `done` gets it once the answer is complete. */
@@ -251,9 +262,9 @@ function send(res: ServerResponse, status: number, text: string, headers: Record
 function spoil(fault: Fault, entry: RecordedRequest, res: ServerResponse, answer?: Answer): void {
   if (typeof fault === 'object') {
     if ('delayMs' in fault) return
-    const body = typeof fault.body === 'function' ? fault.body(entry, answer) : fault.body
-    const text = body === undefined ? JSON.stringify({id: 'fault', message: `injected HTTP ${fault.status}`}) : (typeof body === 'string' ? body : JSON.stringify(body))
-    send(res, fault.status, text, fault.headers)
+    const {body, headers, status = 200} = 'reply' in fault ? fault.reply(entry, answer) : {...fault, body: typeof fault.body === 'function' ? fault.body(entry, answer) : fault.body}
+    const text = body === undefined ? ('reply' in fault ? '' : JSON.stringify({id: 'fault', message: `injected HTTP ${status}`})) : (typeof body === 'string' ? body : JSON.stringify(body))
+    send(res, status, text, headers)
     return
   }
 
