@@ -23,7 +23,12 @@ export interface Reply {
 type Handler = (req: Recorded) => Reply
 
 export class ScriptedServer {
-  private constructor(private readonly emu: Emulator, private readonly faults: Faults, private readonly dataDir: string) {}
+  /** the rules and the log, for a fault a reply cannot express (a reset, a stall) */
+  readonly faults: Faults
+
+  private constructor(private readonly emu: Emulator, faults: Faults, private readonly dataDir: string) {
+    this.faults = faults
+  }
 
   static async start(): Promise<ScriptedServer> {
     const dataDir = mkdtempSync(join(tmpdir(), 'applink-scripted-'))
@@ -45,15 +50,15 @@ export class ScriptedServer {
     return this.faults.requests.filter(r => r.fault === undefined)
   }
 
-  /** Answers METHOD path `times` times (routes declared for the same request are used in order). */
-  on(method: string, path: string, reply: Handler | Reply, times = 1): this {
+  /** Answers METHOD path (exact, or a pattern) `times` times (routes declared for the same request are used in order). */
+  on(method: string, path: RegExp | string, reply: Handler | Reply, times = 1): this {
     const handler = typeof reply === 'function' ? reply : () => reply
     this.faults.add(method, path, {reply: r => handler(r)}, {times})
     return this
   }
 
   /** Like `on`, for every matching request. */
-  always(method: string, path: string, reply: Handler | Reply): this {
+  always(method: string, path: RegExp | string, reply: Handler | Reply): this {
     return this.on(method, path, reply, Number.POSITIVE_INFINITY)
   }
 
