@@ -163,6 +163,8 @@ describe('no secret in any output, with every debug switch on', function () {
         // …and so is the Heroku client's, config vars by name only
         expect(o.stderr).to.match(/http ← GET \S+\/apps\/my-app\/config-vars 200/)
         expect(o.stderr).to.contain('HEROKU_APPLINK_TOKEN: \'[REDACTED]\'')
+        // a login flow's last status read carried the OAuth code
+        if (c.kind === 'flow' && !c.argv[0].includes('data-action-target')) expect(server.seen('GET', NEW_RESOURCE).map(r => r.fault)).to.include('status 200')
         expectNoSecrets(o, 'success')
       })
 
