@@ -258,13 +258,17 @@ function send(res: ServerResponse, status: number, text: string, headers: Record
   res.end(text)
 }
 
+/** A status or reply fault: its status, headers and body (JSON unless a string). */
+function reply(fault: ReplyFault | StatusFault, entry: RecordedRequest, res: ServerResponse, answer?: Answer): void {
+  const {body, headers, status = 200} = 'reply' in fault ? fault.reply(entry, answer) : {...fault, body: typeof fault.body === 'function' ? fault.body(entry, answer) : fault.body}
+  const text = body === undefined ? ('reply' in fault ? '' : JSON.stringify({id: 'fault', message: `injected HTTP ${status}`})) : (typeof body === 'string' ? body : JSON.stringify(body))
+  send(res, status, text, headers)
+}
+
 /** Answers with the fault in place of (or on top of) what the emulator would answer. */
 function spoil(fault: Fault, entry: RecordedRequest, res: ServerResponse, answer?: Answer): void {
   if (typeof fault === 'object') {
-    if ('delayMs' in fault) return
-    const {body, headers, status = 200} = 'reply' in fault ? fault.reply(entry, answer) : {...fault, body: typeof fault.body === 'function' ? fault.body(entry, answer) : fault.body}
-    const text = body === undefined ? ('reply' in fault ? '' : JSON.stringify({id: 'fault', message: `injected HTTP ${status}`})) : (typeof body === 'string' ? body : JSON.stringify(body))
-    send(res, status, text, headers)
+    if (!('delayMs' in fault)) reply(fault, entry, res, answer)
     return
   }
 
