@@ -25,8 +25,7 @@ import {parseArgs} from 'node:util'
 import {type BenchSpec, benchSpecs} from './lib/specs.js'
 import {type Env, hyperfine, type TimedCommand, run, type RunResult, stats} from './lib/measure.js'
 import {type Figure, figureValue, markdownTable, notes, type Row, textTable, type Unit} from './lib/report.js'
-import {type Backend, benchBackend, type FlowKind, emulatorBackend, emulatorModulePath} from './lib/backend.js'
-import {BENCH_APP, BENCH_AUTHORIZATION, BENCH_CONNECTION, BENCH_DATACLOUD, BenchServer, platformRounds} from './lib/server.js'
+import {type Backend, BENCH_APP, BENCH_AUTHORIZATION, BENCH_CONNECTION, BENCH_DATACLOUD, emulatorBackend, emulatorModulePath, type FlowKind, platformRounds} from './lib/backend.js'
 import {startBenchApp, timeInvocations} from './lib/invoke.js'
 import {bareCli, installPlugin, type Installed, localTarball, noBrowserEnv, packOurs} from './lib/stage.js'
 import {startTlsRelay} from './lib/tls-relay.js'
@@ -63,7 +62,7 @@ const warmup = Math.max(0, Number(opts.warmup))
 /** the OAuth flows take seconds each (the official plugin's about 11 s): fewer runs */
 const flowRuns = Math.min(runs, 5)
 const only = new Set<Group>(opts.only ? opts.only.split(',').map(s => s.trim() as Group) : GROUPS)
-if (!['auto', 'bench', 'emulator'].includes(opts.server as string)) throw new Error(`--server: use auto, bench or emulator, not ${opts.server}`)
+if (!['auto', 'emulator'].includes(opts.server as string)) throw new Error(`--server: the emulator is the only local server (auto or emulator), not ${opts.server}`)
 for (const g of only) if (!GROUPS.includes(g)) throw new Error(`--only: unknown group ${g}; use ${GROUPS.join(',')}`)
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`)
 let loadAtStart: number[] = []
@@ -332,12 +331,11 @@ async function main(): Promise<void> {
   loadAtStart = loadavg()
   if (loadAtStart[0] > 1) log(`warning: the load average is ${loadAtStart[0].toFixed(1)} on ${cpus().length} cores: other work will slow the figures down`)
   const {bare, targets} = await setup()
-  const benchServer = await BenchServer.start()
   // the emulator of the installed package: what users get, and safe from a rebuild of dist/ meanwhile
   const emulatorFile = emulatorModulePath(targets[0].inst?.root as string)
-  if (opts.server === 'emulator' && !emulatorFile) throw new Error('--server emulator: the installed plugin has no dist/emulator/server.js')
-  const server = opts.server !== 'bench' && emulatorFile ? await emulatorBackend(emulatorFile) : benchBackend(benchServer)
-  log(`local server: ${server.name} on ${server.env.HEROKU_HOST} (Platform API rounds: bench server on ${benchServer.url})`)
+  if (!emulatorFile) throw new Error('the installed plugin has no dist/emulator/server.js: the bench needs its emulator')
+  const server = await emulatorBackend(emulatorFile)
+  log(`local server: ${server.name} on ${server.env.HEROKU_HOST}`)
   const rows: Row[] = []
 
   try {
@@ -403,20 +401,20 @@ async function main(): Promise<void> {
     // --- are independent Platform API calls concurrent? Each Platform answer is delayed 200 ms.
     if (only.has('platform')) {
       const delay = 200
-      benchServer.options.platformDelayMs = delay
+      server.delayPlatform(delay)
       const figures: Partial<Record<Target['key'], Figure>> = {}
       for (const t of targets) {
         const counts: number[] = []
         let problem: string | undefined = t.inst ? undefined : t.missing
         for (let i = 0; i < Math.min(runs, 3) && !problem; i++) {
-          problem = await probe(t, ['applink:connections', '-a', BENCH_APP], {stdout: new RegExp(BENCH_CONNECTION)}, benchBackend(benchServer))
-          counts.push(platformRounds(benchServer.requests))
+          problem = await probe(t, ['applink:connections', '-a', BENCH_APP], {stdout: new RegExp(BENCH_CONNECTION)}, server)
+          counts.push(platformRounds(server.requests))
         }
 
         figures[t.key] = problem ? na(problem) : measured(counts)
       }
 
-      benchServer.options.platformDelayMs = 0
+      server.delayPlatform(0)
       rows.push(limitRow(`Platform API rounds before the first AppLink call (${delay} ms each)`, 'rounds', figures.ours as Figure, figures.official as Figure, 2, '≤ 2 (add-ons ∥ attachments ∥ config vars, then SSO)'))
     }
 
@@ -440,7 +438,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.close()
-    if (server.name !== 'bench server') await benchServer.close()
   }
 
   report(rows, targets, started, server.name)

@@ -1,30 +1,39 @@
 /**
  * The local server a measured command talks to: the project's AppLink emulator (from the installed
- * package, started in this process, with auto-approval) when it has one, else the bench's own server. Both
- * play the Platform API and the AppLink API on one 127.0.0.1 port; the bench only needs the
- * environment that points the CLI at it, a log of the requests, and the instant an OAuth login
- * (or a data action target) was approved, on performance.now()'s clock.
+ * package, started in this process, with auto-approval and fault injection on, src/emulator/faults.ts).
+ * It plays the Platform API and the AppLink API on one 127.0.0.1 port; the bench needs the
+ * environment that points the CLI at it, the log of the requests (with start and end times), a delay
+ * on every Platform API answer (to count rounds), and the instant an OAuth login (or a data action
+ * target) was approved, on performance.now()'s clock.
  */
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {pathToFileURL} from 'node:url'
 
-import {BENCH_APP, BENCH_AUTHORIZATION, BENCH_CONNECTION, BENCH_DATACLOUD, BenchServer, type Approval} from './server.js'
+export const BENCH_APP = 'bench-app'
+export const BENCH_CONNECTION = 'bench_org_1'
+export const BENCH_DATACLOUD = 'bench_dc_1'
+export const BENCH_AUTHORIZATION = 'bench_auth_1'
 
-export type FlowKind = Approval['kind']
+export type FlowKind = 'authorization' | 'connection' | 'data_action_target'
 
 export interface LoggedRequest {
-  /** when the request arrived, on performance.now()'s clock (the emulator's log only) */
-  at?: number
+  /** when the request arrived, on performance.now()'s clock (to compare with the bench's own instants) */
+  at: number
+  /** when the answer ended, in ms on one clock with `start` */
+  end: number
   method: string
   path: string
+  /** true for Heroku Platform API routes, false for AppLink routes */
+  platform: boolean
+  /** when the request arrived */
+  start: number
   status: number
 }
 
 export interface Backend {
-  /** `emulator` or `bench server` */
   name: string
   env: Record<string, string>
   /** requests since the last clearLog() */
@@ -32,24 +41,55 @@ export interface Backend {
   clearLog(): void
   /** when the flow just run (`name`: its connection/developer/API name) was approved */
   approvalAt(kind: FlowKind, name: string): Promise<number | undefined>
+  /** holds every Platform API answer `ms` (0: no delay) */
+  delayPlatform(ms: number): void
   close(): Promise<void>
 }
 
-export function benchBackend(server: BenchServer): Backend {
-  return {
-    approvalAt: async kind => server.approvals.find(a => a.kind === kind)?.at,
-    clearLog: () => server.clearLog(),
-    close: () => server.close(),
-    env: server.env,
-    name: 'bench server',
-    get requests() {
-      return server.requests
-    },
+/** the Platform API routes, as the bench counts them */
+const PLATFORM = /^\/(apps\/|account$)/
+
+/**
+ * Groups Platform API requests into rounds: a round is the requests that were sent before the first
+ * answer of the previous round came back. 1 round = all concurrent; n rounds = n waits in a row.
+ */
+export function platformRounds(requests: LoggedRequest[]): number {
+  const platform = requests.filter(r => r.platform).sort((a, b) => a.start - b.start)
+  let rounds = 0
+  let roundEnd = Number.NEGATIVE_INFINITY
+  for (const r of platform) {
+    if (r.start >= roundEnd) {
+      rounds++
+      roundEnd = r.end
+    } else {
+      roundEnd = Math.min(roundEnd, r.end)
+    }
   }
+
+  return rounds
+}
+
+interface Recorded {
+  end?: number
+  method: string
+  path: string
+  start: number
+  status?: number
+}
+
+interface FaultsLike {
+  readonly requests: Recorded[]
+  readonly rules: unknown[]
+  always(method: string, path: RegExp, fault: {delayMs: number}): unknown
+  clear(): void
+}
+
+interface FaultsModule {
+  Faults: new () => FaultsLike
 }
 
 interface EmulatorModule {
-  startEmulator(options: {autoApprove?: boolean; autoApproveMs?: number; dataActionTargetMs?: number; dataDir: string; log?: (line: string, kind: string) => void; port?: number; reset?: boolean}): Promise<{apiKey: string; close(): Promise<void>; url: string}>
+  startEmulator(options: {autoApprove?: boolean; autoApproveMs?: number; dataActionTargetMs?: number; dataDir: string; faults?: FaultsLike; log?: (line: string, kind: string) => void; port?: number; reset?: boolean}): Promise<{apiKey: string; close(): Promise<void>; url: string}>
 }
 
 /** The compiled emulator of an installed copy of the plugin, if it has one. */
@@ -66,23 +106,24 @@ async function call(url: string, method: string, headers: Record<string, string>
 }
 
 /**
- * Starts the compiled emulator with auto-approval after 1 s, and gives it the bench's app, an
+ * Starts the compiled emulator with auto-approval after 1 s and fault injection on (for the request
+ * log and the Platform API delay), and gives it the bench's app, an
  * AppLink add-on, Salesforce and Data Cloud connections and an authorization (as a user would,
  * through its Platform and AppLink APIs).
  */
 export async function emulatorBackend(file: string): Promise<Backend> {
   const {startEmulator} = await import(pathToFileURL(file).href) as EmulatorModule
+  const {Faults} = await import(pathToFileURL(join(dirname(file), 'faults.js')).href) as FaultsModule
+  const faults = new Faults()
   const dataDir = mkdtempSync(join(tmpdir(), 'applink-bench-emu-'))
-  const requests: LoggedRequest[] = []
   const emu = await startEmulator({
     autoApprove: true,
     autoApproveMs: 1000,
     dataActionTargetMs: 1000,
     dataDir,
+    faults,
     log(line, kind) {
-      const m = /^(\w+) (\S+) (\d{3}) (\d+)ms/.exec(line)
-      if (kind === 'request' && m) requests.push({at: performance.now() - Number(m[4]), method: m[1], path: m[2], status: Number(m[3])})
-      else if (kind === 'error') process.stderr.write(`[bench] emulator: ${line.split('\n')[0]}\n`)
+      if (kind === 'error') process.stderr.write(`[bench] emulator: ${line.split('\n')[0]}\n`)
     },
     port: 0,
     reset: true,
@@ -123,14 +164,21 @@ export async function emulatorBackend(file: string): Promise<Backend> {
       return Number.isNaN(wall) ? undefined : wall - performance.timeOrigin
     },
     clearLog() {
-      requests.length = 0
+      faults.requests.length = 0
     },
     async close() {
       await emu.close()
       rmSync(dataDir, {force: true, recursive: true})
     },
+    delayPlatform(ms) {
+      faults.rules.length = 0
+      if (ms > 0) faults.always('*', PLATFORM, {delayMs: ms})
+    },
     env: {HEROKU_API_KEY: emu.apiKey, HEROKU_HOST: emu.url},
     name: 'emulator',
-    requests,
+    get requests() {
+      // answered ones only, as they ended
+      return faults.requests.filter(r => r.end !== undefined).map(r => ({at: r.start - performance.timeOrigin, end: r.end as number, method: r.method, path: r.path, platform: PLATFORM.test(r.path), start: r.start, status: r.status ?? 0}))
+    },
   }
 }

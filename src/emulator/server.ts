@@ -14,6 +14,7 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo, Socket} from 'node:net'
 
 import {HttpError, sendError} from './http.js'
+import {type Faults, faultsFromEnv, withFaults} from './faults.js'
 import {loadSeedFile, registerOrgRoutes, syncOrgs, useSeed} from './org/index.js'
 import {ClientGone, Router} from './router.js'
 import {registerAddonRoutes} from './routes/addons.js'
@@ -33,6 +34,8 @@ export interface EmulatorOptions {
   dataDir: string
   /** how long a data action target takes from `pending` to `created` (default 1500 ms) */
   dataActionTargetMs?: number
+  /** record every request and apply these fault rules (tests and the bench only: docs/faults.md) */
+  faults?: Faults
   /** the host to listen on; 127.0.0.1 unless a test needs otherwise */
   host?: string
   /**
@@ -131,12 +134,12 @@ function answerFailure(emu: EmulatorState, req: IncomingMessage, res: ServerResp
 }
 
 /** The HTTP server, with the set of its open sockets (dropped on close). */
-function createHttpServer(emu: EmulatorState): {server: Server; sockets: Set<Socket>} {
+function createHttpServer(emu: EmulatorState, faults: Faults | undefined): {server: Server; sockets: Set<Socket>} {
   const router = buildRouter()
   const sockets = new Set<Socket>()
-  const server = createServer((req, res) => {
+  const server = createServer(withFaults(faults ?? faultsFromEnv(), (req, res) => {
     onRequest(router, emu, req, res)
-  })
+  }))
   server.requestTimeout = 120_000
   server.on('connection', socket => {
     sockets.add(socket)
@@ -180,7 +183,7 @@ async function openStore(options: EmulatorOptions): Promise<Store> {
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const store = await openStore(options)
   const emu = new EmulatorState(store, options)
-  const {server, sockets} = createHttpServer(emu)
+  const {server, sockets} = createHttpServer(emu, options.faults)
   const host = options.host ?? '127.0.0.1'
   const port = await listen(server, host, options.port).catch(async error => {
     await store.close()

@@ -1,6 +1,6 @@
 /**
- * Every command that talks to a service, as the fault and secrets tests run it against the fault
- * server (test/helpers/fault-server.ts): its command line, the request it exists for, and how a
+ * Every command that talks to a service, as the fault and secrets tests run it against the
+ * emulator (test/helpers/backend.ts): its command line, the request it exists for, and how a
  * write is checked after an ambiguous failure.
  */
 import {fileURLToPath} from 'node:url'
@@ -25,6 +25,8 @@ export interface CommandCase {
 }
 
 const jwt = ['--client-id', '3MVG9-test-client', '--jwt-key-file', KEY_FILE, '--username', 'api@example.com']
+/** the id of a resource the emulator created (a UUID) */
+const NEW_ID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
 const exact = (path: string) => new RegExp(`^${path.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)
 
 export const CASES: CommandCase[] = [
@@ -33,10 +35,10 @@ export const CASES: CommandCase[] = [
   {argv: ['applink:authorizations'], kind: 'read', main: {method: 'GET', path: exact(`${BASE}/authorizations`)}},
   {argv: ['applink:authorizations:info', 'my_auth'], kind: 'read', main: {method: 'GET', path: exact(`${BASE}/authorizations/my_auth`)}},
   {argv: ['salesforce:publications'], kind: 'read', main: {method: 'GET', path: exact(`${BASE}/connections/salesforce/my_org/apps/${APP.id}`)}},
-  {argv: ['salesforce:connect', 'new_org'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/connections/salesforce`)}, name: 'new_org', poll: /\/connections\/c\d+-/},
-  {argv: ['datacloud:connect', 'new_dc'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/connections/datacloud`)}, name: 'new_dc', poll: /\/connections\/c\d+-/},
-  {argv: ['salesforce:authorizations:add', 'new_auth'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/authorizations/salesforce`)}, name: 'new_auth', poll: /\/authorizations\/a\d+-/},
-  {argv: ['datacloud:authorizations:add', 'new_dcauth'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/authorizations/datacloud`)}, name: 'new_dcauth', poll: /\/authorizations\/a\d+-/},
+  {argv: ['salesforce:connect', 'new_org'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/connections/salesforce`)}, name: 'new_org', poll: new RegExp(`/connections/${NEW_ID}`)},
+  {argv: ['datacloud:connect', 'new_dc'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/connections/datacloud`)}, name: 'new_dc', poll: new RegExp(`/connections/${NEW_ID}`)},
+  {argv: ['salesforce:authorizations:add', 'new_auth'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/authorizations/salesforce`)}, name: 'new_auth', poll: new RegExp(`/authorizations/${NEW_ID}`)},
+  {argv: ['datacloud:authorizations:add', 'new_dcauth'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/authorizations/datacloud`)}, name: 'new_dcauth', poll: new RegExp(`/authorizations/${NEW_ID}`)},
   {argv: ['datacloud:data-action-target:create', 'NewTarget', '-o', 'dc_org', '-p', '/hook'], kind: 'flow', main: {method: 'POST', path: exact(`${BASE}/connections/datacloud/dc_org/data_action_targets`)}, name: 'NewTarget', poll: /\/data_action_targets\/NewTarget$/},
   {argv: ['salesforce:connect:jwt', 'jwt_org', ...jwt], kind: 'create', main: {method: 'POST', path: exact(`${BASE}/connections/salesforce/jwt`)}, name: 'jwt_org'},
   {argv: ['salesforce:authorizations:jwt:add', 'jwt_auth', ...jwt], kind: 'create', main: {method: 'POST', path: exact(`${BASE}/authorizations/salesforce/jwt`)}, name: 'jwt_auth'},

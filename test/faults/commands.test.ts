@@ -1,5 +1,5 @@
 /**
- * Every command against the fault server, with each fault: a GET is retried and the command
+ * Every command against the emulator (test/helpers/backend.ts), with each fault: a GET is retried and the command
  * succeeds, or it ends with a clear error (naming the request, no stack trace) and a non-zero exit;
  * a POST or DELETE is never sent twice, and after an ambiguous failure the command says what
  * happened. Mocha's timeout is the "never hangs" check.
@@ -11,7 +11,7 @@
 import {expect} from 'chai'
 
 import {APP, type RunResult, run} from '../helpers/applink.js'
-import {type Fault, type FaultServer, useFaultServer, useRealNetwork} from '../helpers/fault-server.js'
+import {type Backend, type Fault, useBackend, useRealNetwork} from '../helpers/backend.js'
 import {argvOf, BASE, CASES, type CommandCase, STACK, title} from './cases.js'
 
 const HTTP_TIMEOUT = '10'
@@ -66,10 +66,10 @@ describe('every command under faults', function () {
   this.timeout(60_000)
   useRealNetwork()
   // pending resources stay pending for two reads: the flows poll at least once
-  const faultServer = useFaultServer({settleAfter: 2}, ENV)
-  let server: FaultServer
+  const backend = useBackend({settleAfter: 2}, ENV)
+  let server: Backend
   beforeEach(() => {
-    server = faultServer()
+    server = backend()
   })
   beforeEach(() => {
     // a stall case shortens it for itself
@@ -298,15 +298,12 @@ describe('every command under faults', function () {
     await new Promise<void>(resolve => {
       s.close(() => resolve())
     })
-    const original = server.apiUrl
-    Object.defineProperty(server, 'apiUrl', {configurable: true, get: () => `http://127.0.0.1:${port}${BASE}`})
-    try {
-      const r = await run(['salesforce:connect', 'new_org', '-a', APP.name])
-      expectCleanFailure(r)
-      expect(r.stderr).to.match(/Error: POST \/addons\/\S+\/connections\/salesforce failed: 127\.0\.0\.1:\d+ refused the connection \(tried 4 times\)\./)
-      expect(r.stderr).not.to.contain('Could not tell')
-    } finally {
-      Object.defineProperty(server, 'apiUrl', {configurable: true, get: () => original})
-    }
+    // the app's config vars, as the emulator answers them, but pointing AppLink at the closed port
+    const elsewhere = (_r: unknown, answer?: {json?: unknown}) => ({...answer?.json as object, HEROKU_APPLINK_API_URL: `http://127.0.0.1:${port}${BASE}`})
+    server.inject('GET', `/apps/${APP.name}/config-vars`, {body: elsewhere, status: 200}, {processed: true, times: FOREVER})
+    const r = await run(['salesforce:connect', 'new_org', '-a', APP.name])
+    expectCleanFailure(r)
+    expect(r.stderr).to.match(/Error: POST \/addons\/\S+\/connections\/salesforce failed: 127\.0\.0\.1:\d+ refused the connection \(tried 4 times\)\./)
+    expect(r.stderr).not.to.contain('Could not tell')
   })
 })

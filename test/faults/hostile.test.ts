@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {APP, BASE, root, run} from '../helpers/applink.js'
-import {type FaultServer, useFaultServer, useRealNetwork} from '../helpers/fault-server.js'
+import {type Backend, useBackend, useRealNetwork} from '../helpers/backend.js'
 import {aliasBomb, deepJson} from '../helpers/hostile.js'
 import {STACK} from './cases.js'
 
@@ -52,10 +52,10 @@ function expectNoRawControls(r: Raw): void {
 describe('commands against a hostile server', function () {
   this.timeout(30_000)
   useRealNetwork()
-  const faultServer = useFaultServer({}, ENV)
-  let server: FaultServer
+  const backend = useBackend({}, ENV)
+  let server: Backend
   beforeEach(() => {
-    server = faultServer()
+    server = backend()
   })
 
   describe('control characters from the service', () => {

@@ -16,8 +16,8 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {runHeroku} from '../../scripts/lib/heroku-env.mjs'
-import {APP, APPLINK_TOKEN, HEROKU_TOKEN, SSO_BODY, SSO_HEADER} from '../helpers/applink.js'
-import {type Fault, FaultServer, useRealNetwork} from '../helpers/fault-server.js'
+import {APP, APPLINK_TOKEN, HEROKU_TOKEN} from '../helpers/applink.js'
+import {Backend, type Fault, type RecordedRequest, useRealNetwork} from '../helpers/backend.js'
 import {sharedStage, type Stage} from '../integration/helpers/cli.js'
 import {argvOf, CASES, type CommandCase, KEY_FILE, SPEC_FILE, title} from './cases.js'
 
@@ -32,13 +32,34 @@ const SECRETS: Record<string, string> = {
   'AppLink token': APPLINK_TOKEN,
   'Heroku token': HEROKU_TOKEN,
   'OAuth code': OAUTH_CODE,
-  'SSO header': SSO_HEADER,
-  'SSO nav-data': SSO_BODY.params['nav-data'],
-  'SSO token': SSO_BODY.params.token,
   'database password': DB_PASSWORD,
   'org access token': ACCESS_TOKEN,
   ...Object.fromEntries(KEY_LINES.map((l, i) => [`JWT key line ${i + 1}`, l])),
 }
+
+/** The x-addon-sso header a request carried (what the emulator's SSO answer gave the plugin). */
+const sso = (r: RecordedRequest) => String(r.headers['x-addon-sso'] ?? '')
+
+/** The SSO payloads the plugin sent in the last run (the emulator signs a new one each time), by name. */
+function ssoSecrets(requests: RecordedRequest[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [i, header] of [...new Set(requests.map(r => sso(r)).filter(Boolean))].entries()) {
+    const {params} = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as {params: {'nav-data': string; token: string}}
+    Object.assign(out, {[`SSO header ${i + 1}`]: header, [`SSO nav-data ${i + 1}`]: params['nav-data'], [`SSO token ${i + 1}`]: params.token})
+  }
+
+  if (requests.some(r => r.path.startsWith('/addons/')) && !out['SSO header 1']) throw new Error('no AppLink request carried x-addon-sso')
+  return out
+}
+
+/** A finished login's status answer, with an OAuth code left in its redirect_uri. */
+function withCode(_r: RecordedRequest, answer?: {json?: unknown}): unknown {
+  const json = answer?.json as Record<string, unknown> | undefined
+  return json && !['authorizing', 'connecting'].includes(String(json.status)) ? {...json, redirect_uri: `https://applink.example.com/oauth/callback?code=${OAUTH_CODE}&state=st`} : json
+}
+
+/** the status reads of the resources a flow creates */
+const NEW_RESOURCE = /\/(connections|authorizations)\/[0-9a-f]{8}-[0-9a-f-]{27}$/
 
 interface Outcome {
   code: null | number
@@ -49,18 +70,22 @@ interface Outcome {
 describe('no secret in any output, with every debug switch on', function () {
   this.timeout(60_000)
   useRealNetwork()
-  let server: FaultServer
+  let server: Backend
   let stage: Stage
 
   before(async function () {
     this.timeout(180_000)
     stage = await sharedStage()
-    server = await FaultServer.start({leaky: {accessToken: ACCESS_TOKEN, databasePassword: DB_PASSWORD, oauthCode: OAUTH_CODE}, settleAfter: 2})
+    // a service that also hands out an org access token, a database password and an OAuth code
+    server = await Backend.start({accessToken: ACCESS_TOKEN, config: {DATABASE_URL: `postgres://user:${DB_PASSWORD}@db.example.com:5432/db`}, settleAfter: 2})
   })
   after(() => server.close())
-  beforeEach(() => server.reset())
+  beforeEach(() => {
+    server.reset()
+    server.inject('GET', NEW_RESOURCE, {body: withCode, status: 200}, {processed: true, times: Number.POSITIVE_INFINITY})
+  })
 
-  /** Everything on: the debug switches, and the fault server as both services. */
+  /** Everything on: the debug switches, and the emulator as both services. */
   const debugEnv = (): Record<string, string> => ({
     // generous: no case here stalls on purpose, and a busy machine must not make a healthy request time out
     APPLINK_HTTP_TIMEOUT: '10',
@@ -104,7 +129,7 @@ describe('no secret in any output, with every debug switch on', function () {
   }
 
   function expectNoSecrets(o: Outcome, what: string): void {
-    for (const [name, value] of Object.entries(SECRETS)) {
+    for (const [name, value] of Object.entries({...SECRETS, ...ssoSecrets(server.requests)})) {
       for (const [stream, text] of [['stdout', o.stdout], ['stderr', o.stderr]]) {
         const at = text.indexOf(value)
         // the context of a leak, with the secret itself replaced, so the failure is easy to trace
@@ -116,14 +141,14 @@ describe('no secret in any output, with every debug switch on', function () {
 
   /** The failure paths of one command: scripted on its main request. */
   function failures(c: CommandCase): Array<[string, Fault, {processed?: boolean; times?: number}]> {
-    const echo = `<!DOCTYPE html><html><body><h1>500</h1><pre>Authorization: Bearer ${APPLINK_TOKEN}\nx-addon-sso: ${SSO_HEADER}\n${KEY_TEXT}</pre></body></html>`
+    const echo = (r: RecordedRequest) => `<!DOCTYPE html><html><body><h1>500</h1><pre>Authorization: Bearer ${APPLINK_TOKEN}\nx-addon-sso: ${sso(r)}\n${KEY_TEXT}</pre></body></html>`
     return [
       // only the JWT commands hold the key: they can tell a line of it when the service quotes one back
-      ['a refusal that quotes the credentials back', {body: {id: 'unauthorized', message: `Invalid credentials: Bearer ${APPLINK_TOKEN} (sso ${SSO_HEADER})${c.argv[0].includes('jwt') ? ` key ${KEY_LINES[0]}` : ''}`}, status: 401}, {}],
+      ['a refusal that quotes the credentials back', {body: (r: RecordedRequest) => ({id: 'unauthorized', message: `Invalid credentials: Bearer ${APPLINK_TOKEN} (sso ${sso(r)})${c.argv[0].includes('jwt') ? ` key ${KEY_LINES[0]}` : ''}`}), status: 401}, {}],
       ['an HTML error page echoing the request headers', {body: echo, headers: {'content-type': 'text/html'}, status: 500}, {times: Number.POSITIVE_INFINITY}],
       ['a connection reset', 'reset', {times: c.kind === 'read' ? Number.POSITIVE_INFINITY : 1}],
       ['a reset after the request went through', 'reset', {processed: true}],
-      ['a 502 quoting the credentials, after the request went through', {body: {id: 'bad_gateway', message: `upstream refused Bearer ${APPLINK_TOKEN} x-addon-sso ${SSO_HEADER}`}, status: 502}, {processed: true}],
+      ['a 502 quoting the credentials, after the request went through', {body: (r: RecordedRequest) => ({id: 'bad_gateway', message: `upstream refused Bearer ${APPLINK_TOKEN} x-addon-sso ${sso(r)}`}), status: 502}, {processed: true}],
     ]
   }
 
@@ -138,6 +163,8 @@ describe('no secret in any output, with every debug switch on', function () {
         // …and so is the Heroku client's, config vars by name only
         expect(o.stderr).to.match(/http ← GET \S+\/apps\/my-app\/config-vars 200/)
         expect(o.stderr).to.contain('HEROKU_APPLINK_TOKEN: \'[REDACTED]\'')
+        // a login flow's last status read carried the OAuth code
+        if (c.kind === 'flow' && !c.argv[0].includes('data-action-target')) expect(server.seen('GET', NEW_RESOURCE).map(r => r.fault)).to.include('status 200')
         expectNoSecrets(o, 'success')
       })
 
@@ -182,7 +209,7 @@ describe('no secret in any output, with every debug switch on', function () {
         const ok = await heroku([...argv, '-a', APP.name])
         expect(ok.code, ok.stderr.slice(-2000)).to.equal(0)
         expectNoSecrets(ok, `heroku ${argv[0]}`)
-        server.inject(argv[0] === 'salesforce:connect' ? 'POST' : 'GET', /^\/addons\//, {body: {id: 'unauthorized', message: `Invalid credentials: Bearer ${APPLINK_TOKEN} (sso ${SSO_HEADER})`}, status: 401})
+        server.inject(argv[0] === 'salesforce:connect' ? 'POST' : 'GET', /^\/addons\//, {body: (r: RecordedRequest) => ({id: 'unauthorized', message: `Invalid credentials: Bearer ${APPLINK_TOKEN} (sso ${sso(r)})`}), status: 401})
         const refused = await heroku([...argv, '-a', APP.name])
         expect(refused.code).to.equal(1)
         expectNoSecrets(refused, `heroku ${argv[0]}, refused`)

@@ -1,11 +1,10 @@
 import {expect} from 'chai'
 import {existsSync, readFileSync} from 'node:fs'
-import {createServer} from 'node:http'
-import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
 import {repoRoot, stripAnsi} from '../../scripts/lib/heroku-env.mjs'
 import {explain, heroku, sharedStage} from './helpers/cli.js'
+import {ScriptedServer} from './helpers/server.js'
 
 const pjson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
 
@@ -36,23 +35,19 @@ describe('integration harness: the plugin linked into the real heroku CLI', func
 
   it('kills a command that hangs and fails with the command line', async () => {
     // a Platform API that accepts connections and never answers
-    const server = createServer(() => {})
-    await new Promise<void>(resolve => {
-      server.listen(0, '127.0.0.1', () => resolve())
-    })
-    const {port} = server.address() as AddressInfo
+    const server = await ScriptedServer.start()
+    server.faults.always('*', /./, 'stall')
     try {
       let error: Error | undefined
       try {
-        await heroku(['applink:connections', '-a', 'my-app'], {env: {HEROKU_API_KEY: 'k', HEROKU_HOST: `http://127.0.0.1:${port}`}, timeoutMs: 4000})
+        await heroku(['applink:connections', '-a', 'my-app'], {env: {HEROKU_API_KEY: 'k', HEROKU_HOST: server.url}, timeoutMs: 4000})
       } catch (error_) {
         error = error_ as Error
       }
 
       expect(error?.message).to.match(/^heroku applink:connections -a my-app hung: killed after 4 s/)
     } finally {
-      server.closeAllConnections()
-      server.close()
+      await server.close()
     }
   })
 })

@@ -1,19 +1,18 @@
 /**
- * A scripted HTTP server on 127.0.0.1 (port 0) for the integration tests: it answers the routes a
- * test declares, in order, records every request it receives (method, path, headers, body), and
- * answers anything unexpected with a 404 that the test then sees in `unexpected`.
+ * Scripted answers for the integration tests, served by the emulator (the one fake backend,
+ * src/emulator/faults.ts): each instance is an emulator on 127.0.0.1 (port 0) with an empty store
+ * and fault injection on, so that it answers the routes a test declares, in order, and records
+ * every request it receives (method, path, headers, body). A request no declared route answered is
+ * left to the emulator (which, knowing no app and no token, refuses it) and listed in `unexpected`.
  */
-import {createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
-import type {AddressInfo} from 'node:net'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
-export interface Recorded {
-  body: Buffer
-  headers: IncomingHttpHeaders
-  method: string
-  path: string
-  /** the body parsed as JSON, when it is JSON */
-  json?: unknown
-}
+import {Faults, type RecordedRequest} from '../../../src/emulator/faults.js'
+import {type Emulator, startEmulator} from '../../../src/emulator/server.js'
+
+export type Recorded = RecordedRequest
 
 export interface Reply {
   body?: unknown
@@ -23,100 +22,59 @@ export interface Reply {
 
 type Handler = (req: Recorded) => Reply
 
-interface Route {
-  handler: Handler
-  method: string
-  path: string
-  /** how many more times it answers; Infinity for always */
-  times: number
-}
-
 export class ScriptedServer {
-  readonly requests: Recorded[] = []
-  readonly unexpected: Recorded[] = []
-  private readonly routes: Route[] = []
-  private readonly server: Server
-  private readonly sockets = new Set<import('node:net').Socket>()
+  /** the rules and the log, for a fault a reply cannot express (a reset, a stall) */
+  readonly faults: Faults
 
-  private constructor() {
-    this.server = createServer((req, res) => this.handle(req, res))
-    this.server.on('connection', socket => {
-      this.sockets.add(socket)
-      socket.on('close', () => this.sockets.delete(socket))
-    })
+  private constructor(private readonly emu: Emulator, faults: Faults, private readonly dataDir: string) {
+    this.faults = faults
   }
 
   static async start(): Promise<ScriptedServer> {
-    const s = new ScriptedServer()
-    await new Promise<void>((resolve, reject) => {
-      s.server.once('error', reject)
-      s.server.listen(0, '127.0.0.1', () => resolve())
-    })
-    return s
+    const dataDir = mkdtempSync(join(tmpdir(), 'applink-scripted-'))
+    const faults = new Faults()
+    return new ScriptedServer(await startEmulator({dataDir, faults, port: 0}), faults, dataDir)
   }
 
   get url(): string {
-    const {port} = this.server.address() as AddressInfo
-    return `http://127.0.0.1:${port}`
+    return this.emu.url
   }
 
-  /** Answers METHOD path `times` times (routes declared for the same request are used in order). */
-  on(method: string, path: string, reply: Handler | Reply, times = 1): this {
-    this.routes.push({handler: typeof reply === 'function' ? reply : () => reply, method, path, times})
+  /** every request received, in order */
+  get requests(): Recorded[] {
+    return this.faults.requests
+  }
+
+  /** requests that no declared route answered */
+  get unexpected(): Recorded[] {
+    return this.faults.requests.filter(r => r.fault === undefined)
+  }
+
+  /** Answers METHOD path (exact, or a pattern) `times` times (routes declared for the same request are used in order). */
+  on(method: string, path: RegExp | string, reply: Handler | Reply, times = 1): this {
+    const handler = typeof reply === 'function' ? reply : () => reply
+    this.faults.add(method, path, {reply: r => handler(r)}, {times})
     return this
   }
 
   /** Like `on`, for every matching request. */
-  always(method: string, path: string, reply: Handler | Reply): this {
+  always(method: string, path: RegExp | string, reply: Handler | Reply): this {
     return this.on(method, path, reply, Number.POSITIVE_INFINITY)
   }
 
   /** Routes declared with a finite count that were never used up. */
   pending(): string[] {
-    return this.routes.filter(r => r.times > 0 && Number.isFinite(r.times)).map(r => `${r.method} ${r.path}`)
+    return this.faults.pending().map(r => `${r.method} ${String(r.path)}`)
   }
 
   /** Forgets routes and recordings, keeping the server up. */
   reset(): void {
-    this.routes.length = 0
-    this.requests.length = 0
-    this.unexpected.length = 0
+    this.faults.clear()
   }
 
   async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy()
-    await new Promise<void>(resolve => {
-      this.server.close(() => resolve())
-    })
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const body = Buffer.concat(chunks)
-      const recorded: Recorded = {body, headers: req.headers, method: req.method ?? '', path: req.url ?? ''}
-      if (String(req.headers['content-type'] ?? '').startsWith('application/json') && body.length > 0) {
-        try {
-          recorded.json = JSON.parse(body.toString('utf8'))
-        } catch {}
-      }
-
-      this.requests.push(recorded)
-      const route = this.routes.find(r => r.times > 0 && r.method === recorded.method && r.path === recorded.path)
-      let reply: Reply
-      if (route) {
-        route.times--
-        reply = route.handler(recorded)
-      } else {
-        this.unexpected.push(recorded)
-        reply = {body: {id: 'not_found', message: `The test server has no route for ${recorded.method} ${recorded.path}`}, status: 404}
-      }
-
-      const text = reply.body === undefined ? '' : (typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body))
-      res.writeHead(reply.status ?? 200, {'content-type': 'application/json', ...reply.headers})
-      res.end(text)
-    })
+    await this.emu.close()
+    rmSync(this.dataDir, {force: true, maxRetries: 3, recursive: true})
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The AppLink client against a real socket (the fault server): what a GET does after each fault
+ * The AppLink client against a real socket (the emulator, test/helpers/backend.ts): what a GET does after each fault
  * (retried and succeeded, or a clear error naming the request), that POST and DELETE are never
  * sent twice, the timeout, Retry-After, and the shape checks of answers.
  */
@@ -9,8 +9,8 @@ import {createServer} from 'node:net'
 import {AppLinkClient} from '../../../src/lib/api/applink-client.js'
 import {shapeProblem} from '../../../src/lib/api/decode.js'
 import {AppLinkError} from '../../../src/lib/api/errors.js'
-import {ADDON, APP, APPLINK_TOKEN, SSO_HEADER} from '../../helpers/applink.js'
-import {type Fault, FaultServer, useRealNetwork} from '../../helpers/fault-server.js'
+import {ADDON, APP, APPLINK_TOKEN} from '../../helpers/applink.js'
+import {Backend, type Fault, useRealNetwork} from '../../helpers/backend.js'
 
 const BASE = `/addons/${ADDON.id}`
 /** Generous, so that a healthy exchange never times out on a busy machine. */
@@ -18,6 +18,9 @@ const TIMEOUT_MS = 10_000
 /** For the cases that stall on purpose: long enough for healthy requests around them, short enough to wait for. */
 const STALL_TIMEOUT_MS = 1000
 const stalls = (fault: Fault) => fault === 'stall' || fault === 'stall-body'
+
+/** an x-addon-sso header the emulator accepts (set before the tests run) */
+let sso = ''
 
 function clientFor(apiUrl: string, options: {retries?: number; timeoutMs?: number} = {}): {client: AppLinkClient; waits: number[]} {
   const waits: number[] = []
@@ -28,7 +31,7 @@ function clientFor(apiUrl: string, options: {retries?: number; timeoutMs?: numbe
     sleep: async ms => {
       waits.push(ms)
     },
-    sso: SSO_HEADER,
+    sso,
     timeoutMs: TIMEOUT_MS,
     token: APPLINK_TOKEN,
     userAgent: 'heroku-plugin-applink-plus/0.0.0 test',
@@ -62,11 +65,12 @@ async function closedPort(): Promise<number> {
 }
 
 describe('AppLink client under faults', () => {
-  let server: FaultServer
+  let server: Backend
 
   useRealNetwork()
   before(async () => {
-    server = await FaultServer.start()
+    server = await Backend.start()
+    sso = await server.ssoHeader()
   })
   after(() => server.close())
   beforeEach(() => server.reset())
@@ -93,7 +97,7 @@ describe('AppLink client under faults', () => {
         expect(waits).to.have.length(1)
         // every attempt carries the full set of headers
         for (const r of server.seen('GET')) {
-          expect(r.headers).to.include({accept: 'application/json', authorization: `Bearer ${APPLINK_TOKEN}`, 'x-addon-sso': SSO_HEADER, 'x-app-uuid': APP.id})
+          expect(r.headers).to.include({accept: 'application/json', authorization: `Bearer ${APPLINK_TOKEN}`, 'x-addon-sso': sso, 'x-app-uuid': APP.id})
         }
       })
     }

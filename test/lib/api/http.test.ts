@@ -16,7 +16,7 @@ import {resilientPlatformApi} from '../../../src/lib/api/platform-resilience.js'
 import {REDACTED, registerSecret} from '../../../src/lib/api/redact.js'
 import {setTraceWriter} from '../../../src/lib/api/trace.js'
 import {ADDON, APP, APPLINK_TOKEN, HEROKU_TOKEN, SSO_BODY, SSO_HEADER} from '../../helpers/applink.js'
-import {FaultServer, useRealNetwork} from '../../helpers/fault-server.js'
+import {Backend, useRealNetwork} from '../../helpers/backend.js'
 
 const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy', 'DEBUG', 'HEROKU_DEBUG', 'HEROKU_DEBUG_HEADERS', 'APPLINK_HTTP_TIMEOUT']
 
@@ -58,7 +58,10 @@ async function stderrOf(fn: () => Promise<unknown>): Promise<string> {
   return text
 }
 
-/** A forward proxy that records what it was asked for: plain HTTP is relayed to `target`, CONNECT is refused. */
+/**
+ * A forward proxy that records what it was asked for: plain HTTP is relayed to `target`, CONNECT is
+ * refused. (A proxy, not a fake service: the emulator cannot stand in for it.)
+ */
 class RecordingProxy {
   readonly seen: Array<{headers: Record<string, unknown>; method: string; url: string}> = []
   private constructor(private readonly server: Server) {}
@@ -70,7 +73,8 @@ class RecordingProxy {
       proxy.seen.push({headers: req.headers, method: req.method ?? '', url: req.url ?? ''})
       const {pathname, search} = new URL(req.url ?? '/')
       const upstream = new URL(target())
-      const forward = httpRequest({headers: req.headers, host: upstream.hostname, method: req.method, path: pathname + search, port: upstream.port}, up => {
+      // addressed to the upstream itself: the emulator answers only its own host names
+      const forward = httpRequest({headers: {...req.headers, host: upstream.host}, host: upstream.hostname, method: req.method, path: pathname + search, port: upstream.port}, up => {
         res.writeHead(up.statusCode ?? 502, up.headers)
         up.pipe(res)
       })
@@ -100,17 +104,22 @@ class RecordingProxy {
 }
 
 describe('http send()', () => {
-  let server: FaultServer
+  let server: Backend
+  let sso: string
   useRealNetwork()
   const setEnv = withEnv()
   before(async () => {
-    server = await FaultServer.start()
+    server = await Backend.start()
+    sso = await server.ssoHeader()
   })
   after(() => server.close())
   beforeEach(() => server.reset())
 
   const url = (path = '/connections') => new URL(`${server.apiUrl}${path}`)
-  const headers = {accept: 'application/json', authorization: `Bearer ${APPLINK_TOKEN}`, 'x-addon-sso': SSO_HEADER, 'x-app-uuid': APP.id}
+  let headers: Record<string, string>
+  beforeEach(() => {
+    headers = {accept: 'application/json', authorization: `Bearer ${APPLINK_TOKEN}`, 'x-addon-sso': sso, 'x-app-uuid': APP.id}
+  })
 
   it('times out the whole exchange, even when headers arrived', async () => {
     server.inject('GET', /connections/, 'stall-body')
@@ -167,7 +176,7 @@ describe('http send()', () => {
       setEnv({HTTP_PROXY: proxy.url})
       // a name that does not resolve: only the proxy can have reached the server
       const target = `http://applink.invalid:${new URL(server.url).port}/addons/${ADDON.id}`
-      const client = new AppLinkClient({addonId: ADDON.id, apiUrl: target, appId: APP.id, retries: 0, sso: SSO_HEADER, timeoutMs: 10_000, token: APPLINK_TOKEN})
+      const client = new AppLinkClient({addonId: ADDON.id, apiUrl: target, appId: APP.id, retries: 0, sso, timeoutMs: 10_000, token: APPLINK_TOKEN})
       const connections = await client.listConnections()
       expect(connections).to.have.length(2)
       expect(proxy.seen.map(s => `${s.method} ${s.url}`)).to.deep.equal([`GET ${target}/connections`])
@@ -221,7 +230,7 @@ describe('http send()', () => {
       expect(text).to.contain('applink --> body {"client_id":"cid","jwt_private_key":"[REDACTED]","username":"u"}')
       expect(text).to.match(/applink <-- 201 POST \/addons\/[\w-]+\/connections\/salesforce\/jwt \(\d+ ms\)/)
       expect(text).to.contain('"access_token":"[REDACTED]"')
-      for (const secret of [APPLINK_TOKEN, SSO_HEADER, 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'sf-access-token-123456', 'oauth-code-987654', 'oauth-code-555555']) expect(text).not.to.contain(secret)
+      for (const secret of [APPLINK_TOKEN, sso, 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'sf-access-token-123456', 'oauth-code-987654', 'oauth-code-555555']) expect(text).not.to.contain(secret)
     })
 
     it('is silent without a debug switch', async () => {
@@ -244,11 +253,11 @@ describe('http send()', () => {
 })
 
 describe('the Heroku Platform API client', () => {
-  let server: FaultServer
+  let server: Backend
   useRealNetwork()
   const setEnv = withEnv()
   before(async () => {
-    server = await FaultServer.start()
+    server = await Backend.start()
   })
   after(() => server.close())
   beforeEach(() => server.reset())
@@ -269,6 +278,8 @@ describe('the Heroku Platform API client', () => {
     const {HTTP} = createRequire(commandEntry)(httpCallEntry) as {HTTP: {get(url: string, options: object): Promise<unknown>}}
     const debug = createRequire(httpCallEntry)('debug') as {disable(): string; enable(ns: string): void}
     debug.enable('http,http:headers')
+    // the SSO answer of the fixture, so that its token and nav-data are known
+    server.inject('GET', /\/sso$/, {body: SSO_BODY, status: 200})
     try {
       const text = await stderrOf(async () => {
         for (const path of ['config-vars', `addons/${ADDON.id}/sso`]) {

@@ -6,13 +6,12 @@
 import {expect} from 'chai'
 import fc from 'fast-check'
 import {chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
-import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {PlatformApi} from '../../../src/lib/api/addon.js'
 import {apiHostOf, credentialStore, fastPathBlocked, fastPlatformClient, findToken, herokuHost, parseNetrc, PlatformApiError} from '../../../src/lib/api/platform.js'
+import {type Recorded, type Reply, ScriptedServer} from '../../integration/helpers/server.js'
 
 // the Heroku CLI's own pieces, as the reference
 const {parse: realParseNetrc} = await import('@heroku-cli/command/lib/credential-manager-core/lib/netrc-parser.js') as {parse(body: string): Record<string, {login?: string; password?: string}>}
@@ -213,34 +212,20 @@ describe('platform: the Heroku token and Platform API GETs without @heroku-cli/c
   })
 
   describe('fastPlatformClient against a server on 127.0.0.1', () => {
-    let server: Server
-    let handler: (req: IncomingMessage, res: ServerResponse) => void
+    let server: ScriptedServer
     let url: string
-    const seen: IncomingMessage[] = []
+    let seen: Recorded[]
     before(async () => {
-      server = createServer((req, res) => {
-        seen.push(req)
-        handler(req, res)
-      })
-      await new Promise<void>(resolve => {
-        server.listen(0, '127.0.0.1', () => resolve())
-      })
-      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      server = await ScriptedServer.start()
+      url = server.url
+      seen = server.requests
     })
-    after(async () => {
-      server.closeAllConnections()
-      await new Promise(resolve => {
-        server.close(resolve)
-      })
-    })
-    beforeEach(() => {
-      seen.length = 0
-    })
+    after(() => server.close())
+    beforeEach(() => server.reset())
 
-    const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, {'content-type': 'application/json; charset=utf-8', ...headers})
-      res.end(JSON.stringify(body))
-    }
+    /** every request gets what `answer` says */
+    const answer = (reply: (req: Recorded) => Reply) => server.always('*', /./, reply)
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({body, headers: {'content-type': 'application/json; charset=utf-8', ...headers}, status})
 
     function client(fallback: PlatformApi = {get: () => Promise.reject(new Error('no fallback expected'))}, warnings: string[] = []): PlatformApi {
       return withEnv({HEROKU_HEADERS: JSON.stringify({'X-Team': 'blue'}), HEROKU_HOST: url}, () => fastPlatformClient({
@@ -253,11 +238,10 @@ describe('platform: the Heroku token and Platform API GETs without @heroku-cli/c
     }
 
     it('sends the CLI\'s headers, follows Next-Range for lists, shows each warning header once', async () => {
-      handler = (req, res) => {
+      answer(req => {
         const warning = {'x-heroku-warning': 'Warning: this app is in maintenance'}
-        if (req.headers.range) json(res, 200, [{n: 3}], warning)
-        else json(res, 206, [{n: 1}, {n: 2}], {...warning, 'next-range': ']n 2; max=2'})
-      }
+        return req.headers.range ? json(200, [{n: 3}], warning) : json(206, [{n: 1}, {n: 2}], {...warning, 'next-range': ']n 2; max=2'})
+      })
 
       const warnings: string[] = []
       const r = await client(undefined, warnings).get('/apps/x/addons', {headers: {Accept: 'application/vnd.heroku+json; version=3.sdk'}})
@@ -273,7 +257,7 @@ describe('platform: the Heroku token and Platform API GETs without @heroku-cli/c
     })
 
     it('an API error has the CLI client\'s shape: http.statusCode, http.headers, body', async () => {
-      handler = (_req, res) => json(res, 404, {id: 'not_found', message: 'Couldn\'t find that app.'}, {'retry-after': '3'})
+      answer(() => json(404, {id: 'not_found', message: 'Couldn\'t find that app.'}, {'retry-after': '3'}))
       const error = await client().get('/apps/nope').catch(error_ => error_)
       expect(error).to.be.instanceOf(PlatformApiError)
       expect(error.http.statusCode).to.equal(404)
@@ -284,7 +268,8 @@ describe('platform: the Heroku token and Platform API GETs without @heroku-cli/c
 
     it('hands a 401, a two-factor 403 and a redirect to the CLI\'s client, with the same request', async () => {
       for (const [status, body, headers] of [[401, {id: 'unauthorized', message: 'Invalid credentials provided.'}, {}], [403, {id: 'two_factor', message: '2FA'}, {}], [302, {}, {location: '/elsewhere'}]] as const) {
-        handler = (_req, res) => json(res, status, body, headers)
+        server.reset()
+        answer(() => json(status, body, headers))
         const asked: unknown[] = []
         const r = await client({get: async (path, options) => {
           asked.push([path, options])
@@ -295,20 +280,16 @@ describe('platform: the Heroku token and Platform API GETs without @heroku-cli/c
       }
 
       // a 403 that is not about two-factor is an error like any other
-      handler = (_req, res) => json(res, 403, {id: 'forbidden', message: 'You do not have access to the app x.'})
+      server.reset()
+      answer(() => json(403, {id: 'forbidden', message: 'You do not have access to the app x.'}))
       expect((await client().get('/apps/x').catch(error => error)).http.statusCode).to.equal(403)
     })
 
     it('retries a connection reset, as the CLI client does', async () => {
-      let n = 0
-      handler = (req, res) => {
-        n++
-        if (n < 3) req.socket.destroy()
-        else json(res, 200, {ok: true})
-      }
-
+      server.faults.add('GET', '/apps/x', 'reset', {times: 2})
+      answer(() => json(200, {ok: true}))
       expect((await client().get('/apps/x')).body).to.deep.equal({ok: true})
-      expect(n).to.equal(3)
+      expect(seen.map(q => `${q.method} ${q.path} ${q.fault}`)).to.deep.equal(['GET /apps/x reset', 'GET /apps/x reset', 'GET /apps/x reply'])
     })
   })
 })

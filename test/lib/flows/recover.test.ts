@@ -1,6 +1,6 @@
 /**
  * After an ambiguous POST/DELETE failure, recovery looks the resource up and says what happened.
- * Real client, real sockets: the fault server lets the request take effect (or not) before failing.
+ * Real client, real sockets: the emulator (test/helpers/backend.ts) lets the request take effect (or not) before failing.
  */
 import {expect} from 'chai'
 
@@ -8,20 +8,22 @@ import {AppLinkClient} from '../../../src/lib/api/applink-client.js'
 import {AppLinkError} from '../../../src/lib/api/errors.js'
 import {createOrRecover, deleteOrRecover, isAmbiguous} from '../../../src/lib/flows/recover.js'
 import type {Connection} from '../../../src/lib/api/types.js'
-import {ADDON, APP, APPLINK_TOKEN, SSO_HEADER} from '../../helpers/applink.js'
-import {type Fault, FaultServer, useRealNetwork} from '../../helpers/fault-server.js'
+import {ADDON, APP, APPLINK_TOKEN} from '../../helpers/applink.js'
+import {Backend, type Fault, useRealNetwork} from '../../helpers/backend.js'
 
 const BASE = `/addons/${ADDON.id}`
 const CHECK = 'heroku applink:connections:info new_org -a my-app'
 
 describe('recovery after an ambiguous failure', () => {
-  let server: FaultServer
+  let server: Backend
+  let sso: string
   let client: AppLinkClient
   let notes: string[]
   useRealNetwork()
   before(async () => {
     // pending resources stay pending for a few reads, as a real login would
-    server = await FaultServer.start({settleAfter: 3})
+    server = await Backend.start({settleAfter: 3})
+    sso = await server.ssoHeader()
   })
   after(() => server.close())
   beforeEach(() => {
@@ -35,7 +37,7 @@ describe('recovery after an ambiguous failure', () => {
    * the cases that stall a request on purpose use a short one (1 s) to keep the wait short.
    */
   function useClient(timeoutMs = 10_000): void {
-    client = new AppLinkClient({addonId: ADDON.id, apiUrl: server.apiUrl, appId: APP.id, sleep: async () => {}, sso: SSO_HEADER, timeoutMs, token: APPLINK_TOKEN})
+    client = new AppLinkClient({addonId: ADDON.id, apiUrl: server.apiUrl, appId: APP.id, sleep: async () => {}, sso, timeoutMs, token: APPLINK_TOKEN})
   }
 
   const stallTimeout = (fault: Fault) => {
@@ -101,7 +103,7 @@ describe('recovery after an ambiguous failure', () => {
   })
 
   it('create: a refused connection (nothing sent) is not ambiguous', async () => {
-    const offline = new AppLinkClient({addonId: ADDON.id, apiUrl: 'http://127.0.0.1:1/addons/x', appId: APP.id, retries: 0, sso: SSO_HEADER, token: APPLINK_TOKEN})
+    const offline = new AppLinkClient({addonId: ADDON.id, apiUrl: 'http://127.0.0.1:1/addons/x', appId: APP.id, retries: 0, sso, token: APPLINK_TOKEN})
     const error = await offline.createConnection('salesforce', {connection_name: 'x'}).catch(error_ => error_)
     expect(isAmbiguous(error)).to.equal(false)
   })
@@ -124,7 +126,7 @@ describe('recovery after an ambiguous failure', () => {
   it('delete, when the resource is leaving: done', async () => {
     server.inject('DELETE', `${BASE}/connections/my_org`, 'stall')
     stallTimeout('stall')
-    server.connections.get('my_org')!.status = 'disconnecting'
+    server.data.connections.find(c => c.name === 'my_org')!.status = 'disconnecting'
     const result = await remove()
     expect(result).to.include({status: 'disconnecting'})
     expect(notes[0]).to.match(/is being deleted \(status disconnecting\): the request went through\.$/)

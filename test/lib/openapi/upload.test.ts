@@ -2,38 +2,27 @@ import {expect} from 'chai'
 import {unzipSync} from 'fflate'
 import nock from 'nock'
 import {randomBytes} from 'node:crypto'
-import {createServer, type Server} from 'node:http'
-import type {AddressInfo} from 'node:net'
 
 import {AppLinkClient} from '../../../src/lib/api/applink-client.js'
 import {send} from '../../../src/lib/api/http.js'
 import {buildMultipart, buildZip, checkZipLimits} from '../../../src/lib/flows/publish.js'
+import {type Recorded, ScriptedServer} from '../../integration/helpers/server.js'
 
 describe('publish upload: zip, multipart and progress', () => {
-  let server: Server
-  let received: {body: Buffer; headers: Record<string, unknown>; method?: string; url?: string}[]
+  let server: ScriptedServer
+  let received: Recorded[]
   let origin: string
-  beforeEach(async () => {
+  before(async () => {
     nock.enableNetConnect()
-    received = []
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = []
-      req.on('data', c => chunks.push(c))
-      req.on('end', () => {
-        received.push({body: Buffer.concat(chunks), headers: req.headers, method: req.method, url: req.url})
-        res.writeHead(201, {'content-type': 'application/json'}).end('{"id":"pub-9"}')
-      })
-    })
-    await new Promise<void>(resolve => {
-      server.listen(0, '127.0.0.1', resolve)
-    })
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    server = await ScriptedServer.start()
+    received = server.requests
+    origin = server.url
   })
-  afterEach(async () => {
-    await new Promise(resolve => {
-      server.close(resolve)
-    })
+  beforeEach(() => {
+    server.reset()
+    server.always('POST', /./, {body: {id: 'pub-9'}, status: 201})
   })
+  after(() => server.close())
 
   it('reports upload progress in chunks, up to the whole body, and sends the bytes unchanged', async () => {
     const body = randomBytes(3 * 1024 * 1024 + 17)
@@ -59,7 +48,7 @@ describe('publish upload: zip, multipart and progress', () => {
     expect(last).to.equal(multipart.body.length)
     const [req] = received
     expect(req.method).to.equal('POST')
-    expect(req.url).to.equal('/addons/addon-1/connections/salesforce/my_org/apps')
+    expect(req.path).to.equal('/addons/addon-1/connections/salesforce/my_org/apps')
     expect(req.headers).to.include({authorization: 'Bearer applink-token-xyz', 'content-type': multipart.contentType, 'x-app-uuid': 'app-1'})
     const form = await new Response(new Uint8Array(req.body), {headers: {'content-type': String(req.headers['content-type'])}}).formData()
     expect(JSON.parse(await (form.get('app_request') as File).text())).to.deep.equal({client_name: 'Orders'})

@@ -1,18 +1,17 @@
 /**
  * salesforce:connect as a real process (the compiled ./bin/run.js after `npm run build`, else the
- * sources through tsx), without a TTY, against a tiny server on 127.0.0.1 that plays both the
- * Platform API (HEROKU_HOST) and the AppLink API: Ctrl-C / SIGTERM while polling, and a stdin that
+ * sources through tsx), without a TTY, against the emulator on 127.0.0.1 (test/helpers/backend.ts)
+ * playing both the Platform API (HEROKU_HOST) and the AppLink API: Ctrl-C / SIGTERM while polling, and a stdin that
  * stays open but never sends anything.
  */
 import {expect} from 'chai'
 import {type ChildProcess, spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
-import {createServer, type Server} from 'node:http'
-import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {ADDON, APP, APPLINK_TOKEN, assertNoSecrets, connection, HEROKU_TOKEN, root, SSO_BODY} from '../../../helpers/applink.js'
+import {ADDON, APP, assertNoSecrets, connection, HEROKU_TOKEN, root, SSO_BODY} from '../../../helpers/applink.js'
+import {Backend, useRealNetwork} from '../../../helpers/backend.js'
 import {REDIRECT} from '../../../helpers/flow.js'
 
 const ID = 'c9c9c9c9-1111-4222-8333-444444444444'
@@ -20,46 +19,35 @@ const pending = connection({id: ID, org: {connection_name: 'new_org', type: 'Sal
 const done = connection({id: ID, status: 'connected'})
 
 interface Fake {
+  backend: Backend
   polls: number
   requests: string[]
-  server: Server
   url: string
 }
 
-/** Answers the add-on resolution, the POST, and GETs: `connecting` until `connectedAfter` polls. */
+/**
+ * The emulator with the shared fixture answers the add-on resolution (its SSO answer is the
+ * fixture's, so every secret of test/helpers/applink.ts is in play); the POST and the status GETs
+ * are scripted: `connecting` until `connectedAfter` polls.
+ */
 async function fakeServices(connectedAfter = Number.POSITIVE_INFINITY): Promise<Fake> {
-  const fake = {polls: 0, requests: [] as string[]} as Fake
+  const backend = await Backend.start()
   const base = `/addons/${ADDON.id}`
-  fake.server = createServer((req, res) => {
-    const path = req.url ?? ''
-    fake.requests.push(`${req.method} ${path}`)
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, {'content-type': 'application/json'})
-      res.end(JSON.stringify(body))
-    }
-
-    const heroku = req.headers.authorization === `Bearer ${HEROKU_TOKEN}`
-    const applink = req.headers.authorization === `Bearer ${APPLINK_TOKEN}`
-    req.resume()
-    req.on('end', () => {
-      if (heroku && path === `/apps/${APP.name}`) return send(200, APP)
-      if (heroku && path === `/apps/${APP.name}/addons`) return send(200, [ADDON])
-      if (heroku && path === `/apps/${APP.name}/addon-attachments`) return send(200, [{addon: {id: ADDON.id, name: ADDON.name}, name: 'HEROKU_APPLINK'}])
-      if (heroku && path === `/apps/${APP.name}/config-vars`) return send(200, {HEROKU_APPLINK_API_URL: `${fake.url}${base}`, HEROKU_APPLINK_TOKEN: APPLINK_TOKEN})
-      if (heroku && path === `/apps/${APP.name}/addons/${ADDON.id}/sso`) return send(200, SSO_BODY)
-      if (applink && req.method === 'POST' && path === `${base}/connections/salesforce`) return send(202, pending)
-      if (applink && req.method === 'GET' && path === `${base}/connections/${ID}`) {
-        fake.polls++
-        return send(200, fake.polls >= connectedAfter ? done : pending)
-      }
-
-      send(404, {id: 'not_found', message: `no route for ${req.method} ${path}`})
-    })
-  })
-  await new Promise<void>(resolve => {
-    fake.server.listen(0, '127.0.0.1', resolve)
-  })
-  fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`
+  const fake: Fake = {
+    backend,
+    polls: 0,
+    get requests() {
+      return backend.requests.map(r => `${r.method} ${r.path}`)
+    },
+    url: backend.url,
+  }
+  backend
+  .inject('GET', `/apps/${APP.name}/addons/${ADDON.id}/sso`, {body: SSO_BODY, status: 200}, {times: Number.POSITIVE_INFINITY})
+  .inject('POST', `${base}/connections/salesforce`, {body: pending, status: 202})
+  .inject('GET', `${base}/connections/${ID}`, {reply() {
+    fake.polls++
+    return {body: fake.polls >= connectedAfter ? done : pending, status: 200}
+  }}, {times: Number.POSITIVE_INFINITY})
   return fake
 }
 
@@ -117,6 +105,7 @@ function start(args: string[], env: Record<string, string>, home: string): Proc 
 
 describe('salesforce:connect as a process, without a TTY', function () {
   this.timeout(60_000)
+  useRealNetwork()
   let fake: Fake | undefined
   let home: string
   let proc: Proc | undefined
@@ -128,10 +117,7 @@ describe('salesforce:connect as a process, without a TTY', function () {
   afterEach(async () => {
     if (proc && proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL')
     proc = undefined
-    const server = fake?.server
-    if (server) await new Promise(resolve => {
-      server.close(resolve)
-    })
+    await fake?.backend.close()
     fake = undefined
     rmSync(home, {force: true, recursive: true})
   })
