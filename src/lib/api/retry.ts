@@ -66,9 +66,23 @@ export function looksLikeHtml(text: string): boolean {
   return /^\s*<(!doctype|html|head|body)/i.test(text)
 }
 
-/** Waits `ms`. */
-export function sleep(ms: number): Promise<void> {
+/** Waits `ms`; with a `signal`, returns early (without an error) when it aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>(resolve => {
-    setTimeout(resolve, ms)
+    if (signal?.aborted) {
+      resolve()
+      return
+    }
+
+    const onAbort = () => {
+      clearTimeout(timer)
+      resolve()
+    }
+
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, {once: true})
   })
 }

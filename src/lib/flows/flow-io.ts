@@ -7,7 +7,8 @@ import type {AppLinkError} from '../api/errors.js'
 import type {IO} from '../ui/io.js'
 import type {KeyAnswer, KeyInput} from '../ui/keypress.js'
 import {forTerminal} from '../ui/terminal-text.js'
-import {nextPollDelay, pollIntervalOverride, sleep} from './flow-timing.js'
+import {sleep} from '../api/retry.js'
+import {nextPollDelay, pollIntervalOverride} from './flow-timing.js'
 
 /** Progress on stderr: a spinner, or plain lines. */
 export interface Progress {

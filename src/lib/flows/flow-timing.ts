@@ -1,6 +1,6 @@
 /**
  * Time in the flows that wait (see flow.ts): the poll schedule, `--wait-timeout`, how a duration
- * reads in messages, and a sleep that an interrupt cuts short.
+ * reads in messages. (The sleep an interrupt cuts short is `api/retry.ts`'s, given the signal.)
  */
 import {invalidInput} from '../api/errors.js'
 
@@ -41,25 +41,4 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor(total / 60)
   const seconds = total % 60
   return `${minutes} minute${minutes === 1 ? '' : 's'}${seconds ? ` ${seconds} second${seconds === 1 ? '' : 's'}` : ''}`
-}
-
-/** Waits `ms`, returning early when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise(resolve => {
-    if (signal.aborted) {
-      resolve()
-      return
-    }
-
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve()
-    }
-
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal.addEventListener('abort', onAbort, {once: true})
-  })
 }
