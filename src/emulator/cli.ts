@@ -2,7 +2,7 @@
  * What `applink:emulator` runs: start the emulator in the foreground or in the background, and
  * the lines that announce it (notes the command writes on stderr, and for stdout only the shell
  * lines, so that `eval "$(heroku applink:emulator --detach)"` works). The command file
- * (src/commands/applink/emulator.ts) does the writing and turns failures into the plugin's errors.
+ * (src/commands/applink/emulator.ts) hands in its IO and turns failures into the plugin's errors.
  */
 import type {Emulator} from './server.js'
 
@@ -14,6 +14,30 @@ export interface EmulatorFlags {
   port: number
   reset: boolean
   verbose: boolean
+}
+
+/** Where the text goes: the command's IO (`note` shows control characters as escapes, adds the newline). */
+export interface EmulatorOutput {
+  err(text: string): void
+  note(text: string): void
+  out(text: string): void
+}
+
+/**
+ * Runs the emulator in this process until the process ends: its log lines stream as notes on
+ * stderr, the export and listening lines go to stdout. `onStop` gets, before the first line is
+ * printed (whoever reads it may stop us at once), what Ctrl-C / SIGTERM must run synchronously:
+ * it closes the emulator (store saved, lock removed) and says so.
+ */
+export async function runInForeground(dataDir: string, flags: EmulatorFlags, io: EmulatorOutput, onStop: (stop: () => void) => void): Promise<void> {
+  // log lines quote request paths from any client: control characters are shown, not sent
+  const emu = await startInForeground(dataDir, flags, line => io.note(line))
+  onStop(() => {
+    emu.closeNow()
+    io.err('AppLink emulator: stopped\n')
+  })
+  io.out(await announce(emu, flags, text => io.err(text)))
+  await new Promise<void>(() => {})
 }
 
 /** Starts the emulator in this process; `note` gets its log lines (errors, and every request with --verbose). */

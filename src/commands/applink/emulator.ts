@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {AppLinkError, ExitCode} from '../../lib/api/errors.js'
 import {interrupts} from '../../lib/ui/interrupt.js'
-import {noteOnStderr} from '../../lib/ui/terminal-text.js'
+import {createIO} from '../../lib/ui/io.js'
 
 export default class Emulator extends Command {
   static description = `run a local AppLink emulator: the Heroku Platform API calls AppLink needs, the AppLink API, a Salesforce login page and a dashboard, on 127.0.0.1
@@ -31,36 +31,28 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
     verbose: Flags.boolean({char: 'v', description: 'log every request on stderr'}),
   }
 
+  /** The command's streams, made once (as AppLinkCommand does; this command takes none of its flags). */
+  private readonly io = createIO()
+
   async run(): Promise<void> {
     const {flags} = await this.parse(Emulator)
     const dataDir = flags['data-dir'] ?? join(this.config.dataDir, 'applink-emulator')
     if (flags.stop) return this.stopRunning(dataDir)
     const cli = await import('../../emulator/cli.js')
-    if (flags.detach) {
-      const stdout = await cli.startInBackground(dataDir, flags, this.argv, text => process.stderr.write(text)).catch(failed)
-      // stdout holds only shell lines, so `eval "$(heroku applink:emulator --detach)"` works
-      process.stdout.write(stdout)
-      return
-    }
-
-    // log lines quote request paths from any client: control characters are shown, not sent
-    const emu = await cli.startInForeground(dataDir, flags, line => noteOnStderr(line)).catch(failed)
-    // Ctrl-C / SIGTERM: stop synchronously (under the heroku CLI the process exits right after) and
-    // exit 0; in place before the first line is printed, since whoever reads it may stop us at once
-    interrupts.onInterrupt(() => {
-      emu.closeNow()
-      process.stderr.write('AppLink emulator: stopped\n')
+    // --detach: stdout holds only shell lines, so `eval "$(heroku applink:emulator --detach)"` works
+    if (flags.detach) return this.io.out(await cli.startInBackground(dataDir, flags, this.argv, text => this.io.err(text)).catch(failed))
+    // Ctrl-C / SIGTERM: stop synchronously (under the heroku CLI the process exits right after), exit 0
+    await cli.runInForeground(dataDir, flags, this.io, stop => interrupts.onInterrupt(() => {
+      stop()
       return 0
-    })
-    process.stdout.write(await cli.announce(emu, flags, text => process.stderr.write(text)))
-    await new Promise<void>(() => {})
+    })).catch(failed)
   }
 
   private async stopRunning(dataDir: string): Promise<void> {
     const {stopEmulator} = await import('../../emulator/detach.js')
     const pid = await stopEmulator(dataDir).catch(failed)
     if (pid === undefined) throw new AppLinkError(`No emulator is running on ${dataDir}.`, {hints: ['Start one with: heroku applink:emulator --detach'], id: 'emulator_not_running'})
-    process.stderr.write(`AppLink emulator (pid ${pid}) on ${dataDir}: stopped\n`)
+    this.io.err(`AppLink emulator (pid ${pid}) on ${dataDir}: stopped\n`)
   }
 
   async catch(err: Error & {code?: string; oclif?: {exit?: number}}): Promise<void> {
@@ -68,7 +60,7 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
     const parseError = err.oclif?.exit !== undefined
     const exitCode = err instanceof AppLinkError ? err.exitCode : parseError ? ExitCode.INVALID_INPUT : ExitCode.FAILED
     const hints = err instanceof AppLinkError ? err.hints : []
-    process.stderr.write([`Error: ${err.message}`, ...hints.map(h => `  › ${h}`)].join('\n') + '\n')
+    this.io.err([`Error: ${err.message}`, ...hints.map(h => `  › ${h}`)].join('\n') + '\n')
     process.exitCode = exitCode
     // not this.exit(): the heroku CLI's own copy of oclif does not know our ExitError class and
     // would print "EEXIT: 1" after the message (see AppLinkCommand.catch)

@@ -4,7 +4,7 @@
  * origin); the access token of a request tells which org and user it is.
  *
  *   schema.ts   objects, fields, relationships      records.ts   create/read/update/delete rules
- *   ids.ts      18-character ids                    soql.ts      SOQL evaluation
+ *   ids.ts      18-character ids                    soql*.ts     SOQL evaluation (paths, WHERE, plan)
  *   orgs.ts     orgs, users, sessions, runtime      sql.ts       Data Cloud SQL evaluation
  *   seed.ts     default data and --org-data files   routes/      REST, composite graph, Data Cloud, mesh
  */

@@ -3,63 +3,21 @@
  * checked against the org's schema and evaluated here. What the engine does not evaluate is refused
  * with MALFORMED_QUERY naming it, so a query never gets a wrong answer.
  *
- * The parser gives WHERE as a right-leaning chain with parenthesis counts on its conditions; it is
- * turned back into tokens and parsed again with SOQL's precedence (NOT, then AND, then OR).
+ * Field paths are in `soql-paths.ts`, WHERE in `soql-where.ts`; this file checks the clauses,
+ * builds the plan (SELECT, subqueries, ORDER BY, LIMIT/OFFSET), runs it and shapes the records.
  */
-import {parseQuery, type Query, type Subquery, type WhereClause} from '@jetstreamapp/soql-parser-js'
+import {parseQuery, type Query, type Subquery} from '@jetstreamapp/soql-parser-js'
 
-import {invalidField, malformedQuery, SfError, unsupported} from './errors.js'
-import {normalizeId} from './ids.js'
+import {malformedQuery, SfError, unsupported} from './errors.js'
 import {API_PATH, recordsOf} from './records.js'
-import {childRelationship, type FieldDef, type ObjectDef, requireObject} from './schema.js'
+import {childRelationship, type ObjectDef, requireObject} from './schema.js'
+import {type FieldPath, Index, resolvePath, valueAt} from './soql-paths.js'
+import {compileWhere, type Matcher} from './soql-where.js'
 import type {OrgData, SObjectRecord} from './types.js'
-import {compareOrdered, compareValues, dateLiteralRange, isDate, likeToRegExp, parseDateTime} from './values.js'
+import {compareOrdered} from './values.js'
 
 type Row = Record<string, unknown>
 
-/** A field reached from an object, through zero or more parent relationships. */
-interface FieldPath {
-  field: FieldDef
-  /** the reference fields followed, with the object each leads to */
-  hops: Array<{def: ObjectDef; via: FieldDef}>
-  text: string
-}
-
-type Matcher = (record: SObjectRecord) => boolean
-
-/** Lookups of one query: records by id and children by parent, indexed on first use. */
-class Index {
-  private readonly byId = new Map<string, Map<string, SObjectRecord>>()
-  private readonly byParent = new Map<string, Map<unknown, SObjectRecord[]>>()
-  constructor(private readonly org: OrgData) {}
-
-  children(object: string, field: string, parentId: string): SObjectRecord[] {
-    const key = `${object}.${field}`
-    let groups = this.byParent.get(key)
-    if (!groups) {
-      groups = new Map()
-      for (const r of recordsOf(this.org, object)) {
-        const list = groups.get(r[field])
-        if (list) list.push(r)
-        else groups.set(r[field], [r])
-      }
-
-      this.byParent.set(key, groups)
-    }
-
-    return groups.get(parentId) ?? []
-  }
-
-  record(object: string, id: string): SObjectRecord | undefined {
-    let records = this.byId.get(object)
-    if (!records) {
-      records = new Map(recordsOf(this.org, object).map(r => [r.Id, r]))
-      this.byId.set(object, records)
-    }
-
-    return records.get(id)
-  }
-}
 
 interface Plan {
   count: boolean
@@ -104,250 +62,6 @@ function parse(soql: string): Query {
   } catch (error) {
     const first = String((error as Error).message).split('\n')[0]
     throw malformedQuery(`The query could not be parsed: ${first}`)
-  }
-}
-
-/** Resolves `a.b.Field` from `def`; the object's own name may prefix a field (`Account.Name` FROM Account). */
-function resolvePath(org: OrgData, def: ObjectDef, text: string, allowPrefix = true): FieldPath {
-  let parts = text.split('.')
-  if (allowPrefix && parts.length > 1 && parts[0].toLowerCase() === def.name.toLowerCase() && !def.relationships.has(parts[0].toLowerCase())) parts = parts.slice(1)
-  const hops: FieldPath['hops'] = []
-  let current = def
-  for (const rel of parts.slice(0, -1)) {
-    const via = current.relationships.get(rel.toLowerCase())
-    if (!via || !via.references) throw invalidField(`Didn't understand relationship '${rel}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name.`)
-    current = requireObject(org, via.references)
-    hops.push({def: current, via})
-  }
-
-  const name = parts.at(-1)!
-  const field = current.fields.get(name.toLowerCase())
-  if (!field) {
-    throw invalidField(`No such column '${name}' on entity '${current.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`)
-  }
-
-  return {field, hops, text}
-}
-
-function valueAt(index: Index, record: SObjectRecord, path: FieldPath): unknown {
-  let current: SObjectRecord | undefined = record
-  for (const hop of path.hops) {
-    const id: unknown = current[hop.via.name]
-    current = typeof id === 'string' ? index.record(hop.def.name, id) : undefined
-    if (!current) return null
-  }
-
-  return current[path.field.name] ?? null
-}
-
-// --- WHERE ---
-
-type Token = '(' | ')' | 'AND' | 'NOT' | 'OR' | {condition: any}
-
-function tokens(where: WhereClause, out: Token[] = []): Token[] {
-  const node = where as any
-  const left = node.left
-  if (left) {
-    for (let i = 0; i < (left.openParen ?? 0); i++) out.push('(')
-    if (left.field !== undefined || left.fn !== undefined) out.push({condition: left})
-    for (let i = 0; i < (left.closeParen ?? 0); i++) out.push(')')
-  }
-
-  if (node.operator) out.push(node.operator)
-  if (node.right) tokens(node.right, out)
-  return out
-}
-
-/** Precedence parse of the token list: OR of ANDs of (NOT)* primaries. */
-function parseTokens(list: Token[], compile: (c: any) => Matcher): Matcher {
-  let i = 0
-  const peek = () => list[i]
-  const primary = (): Matcher => {
-    const t = list[i++]
-    if (t === 'NOT') {
-      const inner = primary()
-      return r => !inner(r)
-    }
-
-    if (t === '(') {
-      const inner = or()
-      if (list[i++] !== ')') throw malformedQuery('Unbalanced parentheses in WHERE.')
-      return inner
-    }
-
-    if (t && typeof t === 'object') return compile(t.condition)
-    throw malformedQuery('The WHERE clause could not be understood.')
-  }
-
-  const and = (): Matcher => {
-    const parts = [primary()]
-    while (peek() === 'AND') {
-      i++
-      parts.push(primary())
-    }
-
-    return parts.length === 1 ? parts[0] : r => parts.every(p => p(r))
-  }
-
-  const or = (): Matcher => {
-    const parts = [and()]
-    while (peek() === 'OR') {
-      i++
-      parts.push(and())
-    }
-
-    return parts.length === 1 ? parts[0] : r => parts.some(p => p(r))
-  }
-
-  // the parser's tree loses a NOT in `NOT NOT NOT a` and in `NOT (NOT (NOT a))`: refuse what it cannot have meant
-  if (list.some((t, k) => t === 'NOT' && list[k + 1] === 'NOT')) throw malformedQuery('NOT directly followed by NOT is not supported: write NOT (NOT …).')
-  if (list.filter(t => t === '(').length !== list.filter(t => t === ')').length) throw unsupported('This nesting of NOT inside parentheses')
-  const m = or()
-  if (i !== list.length) throw malformedQuery('The WHERE clause could not be understood.')
-  return m
-}
-
-const NUMERIC = new Set(['currency', 'double', 'int', 'percent'])
-const TEXT = new Set(['email', 'id', 'phone', 'picklist', 'reference', 'string', 'textarea', 'url'])
-
-function unquote(value: string): string {
-  const inner = value.slice(1, -1)
-  return inner.replaceAll(/\\(.)/g, (_m, c: string) => ({b: '\b', f: '\f', n: '\n', r: '\r', t: '\t'})[c as 'b'] ?? c)
-}
-
-type Literal = {kind: 'null'} | {kind: 'range'; range: [number, number]} | {kind: 'value'; value: unknown}
-
-function typeMismatch(field: FieldDef, expected: string): SfError {
-  return invalidField(`value of filter criterion for field '${field.name}' must be of type ${expected} and should not be enclosed in quotes`)
-}
-
-/** A literal of a condition, checked against the field's type. */
-function literal(field: FieldDef, type: string, raw: string, now: number): Literal {
-  if (type === 'NULL') return {kind: 'null'}
-  const ft = field.type
-  if (type === 'DATE_LITERAL' || type === 'DATE_N_LITERAL') {
-    if (ft !== 'date' && ft !== 'datetime') throw typeMismatch(field, ft)
-    const range = dateLiteralRange(raw, now)
-    if (!range) throw unsupported(`The date literal ${raw}`)
-    return {kind: 'range', range}
-  }
-
-  if (type === 'STRING') {
-    if (!TEXT.has(ft)) throw typeMismatch(field, ft)
-    const text = unquote(raw)
-    if (ft === 'id' || ft === 'reference') return {kind: 'value', value: normalizeId(text) ?? text}
-    return {kind: 'value', value: text}
-  }
-
-  if (type === 'INTEGER' || type === 'DECIMAL') {
-    if (!NUMERIC.has(ft)) throw typeMismatch(field, ft)
-    return {kind: 'value', value: Number(raw)}
-  }
-
-  if (type === 'BOOLEAN') {
-    if (ft !== 'boolean') throw typeMismatch(field, ft)
-    return {kind: 'value', value: raw.toUpperCase() === 'TRUE'}
-  }
-
-  if (type === 'DATE') {
-    if (ft === 'date') return {kind: 'value', value: raw}
-    throw typeMismatch(field, ft)
-  }
-
-  if (type === 'DATETIME') {
-    if (ft !== 'datetime') throw typeMismatch(field, ft)
-    return {kind: 'value', value: parseDateTime(raw)}
-  }
-
-  throw unsupported(`A ${type.toLowerCase().replaceAll('_', ' ')} value`)
-}
-
-/** A stored value in the form literals of its field compare with. */
-function comparable(field: FieldDef, value: unknown): unknown {
-  if (value === null || value === undefined) return null
-  if (field.type === 'datetime' && typeof value === 'string') return parseDateTime(value) ?? null
-  return value
-}
-
-function inRange(field: FieldDef, value: unknown, range: [number, number], op: string): boolean {
-  if (value === null) return op === '!='
-  const t = field.type === 'date' ? (isDate(String(value)) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN) : Number(value)
-  switch (op) {
-    case '=': return t >= range[0] && t < range[1]
-    case '!=': return !(t >= range[0] && t < range[1])
-    case '<': return t < range[0]
-    case '<=': return t < range[1]
-    case '>': return t >= range[1]
-    case '>=': return t >= range[0]
-    default: throw unsupported(`The operator ${op} with a date literal`)
-  }
-}
-
-function equal(field: FieldDef, a: unknown, b: unknown): boolean {
-  if (a === null || b === null) return a === b
-  if (field.type === 'id' || field.type === 'reference') return a === b
-  return compareValues(a, b) === 0
-}
-
-function compileCondition(org: OrgData, index: Index, def: ObjectDef, c: any, now: number): Matcher {
-  if (c.fn) throw unsupported('A function in WHERE')
-  const path = resolvePath(org, def, c.field)
-  const {field} = path
-  const op = String(c.operator).toUpperCase() === '<>' ? '!=' : String(c.operator).toUpperCase()
-  const get = (r: SObjectRecord) => comparable(field, valueAt(index, r, path))
-  if (op === 'INCLUDES' || op === 'EXCLUDES') throw unsupported(`${op} (multi-select picklists)`)
-  if (op === 'IN' || op === 'NOT IN') {
-    let values: unknown[]
-    if (c.valueQuery) {
-      values = semiJoinValues(org, index, c.valueQuery, now)
-    } else {
-      const raw: string[] = Array.isArray(c.value) ? c.value : [c.value]
-      const types: string[] = Array.isArray(c.literalType) ? c.literalType : raw.map(() => c.literalType)
-      values = raw.map((v, i) => {
-        const lit = literal(field, types[i], v, now)
-        if (lit.kind === 'range') throw unsupported('A date literal inside IN')
-        return lit.kind === 'null' ? null : lit.value
-      })
-    }
-
-    const negate = op === 'NOT IN'
-    return r => {
-      const v = get(r)
-      const found = values.some(x => equal(field, v, x))
-      return negate ? !found : found
-    }
-  }
-
-  if (Array.isArray(c.value)) throw malformedQuery(`The operator ${op} takes one value, not a list.`)
-  const lit = literal(field, String(c.literalType), String(c.value), now)
-  if (op === 'LIKE') {
-    if (lit.kind !== 'value' || typeof lit.value !== 'string' || !TEXT.has(field.type)) throw invalidField(`invalid operator on field ${field.name}: LIKE needs a quoted text pattern`)
-    const re = likeToRegExp(lit.value)
-    return r => {
-      const v = get(r)
-      return typeof v === 'string' && re.test(v)
-    }
-  }
-
-  if (lit.kind === 'range') return r => inRange(field, get(r), lit.range, op)
-  const target = lit.kind === 'null' ? null : lit.value
-  switch (op) {
-    case '=': return r => equal(field, get(r), target)
-    case '!=': return r => !equal(field, get(r), target)
-    case '<':
-    case '<=':
-    case '>':
-    case '>=': {
-      if (target === null) return () => false
-      return r => {
-        const v = get(r)
-        if (v === null) return false
-        const d = compareValues(v, target)
-        return op === '<' ? d < 0 : op === '<=' ? d <= 0 : op === '>' ? d > 0 : d >= 0
-      }
-    }
-
-    default: throw unsupported(`The operator ${op}`)
   }
 }
 
@@ -408,7 +122,7 @@ function compile(org: OrgData, index: Index, def: ObjectDef, query: Query | Subq
   }
 
   if (!bare && plan.select.length === 0 && !plan.count) throw malformedQuery('The SELECT list is empty.')
-  if (query.where) plan.where = parseTokens(tokens(query.where), c => compileCondition(org, index, def, c, now))
+  if (query.where) plan.where = compileWhere(query.where, {def, index, now, org, semiJoin: q => semiJoinValues(org, index, q, now)})
   const orderBy = query.orderBy === undefined ? [] : Array.isArray(query.orderBy) ? query.orderBy : [query.orderBy]
   if (plan.count && orderBy.length > 0) throw malformedQuery('ORDER BY cannot be used with COUNT().')
   for (const o of orderBy as any[]) {

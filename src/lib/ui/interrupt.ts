@@ -45,6 +45,26 @@ export function interruptedError(message = 'Interrupted.', hints: string[] = [])
   return new AppLinkError(message, {exitCode: ExitCode.INTERRUPTED, hints, id: 'interrupted'})
 }
 
+/** What the top handler answers (the generic interruption when there is none; 130 when it throws). */
+function outcomeOf(handlers: InterruptHandler[], signal: NodeJS.Signals): AppLinkError | number {
+  try {
+    const top = handlers.at(-1)
+    return top ? top(signal) : interruptedError()
+  } catch {
+    return ExitCode.INTERRUPTED
+  }
+}
+
+/** Exits with `code` (at once, or on the next turn when other listeners of `signal` may exit first), and keeps it if one does. */
+function exitWith(target: SignalTarget, signal: NodeJS.Signals, code: number, defer: (fn: () => void) => void): void {
+  target.exitCode = code
+  target.on('exit', () => {
+    target.exitCode = code
+  })
+  if (target.listenerCount(signal) <= 1) target.exit(code)
+  else defer(() => target.exit(code))
+}
+
 /** `io` shows a returned error until a command sets its own renderer (`setRenderer`). */
 export function createInterruptGuard(target: SignalTarget, defer: (fn: () => void) => void = fn => setImmediate(fn), io: () => IO = () => createIO()): InterruptGuard {
   const handlers: InterruptHandler[] = []
@@ -62,14 +82,7 @@ export function createInterruptGuard(target: SignalTarget, defer: (fn: () => voi
       return
     }
 
-    let outcome: AppLinkError | number
-    try {
-      const top = handlers.at(-1)
-      outcome = top ? top(signal) : interruptedError()
-    } catch {
-      outcome = ExitCode.INTERRUPTED
-    }
-
+    const outcome = outcomeOf(handlers, signal)
     if (typeof outcome === 'number') {
       code = outcome
     } else {
@@ -79,13 +92,7 @@ export function createInterruptGuard(target: SignalTarget, defer: (fn: () => voi
       } catch {}
     }
 
-    const exitWith = code
-    target.exitCode = exitWith
-    target.on('exit', () => {
-      target.exitCode = exitWith
-    })
-    if (target.listenerCount(signal) <= 1) target.exit(exitWith)
-    else defer(() => target.exit(exitWith))
+    exitWith(target, signal, code, defer)
   }
 
   return {

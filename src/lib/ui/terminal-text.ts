@@ -7,8 +7,6 @@
  * JSON escapes them itself and keeps the data.
  */
 
-import {createIO} from './io.js'
-
 /**
  * C0 controls except tab and newline, DEL, C1 controls (`\x9b` is a one-byte CSI to many terminals),
  * and the Unicode bidirectional overrides and isolates, which can make text display in another order.
@@ -33,12 +31,4 @@ function visible(c: string): string {
  */
 export function forTerminal(text: string, options: {oneLine?: boolean} = {}): string {
   return text.replaceAll(options.oneLine ? CONTROL_OR_NEWLINE : CONTROL, visible)
-}
-
-/**
- * Writes a line (or lines) for people on stderr, control characters shown as escapes. Commands
- * use `this.io.note` instead; this is left for the emulator command until it does too.
- */
-export function noteOnStderr(text: string): void {
-  createIO().note(text)
 }
