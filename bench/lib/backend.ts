@@ -105,34 +105,22 @@ async function call(url: string, method: string, headers: Record<string, string>
   return text ? JSON.parse(text) : undefined
 }
 
+/** The bench's app as the emulator sees it: where its AppLink add-on answers, and the headers to call it with. */
+interface Seeded {
+  applink: Record<string, string>
+  base: string
+}
+
 /**
- * Starts the compiled emulator with auto-approval after 1 s and fault injection on (for the request
- * log and the Platform API delay), and gives it the bench's app, an
- * AppLink add-on, Salesforce and Data Cloud connections and an authorization (as a user would,
- * through its Platform and AppLink APIs).
+ * Gives the emulator the bench's app, an AppLink add-on, Salesforce and Data Cloud connections and
+ * an authorization (as a user would, through its Platform and AppLink APIs).
  */
-export async function emulatorBackend(file: string): Promise<Backend> {
-  const {startEmulator} = await import(pathToFileURL(file).href) as EmulatorModule
-  const {Faults} = await import(pathToFileURL(join(dirname(file), 'faults.js')).href) as FaultsModule
-  const faults = new Faults()
-  const dataDir = mkdtempSync(join(tmpdir(), 'applink-bench-emu-'))
-  const emu = await startEmulator({
-    autoApprove: true,
-    autoApproveMs: 1000,
-    dataActionTargetMs: 1000,
-    dataDir,
-    faults,
-    log(line, kind) {
-      if (kind === 'error') process.stderr.write(`[bench] emulator: ${line.split('\n')[0]}\n`)
-    },
-    port: 0,
-    reset: true,
-  })
-  const platform = {authorization: `Bearer ${emu.apiKey}`}
-  const app = await call(`${emu.url}/apps`, 'POST', platform, {name: BENCH_APP})
-  await call(`${emu.url}/apps/${BENCH_APP}/addons`, 'POST', platform, {plan: 'heroku-applink'})
-  const [attachment] = await call(`${emu.url}/apps/${BENCH_APP}/addon-attachments`, 'GET', platform)
-  const vars = await call(`${emu.url}/apps/${BENCH_APP}/config-vars`, 'GET', platform)
+async function seedBench(url: string, apiKey: string): Promise<Seeded> {
+  const platform = {authorization: `Bearer ${apiKey}`}
+  const app = await call(`${url}/apps`, 'POST', platform, {name: BENCH_APP})
+  await call(`${url}/apps/${BENCH_APP}/addons`, 'POST', platform, {plan: 'heroku-applink'})
+  const [attachment] = await call(`${url}/apps/${BENCH_APP}/addon-attachments`, 'GET', platform)
+  const vars = await call(`${url}/apps/${BENCH_APP}/config-vars`, 'GET', platform)
   const apiUrl = new URL(vars[`${attachment.name}_API_URL`])
   const base = `${apiUrl.origin}/addons/${attachment.addon.id}`
   const applink = {authorization: `Bearer ${vars[`${attachment.name}_TOKEN`]}`, 'x-app-uuid': app.id}
@@ -140,6 +128,11 @@ export async function emulatorBackend(file: string): Promise<Backend> {
   await call(`${base}/connections/salesforce`, 'POST', applink, {connection_name: 'bench_org_2'})
   await call(`${base}/connections/datacloud`, 'POST', applink, {connection_name: BENCH_DATACLOUD})
   await call(`${base}/authorizations/salesforce`, 'POST', applink, {developer_name: BENCH_AUTHORIZATION, login_url: 'https://login.salesforce.com'})
+  return {applink, base}
+}
+
+/** Waits (up to 10 s) until the emulator has approved every connection and authorization. */
+async function untilApproved({applink, base}: Seeded): Promise<void> {
   const deadline = Date.now() + 10_000
   for (;;) {
     const connections: {status: string}[] = await call(`${base}/connections`, 'GET', applink)
@@ -150,12 +143,16 @@ export async function emulatorBackend(file: string): Promise<Backend> {
       setTimeout(resolve, 200)
     })
   }
+}
 
-  const resourcePath: Record<FlowKind, (name: string) => string> = {
-    authorization: name => `/authorizations/${encodeURIComponent(name)}`,
-    connection: name => `/connections/${encodeURIComponent(name)}`,
-    data_action_target: name => `/connections/datacloud/${BENCH_DATACLOUD}/data_action_targets/${encodeURIComponent(name)}`,
-  }
+const resourcePath: Record<FlowKind, (name: string) => string> = {
+  authorization: name => `/authorizations/${encodeURIComponent(name)}`,
+  connection: name => `/connections/${encodeURIComponent(name)}`,
+  data_action_target: name => `/connections/datacloud/${BENCH_DATACLOUD}/data_action_targets/${encodeURIComponent(name)}`,
+}
+
+/** The Backend over a seeded emulator: its request log (from the faults), delays, and approval instants. */
+function backendOf(emu: {apiKey: string; close(): Promise<void>; url: string}, faults: FaultsLike, {applink, base}: Seeded, dataDir: string): Backend {
   return {
     async approvalAt(kind, name) {
       // the emulator stamps last_modified_at (ms) when it approves; convert to performance.now()'s clock
@@ -181,4 +178,30 @@ export async function emulatorBackend(file: string): Promise<Backend> {
       return faults.requests.filter(r => r.end !== undefined).map(r => ({at: r.start - performance.timeOrigin, end: r.end as number, method: r.method, path: r.path, platform: PLATFORM.test(r.path), start: r.start, status: r.status ?? 0}))
     },
   }
+}
+
+/**
+ * Starts the compiled emulator with auto-approval after 1 s and fault injection on (for the request
+ * log and the Platform API delay), and seeds it with the bench's app and its resources (seedBench).
+ */
+export async function emulatorBackend(file: string): Promise<Backend> {
+  const {startEmulator} = await import(pathToFileURL(file).href) as EmulatorModule
+  const {Faults} = await import(pathToFileURL(join(dirname(file), 'faults.js')).href) as FaultsModule
+  const faults = new Faults()
+  const dataDir = mkdtempSync(join(tmpdir(), 'applink-bench-emu-'))
+  const emu = await startEmulator({
+    autoApprove: true,
+    autoApproveMs: 1000,
+    dataActionTargetMs: 1000,
+    dataDir,
+    faults,
+    log(line, kind) {
+      if (kind === 'error') process.stderr.write(`[bench] emulator: ${line.split('\n')[0]}\n`)
+    },
+    port: 0,
+    reset: true,
+  })
+  const seeded = await seedBench(emu.url, emu.apiKey)
+  await untilApproved(seeded)
+  return backendOf(emu, faults, seeded, dataDir)
 }

@@ -9,6 +9,7 @@ import nock from 'nock'
 import {join} from 'node:path'
 
 import {ADDON, APP, applinkApi, authorization, BASE, connection, platformApi, root, run} from '../helpers/applink.js'
+import {ATTACHMENT, PG_ADDON} from '../helpers/fixture.js'
 import {asPipe} from '../helpers/terminal.js'
 
 const OTHER = {addon_service: {name: 'heroku-applink'}, id: 'bbbbbbbb-cccc-4ddd-8eee-ffffffffffff', name: 'applink-sloped-67890'}
@@ -20,8 +21,8 @@ const AT = `-a ${APP.name} --addon ${ADDON.name}`
 function twoAddons(sso = true): void {
   platformApi({
     sso,
-    addons: [ADDON, OTHER, {addon_service: {name: 'heroku-postgresql'}, id: 'pg-id', name: 'postgresql-round-1'}],
-    attachments: [{addon: {id: ADDON.id, name: ADDON.name}, name: 'HEROKU_APPLINK'}, {addon: {id: OTHER.id, name: OTHER.name}, name: 'HEROKU_APPLINK_SLOPED'}],
+    addons: [ADDON, OTHER, PG_ADDON],
+    attachments: [ATTACHMENT, {addon: {id: OTHER.id, name: OTHER.name}, name: 'HEROKU_APPLINK_SLOPED'}],
   })
 }
 

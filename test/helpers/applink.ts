@@ -1,6 +1,6 @@
 /**
- * Shared test fixtures: a fake app with one AppLink add-on on the Platform API (nock on
- * api.heroku.com), the AppLink API origin with its required headers, and a runner that returns
+ * Shared test fixtures: the Platform API fixture of fixture.ts answered by nock on api.heroku.com,
+ * the AppLink API origin with its required headers, and a runner that returns
  * stdout, stderr and the exit code of a command as a user would see them.
  */
 import {run as runOclif} from '@oclif/core'
@@ -8,20 +8,13 @@ import {captureOutput, runCommand} from '@oclif/test'
 import nock from 'nock'
 import {fileURLToPath} from 'node:url'
 
+import {ADDON, APP, APPLINK_TOKEN, HEROKU_TOKEN, resolutionAnswers, SECRETS, SSO_HEADER} from './fixture.js'
+
 export const root = fileURLToPath(new URL('../..', import.meta.url))
 
-export const HEROKU_TOKEN = 'heroku-token-7f3a9c1e2b'
-export const APPLINK_TOKEN = 'applink-token-5d8e2f4a6c'
-export const APP = {id: '11111111-2222-4333-8444-555555555555', name: 'my-app'}
-export const ADDON = {addon_service: {name: 'heroku-applink'}, id: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', name: 'applink-curved-12345'}
+export {ADDON, APP, APPLINK_TOKEN, BASE, HEROKU_TOKEN, SECRETS, SSO_BODY, SSO_HEADER} from './fixture.js'
 export const APPLINK_ORIGIN = 'https://applink.example.com'
 export const API_URL = `${APPLINK_ORIGIN}/addons/${ADDON.id}`
-export const SSO_BODY = {action: 'https://applink.example.com/sso', method: 'POST', params: {app: APP.name, email: 'dev@example.com', id: ADDON.id, 'nav-data': 'nav-secret-data-123', timestamp: '1700000000', token: 'sso-token-9b7c5d3e1f'}}
-export const SSO_HEADER = Buffer.from(JSON.stringify(SSO_BODY)).toString('base64')
-export const BASE = `/addons/${ADDON.id}`
-
-/** Every secret the fixtures use: none may appear in any output. */
-export const SECRETS = [HEROKU_TOKEN, APPLINK_TOKEN, SSO_HEADER, SSO_BODY.params.token, SSO_BODY.params['nav-data']]
 
 process.env.HEROKU_API_KEY = HEROKU_TOKEN
 delete process.env.HEROKU_APP
@@ -29,15 +22,16 @@ delete process.env.HEROKU_APPLINK_ADDON
 
 /** The Platform API calls of add-on resolution (docs/applink-api.md §1), answered for APP with one add-on. */
 export function platformApi(options: {addons?: unknown[]; attachments?: unknown[]; config?: Record<string, string>; sso?: boolean} = {}): nock.Scope {
+  const answers = resolutionAnswers(API_URL)
   const scope = nock('https://api.heroku.com', {reqheaders: {authorization: `Bearer ${HEROKU_TOKEN}`}})
-    .get(`/apps/${APP.name}`).reply(200, APP)
-    .get(`/apps/${APP.name}/addons`).reply(200, options.addons ?? [ADDON, {addon_service: {name: 'heroku-postgresql'}, id: 'pg-id', name: 'postgresql-round-1'}])
-    .get(`/apps/${APP.name}/addon-attachments`).reply(200, options.attachments ?? [{addon: {id: ADDON.id, name: ADDON.name}, name: 'HEROKU_APPLINK'}])
-    .get(`/apps/${APP.name}/config-vars`).reply(200, options.config ?? {DATABASE_URL: 'postgres://x', HEROKU_APPLINK_API_URL: API_URL, HEROKU_APPLINK_TOKEN: APPLINK_TOKEN})
+    .get(`/apps/${APP.name}`).reply(200, answers.app)
+    .get(`/apps/${APP.name}/addons`).reply(200, options.addons ?? answers.addons)
+    .get(`/apps/${APP.name}/addon-attachments`).reply(200, options.attachments ?? answers.attachments)
+    .get(`/apps/${APP.name}/config-vars`).reply(200, options.config ?? answers.configVars)
   if (options.sso !== false) {
     scope.get(`/apps/${APP.name}/addons/${ADDON.id}/sso`)
     .matchHeader('accept', 'application/vnd.heroku+json; version=3.sdk')
-    .reply(200, SSO_BODY)
+    .reply(200, answers.sso)
   }
 
   return scope

@@ -1,7 +1,7 @@
 /**
  * The one fake backend of the tests: the emulator (src/emulator/), in this process on 127.0.0.1
  * port 0, with fault injection on (src/emulator/faults.ts) and its store seeded with the shared
- * fixture of test/helpers/applink.ts: the app APP with the AppLink add-on ADDON (token
+ * fixture of test/helpers/fixture.ts: the app APP with the AppLink add-on ADDON (token
  * APPLINK_TOKEN) and a Postgres add-on, accepting HEROKU_TOKEN; connections my_org and dc_org,
  * authorizations my_auth and dc_auth, the data action target my_target on dc_org and one
  * publication. It plays both services the plugin talks to: the Heroku Platform API (HEROKU_HOST)
@@ -19,12 +19,14 @@ import {type Fault, type FaultRule, Faults, type RecordedRequest} from '../../sr
 import {orgFor} from '../../src/emulator/oauth.js'
 import {type Emulator, startEmulator} from '../../src/emulator/server.js'
 import type {StoreData} from '../../src/emulator/records.js'
+// through applink.ts: its environment set-up comes with the fixture
 import {ADDON, APP, APPLINK_TOKEN, HEROKU_TOKEN} from './applink.js'
+import {ATTACHMENT, DATABASE_URL, PG_ADDON} from './fixture.js'
 
 export type {Fault, RecordedRequest} from '../../src/emulator/faults.js'
 
 const AUDIT = {created_at: '2026-11-01T10:00:00Z', created_by: 'dev@example.com', last_modified_at: '2026-11-01T10:00:00Z', last_modified_by: 'dev@example.com'}
-export const PG_ADDON = {id: 'b0b0b0b0-1111-4222-8333-444444444444', name: 'postgresql-round-1'}
+export {PG_ADDON} from './fixture.js'
 
 export interface FixtureOptions {
   /** config vars of the app besides those of the attachment (default a DATABASE_URL) */
@@ -36,18 +38,18 @@ export interface FixtureOptions {
 /**
  * The Platform API fixture (and the AppLink resources of the fault tests), written into the
  * emulator's store: what `heroku apps:create my-app` and `heroku addons:create heroku-applink`
- * would leave, with the ids and tokens of test/helpers/applink.ts.
+ * would leave, with the ids and tokens of test/helpers/fixture.ts.
  */
 export function seedFixture(data: StoreData, options: FixtureOptions = {}): void {
   const at = AUDIT.created_at
   data.api_key = HEROKU_TOKEN
   data.account = {email: 'dev@example.com', id: '99999999-1111-4222-8333-444444444444'}
-  data.apps = [{config_vars: options.config ?? {DATABASE_URL: 'postgres://user:pass@db.example.com:5432/db'}, created_at: at, id: APP.id, name: APP.name, region: 'us', release: 3, stack: 'heroku-24', updated_at: at}]
+  data.apps = [{config_vars: options.config ?? {DATABASE_URL}, created_at: at, id: APP.id, name: APP.name, region: 'us', release: 3, stack: 'heroku-24', updated_at: at}]
   data.addons = [
     {app_id: APP.id, created_at: at, id: ADDON.id, name: ADDON.name, plan: 'base', service: ADDON.addon_service.name, token: APPLINK_TOKEN, updated_at: at},
-    {app_id: APP.id, created_at: at, id: PG_ADDON.id, name: PG_ADDON.name, plan: 'base', service: 'heroku-postgresql', token: 'pg-token-not-applink', updated_at: at},
+    {app_id: APP.id, created_at: at, id: PG_ADDON.id, name: PG_ADDON.name, plan: 'base', service: PG_ADDON.addon_service.name, token: 'pg-token-not-applink', updated_at: at},
   ]
-  data.attachments = [{addon_id: ADDON.id, app_id: APP.id, created_at: at, id: 'a7a7a7a7-1111-4222-8333-444444444444', name: 'HEROKU_APPLINK', updated_at: at}]
+  data.attachments = [{addon_id: ADDON.id, app_id: APP.id, created_at: at, id: 'a7a7a7a7-1111-4222-8333-444444444444', name: ATTACHMENT.name, updated_at: at}]
   const link = {...AUDIT, addon_id: ADDON.id, app_id: APP.id, connection_method: 'OAuth' as const, created_via_app: APP.name}
   data.connections = [
     {...link, id: 'c0c0c0c0-1111-4222-8333-444444444444', kind: 'salesforce', name: 'my_org', org: {id: '00D000000000001EAA', instance_url: 'https://my-org.my.salesforce.com', type: 'SalesforceOrg', username: 'admin@my-org.example'}, status: 'connected'},

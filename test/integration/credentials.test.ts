@@ -10,14 +10,11 @@ import {spawn} from 'node:child_process'
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {APP, APPLINK_TOKEN, BASE} from '../helpers/fixture.js'
 import {type CliResult, expectNoSecrets, explain, heroku} from './helpers/cli.js'
-import {scriptResolution, useScriptedWorld} from './helpers/scripted.js'
+import {resolutionRoutes, scriptResolution, useScriptedWorld} from './helpers/scripted.js'
 import type {ScriptedServer} from './helpers/server.js'
 
-const APP = {id: '3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a', name: 'cred-app'}
-const ADDON = {addon_service: {name: 'heroku-applink'}, id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', name: 'applink-cred-7'}
-const BASE = `/addons/${ADDON.id}`
-const APPLINK_TOKEN = 'applink-token-cred-3e5f7a9b'
 const KEY_TOKEN = 'key-token-cred-11aa22bb'
 const NETRC_TOKEN = 'netrc-token-cred-33cc44dd'
 const STORE_TOKEN = 'store-token-cred-55ee66ff'
@@ -46,12 +43,7 @@ describe('integration: Heroku credentials, as the Heroku CLI resolves them', fun
   beforeEach(() => {
     home = mkdtempSync(join(tmp, 'home-'))
     bin = mkdtempSync(join(tmp, 'bin-'))
-    scriptResolution(platform, {
-      addon: ADDON,
-      app: APP,
-      configVars: {HEROKU_APPLINK_API_URL: `${applink.url}${BASE}`, HEROKU_APPLINK_TOKEN: APPLINK_TOKEN},
-      sso: {action: 'https://applink.example.com/sso', method: 'POST', params: {token: 'sso-cred'}},
-    })
+    scriptResolution(platform, `${applink.url}${BASE}`)
     applink.always('GET', `${BASE}/connections`, {body: [{id: 'c1', org: {connection_name: 'cred_org', type: 'SalesforceOrg'}, status: 'connected'}]})
   })
 
@@ -220,15 +212,8 @@ describe('integration: Heroku credentials, as the Heroku CLI resolves them', fun
       preauthorized = q.headers['heroku-two-factor-code'] === '246810'
       return {body: {}}
     })
-    const ok: Record<string, unknown> = {
-      '': APP,
-      '/addon-attachments': [{addon: {id: ADDON.id, name: ADDON.name}, name: 'HEROKU_APPLINK'}],
-      '/addons': [ADDON],
-      [`/addons/${ADDON.id}/sso`]: {action: 'https://applink.example.com/sso', method: 'POST', params: {token: 'sso-cred'}},
-      '/config-vars': {HEROKU_APPLINK_API_URL: `${applink.url}${BASE}`, HEROKU_APPLINK_TOKEN: APPLINK_TOKEN},
-    }
-    for (const [suffix, body] of Object.entries(ok)) {
-      platform.always('GET', `/apps/${APP.name}${suffix}`, () => preauthorized
+    for (const [path, body] of resolutionRoutes(`${applink.url}${BASE}`)) {
+      platform.always('GET', path, () => preauthorized
         ? {body}
         : {body: {app: {name: APP.name}, id: 'two_factor', message: 'A second authentication factor is required.'}, status: 403})
     }

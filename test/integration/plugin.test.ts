@@ -10,18 +10,10 @@ import {chmodSync, existsSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {unzipSync} from 'fflate'
 
+import {ADDON, APP, APPLINK_TOKEN, BASE, HEROKU_TOKEN, SECRETS, SSO_BODY, SSO_HEADER} from '../helpers/fixture.js'
 import {type CliResult, expectNoSecrets, explain, heroku} from './helpers/cli.js'
 import {scriptResolution, useScriptedWorld} from './helpers/scripted.js'
 import {parseMultipart, type Recorded, type ScriptedServer} from './helpers/server.js'
-
-const HEROKU_TOKEN = 'heroku-token-int-4b1d9e7a'
-const APPLINK_TOKEN = 'applink-token-int-8c2f6a0d'
-const APP = {id: '7c1f9a2e-3b4d-4e5f-8a6b-0c1d2e3f4a5b', name: 'int-app'}
-const ADDON = {addon_service: {name: 'heroku-applink'}, id: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0', name: 'applink-int-42'}
-const SSO_BODY = {action: 'https://applink.example.com/sso', method: 'POST', params: {app: APP.name, email: 'dev@example.com', id: ADDON.id, 'nav-data': 'int-nav-data-5e6f7a8b', timestamp: '1700000000', token: 'int-sso-token-1a2b3c4d'}}
-const SSO_HEADER = Buffer.from(JSON.stringify(SSO_BODY)).toString('base64')
-const BASE = `/addons/${ADDON.id}`
-const SECRETS = [HEROKU_TOKEN, APPLINK_TOKEN, SSO_HEADER, SSO_BODY.params.token, SSO_BODY.params['nav-data']]
 
 const PLATFORM_PATHS = [
   `/apps/${APP.name}`,
@@ -61,13 +53,7 @@ describe('integration: the plugin through the real heroku CLI, against scripted 
   })
 
   beforeEach(() => {
-    scriptResolution(platform, {
-      addon: ADDON,
-      addons: [ADDON, {addon_service: {name: 'heroku-postgresql'}, id: 'pg-1', name: 'postgresql-int-1'}],
-      app: APP,
-      configVars: {DATABASE_URL: 'postgres://u:p@db/x', HEROKU_APPLINK_API_URL: `${applink.url}${BASE}`, HEROKU_APPLINK_TOKEN: APPLINK_TOKEN},
-      sso: SSO_BODY,
-    })
+    scriptResolution(platform, `${applink.url}${BASE}`)
   })
 
   afterEach(function () {
@@ -161,7 +147,7 @@ describe('integration: the plugin through the real heroku CLI, against scripted 
     expect(post.headers['content-type']).to.match(/^application\/json/)
     expect(post.json).to.deep.equal({connection_name: 'new_org'})
     expect(r.stderr).to.contain(`Open this URL in a browser to log in: ${redirect}\n`)
-    expect(r.stderr).to.match(/new_org to int-app: connected\n/)
+    expect(r.stderr).to.contain(`new_org to ${APP.name}: connected\n`)
     expect(r.stdout).to.not.contain(redirect)
     expect(r.stdout).to.match(/Connection Name:\s+new_org\n/)
     expect(r.stdout).to.match(/Status:\s+connected\n/)
@@ -191,7 +177,7 @@ describe('integration: the plugin through the real heroku CLI, against scripted 
     })
     const keyLines = privateKey.split('\n').filter(l => l.length > 16 && !l.startsWith('-----'))
     expectNoSecrets(r.stdout + r.stderr, [...SECRETS, ...keyLines])
-    expect(r.stderr).to.contain('jwt_org to int-app with JWT as integration@jwt.example... connected')
+    expect(r.stderr).to.contain(`jwt_org to ${APP.name} with JWT as integration@jwt.example... connected`)
     expect(r.stdout).to.match(/Connection Name:\s+jwt_org\n/)
     expect(r.stdout).to.match(/Username:\s+integration@jwt\.example\n/)
   })

@@ -3,12 +3,13 @@
  * shared stage (the plugin linked into a throwaway HOME), a scripted Platform API (HEROKU_HOST) and
  * a scripted AppLink API on 127.0.0.1, and a temp folder for the file's own files, all removed
  * after the file; both servers start each test empty. `scriptResolution` scripts the Platform API
- * reads of add-on resolution.
+ * reads of add-on resolution with the one fixture (test/helpers/fixture.ts).
  */
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {ADDON, resolutionAnswers} from '../../helpers/fixture.js'
 import {sharedStage, type Stage} from './cli.js'
 import {ScriptedServer} from './server.js'
 
@@ -46,22 +47,17 @@ export function useScriptedWorld(tmpPrefix: string): ScriptedWorld {
   return world
 }
 
-export interface Resolution {
-  addon: {id: string; name: string}
-  /** the app's add-ons (default: just `addon`) */
-  addons?: unknown[]
-  app: {id: string; name: string}
-  configVars: Record<string, string>
-  sso: unknown
+/**
+ * The Platform API reads of add-on resolution (docs/applink-api.md §1), each path with its answer:
+ * the one fixture of test/helpers/fixture.ts, its add-on's AppLink API at `apiUrl`.
+ */
+export function resolutionRoutes(apiUrl: string): [string, unknown][] {
+  const r = resolutionAnswers(apiUrl)
+  const app = `/apps/${r.app.name}`
+  return [[app, r.app], [`${app}/addons`, r.addons], [`${app}/addon-attachments`, r.attachments], [`${app}/config-vars`, r.configVars], [`${app}/addons/${ADDON.id}/sso`, r.sso]]
 }
 
-/** The Platform API answers every read of add-on resolution (docs/applink-api.md §1) for `r.app`, always. */
-export function scriptResolution(platform: ScriptedServer, r: Resolution): void {
-  const app = `/apps/${r.app.name}`
-  platform
-  .always('GET', app, {body: {id: r.app.id, name: r.app.name}})
-  .always('GET', `${app}/addons`, {body: r.addons ?? [r.addon]})
-  .always('GET', `${app}/addon-attachments`, {body: [{addon: {id: r.addon.id, name: r.addon.name}, name: 'HEROKU_APPLINK'}]})
-  .always('GET', `${app}/config-vars`, {body: r.configVars})
-  .always('GET', `${app}/addons/${r.addon.id}/sso`, {body: r.sso})
+/** The Platform API answers every read of add-on resolution for the fixture's app, always. */
+export function scriptResolution(platform: ScriptedServer, apiUrl: string): void {
+  for (const [path, body] of resolutionRoutes(apiUrl)) platform.always('GET', path, {body})
 }
