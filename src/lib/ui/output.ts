@@ -45,41 +45,31 @@ function errorText(error?: ApiError): string | undefined {
   return error ? `${error.message}${error.id ? ` (${error.id})` : ''}` : undefined
 }
 
-/** Key/value rows of a connection, in display order; undefined values are left out. */
-export function connectionRows(c: Connection): Record<string, string | undefined> {
+/** Key/value rows of a connection or an authorization, in display order, its name first; undefined values are left out. */
+function recordRows(name: [string, string | undefined], r: Authorization | Connection): Record<string, string | undefined> {
   return {
-    'Connection Name': c.org?.connection_name,
-    Error: errorText(c.error),
-    ID: c.id,
-    'Instance URL': c.org?.instance_url,
-    Method: c.connection_method,
-    'Org ID': c.org?.id,
-    Status: c.status,
-    Type: orgTypeLabel(c.org?.type),
-    Username: c.org?.username,
-    'Created Date': c.created_at,
-    'Created By': c.created_by,
-    'Last Modified': c.last_modified_at,
-    'Last Modified By': c.last_modified_by,
+    [name[0]]: name[1],
+    Error: errorText(r.error),
+    ID: r.id,
+    'Instance URL': r.org?.instance_url,
+    Method: r.connection_method,
+    'Org ID': r.org?.id,
+    Status: r.status,
+    Type: orgTypeLabel(r.org?.type),
+    Username: r.org?.username,
+    'Created Date': r.created_at,
+    'Created By': r.created_by,
+    'Last Modified': r.last_modified_at,
+    'Last Modified By': r.last_modified_by,
   }
 }
 
+export function connectionRows(c: Connection): Record<string, string | undefined> {
+  return recordRows(['Connection Name', c.org?.connection_name], c)
+}
+
 export function authorizationRows(a: Authorization): Record<string, string | undefined> {
-  return {
-    'Developer Name': a.org?.developer_name,
-    Error: errorText(a.error),
-    ID: a.id,
-    'Instance URL': a.org?.instance_url,
-    Method: a.connection_method,
-    'Org ID': a.org?.id,
-    Status: a.status,
-    Type: orgTypeLabel(a.org?.type),
-    Username: a.org?.username,
-    'Created Date': a.created_at,
-    'Created By': a.created_by,
-    'Last Modified': a.last_modified_at,
-    'Last Modified By': a.last_modified_by,
-  }
+  return recordRows(['Developer Name', a.org?.developer_name], a)
 }
 
 const width = (text: string) => stripVTControlCharacters(text).length
