@@ -204,6 +204,17 @@ describe('integration: as users run it (heroku CLI, telemetry at its default)', 
       expect(r.text).not.to.contain('type kind_dc_conn')
     })
 
+    it('TTY: Ctrl-C at the typed confirmation exits 130 and removes nothing', async () => {
+      const t = onTerminal(['datacloud:disconnect', 'kind_dc_conn', '-a', APP])
+      await t.waitFor(/type kind_dc_conn:/)
+      t.write('\u0003')
+      const r = await t.done
+      expect(r.code, r.text).to.equal(130)
+      expect(r.text).to.contain('Error: Interrupted: nothing was changed.\n')
+      const info = await ok(['applink:connections:info', 'kind_dc_conn', '-a', APP, '--json'])
+      expect(JSON.parse(info.stdout).status).to.equal('connected')
+    })
+
     it('the right command still removes it', async () => {
       const r = await ok(['datacloud:disconnect', 'kind_dc_conn', '-a', APP, '--confirm', 'kind_dc_conn'])
       expect(r.stderr).to.contain(`Disconnecting Data Cloud connection kind_dc_conn from ${APP}... done\n`)
