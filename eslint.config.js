@@ -19,6 +19,9 @@ const ioRules = [
   {selector: "MemberExpression[object.name='process'][property.name=/^std(in|out|err)$/]", message: ioMessage},
   {selector: "MemberExpression[property.name='isTTY']", message: `${ioMessage}: it decides once whether a stream is a terminal (isTerminal for a stream handed in)`},
 ]
+// @oclif/core values come from src/lib/ui/oclif.ts (the running CLI's own copy when it has one);
+// type imports may name the package
+const oclifImports = {allowTypeImports: true, group: ['@oclif/core', '@oclif/core/*'], message: 'import @oclif/core values from src/lib/ui/oclif.ts (the running CLI\'s copy, docs/performance.md); `import type` may name it'}
 const layering = Object.entries(mayImport).map(([folder, allowed]) => {
   const banned = libFolders.filter(f => f !== folder && !allowed.includes(f))
   const patterns = [...banned.map(f => `../${f}/*`), '../../commands/*', '../../emulator/*']
@@ -28,7 +31,7 @@ const layering = Object.entries(mayImport).map(([folder, allowed]) => {
   return {
     files: [`src/lib/${folder}/**/*.ts`],
     rules: {
-      'no-restricted-imports': ['error', {patterns: [{group: patterns, message}]}],
+      'no-restricted-imports': ['error', {patterns: [{group: patterns, message}, oclifImports]}],
       'no-restricted-syntax': ['error', {selector: `ImportExpression[source.value=/${regex}/]`, message}, ...(folder === 'ui' ? [] : ioRules)],
     },
   }
@@ -40,7 +43,7 @@ const uiRules = {
   ignores: ['src/lib/ui/io.ts'],
   rules: {'no-restricted-syntax': [...uiLayering.rules['no-restricted-syntax'], ...ioRules]},
 }
-const commandRules = {files: ['src/commands/**/*.ts'], rules: {'no-restricted-syntax': ['error', ...ioRules]}}
+const commandRules = {files: ['src/commands/**/*.ts'], rules: {'no-restricted-imports': ['error', {patterns: [oclifImports]}], 'no-restricted-syntax': ['error', ...ioRules]}}
 
 // src/emulator/ is the other side of the contract: from src/ it imports only src/contract/ and
 // src/lib/openapi/ (the spec check it runs on uploads), never the plugin's own rules

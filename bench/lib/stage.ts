@@ -121,10 +121,32 @@ export function localTarball(spec: string): string | undefined {
  * the login on its own timer. Both plugins get the same environment.
  */
 export function noBrowserEnv(dir: string): Env {
+  return browserEnv(dir, '#!/bin/sh\nexit 0\n')
+}
+
+/**
+ * A browser whose Salesforce session is already logged in and has approved the app before: it
+ * answers Allow on the login page it is sent to, at once (a POST of the emulator's form), and
+ * notes each answer's status and state in `log`. End to end then times the CLI, not a person.
+ */
+export function approvingBrowserEnv(dir: string, log: string): Env {
+  const script = join(dir, 'approve.cjs')
+  mkdirSync(dir, {recursive: true})
+  writeFileSync(script, `const {appendFileSync} = require('node:fs')
+const url = new URL(process.argv[process.argv.length - 1])
+const state = url.searchParams.get('state') ?? ''
+const note = text => appendFileSync(${JSON.stringify(log)}, text + '\\n')
+fetch(new URL('/oauth/login', url), {body: new URLSearchParams({decision: 'allow', state}), method: 'POST'})
+  .then(r => note(r.status + ' ' + state), error => note('error ' + error.message))
+`)
+  return browserEnv(dir, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(script)} "$@"\n`)
+}
+
+function browserEnv(dir: string, text: string): Env {
   const bin = join(dir, 'bin')
   mkdirSync(bin, {recursive: true})
   const stub = join(bin, 'xdg-open')
-  writeFileSync(stub, '#!/bin/sh\nexit 0\n')
+  writeFileSync(stub, text)
   chmodSync(stub, 0o755)
   return {BROWSER: stub, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`}
 }

@@ -4,16 +4,27 @@
  * stops it, and a second emulator on the same data directory prints one clear error.
  *
  * The plugin is staged with its own copy of `@oclif/core`, as `heroku plugins:install` gives a
- * user: the CLI's copy then does not know the plugin's error classes (the shared copy of a linked
- * checkout would hide the "EEXIT: 1" noise this checks for).
+ * user (a linked checkout shares the CLI's copy, which would hide the difference): under `heroku`
+ * the plugin must still run on the CLI's copy (src/lib/ui/oclif.ts), and no "EEXIT: 1" noise may
+ * come from two copies meeting.
  */
 import {expect} from 'chai'
-import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs'
+import {execFile} from 'node:child_process'
+import {appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {type CliResult, repoRoot, runHeroku, type Stage, stagePlugin} from '../../scripts/lib/heroku-env.mjs'
+import {cliEnv, type CliResult, repoRoot, runHeroku, type Stage, stagePlugin} from '../../scripts/lib/heroku-env.mjs'
 import {explain} from './helpers/cli.js'
+
+/** The staged plugin run by node alone, without the heroku CLI, in the stage's HOME. */
+function runNode(stage: Stage, args: string[], env: Record<string, string | undefined>): Promise<{code: number; stderr: string}> {
+  return new Promise(resolve => {
+    execFile(process.execPath, args, {cwd: stage.cwd, env: cliEnv(stage.home, env), timeout: 60_000}, (error, _stdout, stderr) => {
+      resolve({code: error ? Number(error.code ?? 1) : 0, stderr})
+    })
+  })
+}
 
 /** Replaces the staged plugin's node_modules link by a folder of links, with a real copy of @oclif/core. */
 function ownOclifCore(stage: Stage): void {
@@ -26,6 +37,9 @@ function ownOclifCore(stage: Stage): void {
     if (entry === 'core') cpSync(join(source, '@oclif', entry), join(nm, '@oclif', entry), {recursive: true})
     else symlinkSync(join(source, '@oclif', entry), join(nm, '@oclif', entry))
   }
+
+  // the copy notes when it is loaded, in the file APPLINK_TEST_CORE_MARKER names
+  appendFileSync(join(nm, '@oclif', 'core', 'lib', 'index.js'), "\nif (process.env.APPLINK_TEST_CORE_MARKER) require('node:fs').appendFileSync(process.env.APPLINK_TEST_CORE_MARKER, 'the plugin\\'s own @oclif/core\\n')\n")
 }
 
 describe('applink:emulator in scripts, through the heroku CLI (telemetry on)', function () {
@@ -82,6 +96,25 @@ describe('applink:emulator in scripts, through the heroku CLI (telemetry on)', f
     const r = await cli(['applink:emulator', '--stop', '--data-dir', dataDir])
     expect(r.code, explain(r)).to.equal(1)
     expect(r.stderr).to.equal(`Error: No emulator is running on ${dataDir}.\n  › Start one with: heroku applink:emulator --detach\n`)
+  })
+
+  it('runs on the heroku CLI\'s own @oclif/core, and on its own copy only when run alone (bin/run.js)', async () => {
+    const marker = join(dataDir, 'core-loaded')
+    const env = {APPLINK_TEST_CORE_MARKER: marker, DISABLE_TELEMETRY: undefined}
+    const missing = join(dataDir, 'no-such-spec.yaml')
+    const validate = await runHeroku(stage, ['applink:spec:validate', missing], {env, timeoutMs: 90_000})
+    expect(validate.code, explain(validate)).to.equal(2)
+    expect(validate.stderr).to.contain(`Error: The spec file ${missing} does not exist.`)
+    const stop = await runHeroku(stage, ['applink:emulator', '--stop', '--data-dir', dataDir], {env, timeoutMs: 90_000})
+    expect(stop.code, explain(stop)).to.equal(1)
+    expect(stop.stderr).to.equal(`Error: No emulator is running on ${dataDir}.\n  › Start one with: heroku applink:emulator --detach\n`)
+    expect(existsSync(marker), 'the plugin loaded its own @oclif/core under heroku').to.equal(false)
+
+    // alone, there is no CLI's copy: the plugin's own is the one (the marker works)
+    const alone = await runNode(stage, [join(stage.pluginDir, 'bin', 'run.js'), 'applink:emulator', '--stop', '--data-dir', dataDir], env)
+    expect(alone.code, alone.stderr).to.equal(1)
+    expect(alone.stderr).to.equal(`Error: No emulator is running on ${dataDir}.\n  › Start one with: heroku applink:emulator --detach\n`)
+    expect(readFileSync(marker, 'utf8')).to.equal('the plugin\'s own @oclif/core\n')
   })
 
   it('the help example for scripts is one that returns', async () => {

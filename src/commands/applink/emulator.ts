@@ -1,4 +1,4 @@
-import {Command, Flags} from '@oclif/core'
+import {Command, Flags} from '../../lib/ui/oclif.js'
 import {join} from 'node:path'
 
 import {AppLinkError, ExitCode} from '../../lib/api/errors.js'

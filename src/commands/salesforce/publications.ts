@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../../lib/ui/oclif.js'
 
 import {AppLinkCommand} from '../../lib/cli/base.js'
 import {assertNameOrId} from '../../lib/flows/lookup.js'

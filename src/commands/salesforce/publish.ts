@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../../lib/ui/oclif.js'
 
 import {appFlag, AppLinkCommand} from '../../lib/cli/base.js'
 import {invalidInput} from '../../lib/api/errors.js'

@@ -4,7 +4,9 @@
  * or `{"error": {...}}` on stdout with --json). `@heroku-cli/command` is imported only when a
  * command talks to Heroku, so `--help` and local-only commands stay fast.
  */
-import {Command, Flags, Interfaces} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
+
+import {Command, Flags, ux} from '../ui/oclif.js'
 
 import type {AppLinkContext, PlatformApi} from '../api/addon.js'
 import type {AppLinkClient} from '../api/applink-client.js'
@@ -175,7 +177,6 @@ export abstract class AppLinkCommand extends Command {
     // after Ctrl-C the interrupt handler has said everything already; the process is exiting
     if (!interrupts.interrupted) {
       if (!this.jsonEnabled()) {
-        const {ux} = await import('@oclif/core/ux')
         try {
           ux.action.stop('failed')
         } catch {}
@@ -184,9 +185,10 @@ export abstract class AppLinkCommand extends Command {
       this.renderError(error)
     }
 
-    // Not this.exit(): its ExitError class comes from our copy of @oclif/core, which the heroku
-    // CLI's own copy does not recognise (it would print "Error: EEXIT"). This shape is understood
-    // by every oclif 4 error handler: exit with this code, print nothing more.
+    // Not this.exit(): when the plugin runs on its own copy of @oclif/core (src/lib/ui/oclif.ts),
+    // that copy's ExitError class is not the one the CLI's handler recognises (it would print
+    // "Error: EEXIT"). This shape is understood by every oclif 4 error handler: exit with this
+    // code, print nothing more.
     throw Object.assign(new Error(`EEXIT: ${error.exitCode}`), {code: 'EEXIT', oclif: {exit: error.exitCode}, skipOclifErrorHandling: true})
   }
 }

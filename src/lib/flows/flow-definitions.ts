@@ -4,7 +4,7 @@
  * definition, `recordFlow`, parametrised by the record kind) and a data action target
  * (`datacloud:data-action-target:create`, no login), and the flags these commands share.
  */
-import {Flags} from '@oclif/core'
+import {Flags} from '../ui/oclif.js'
 
 import type {AppLinkClient} from '../api/applink-client.js'
 import type {Authorization, Connection, DataActionTarget, OrgKind} from '../api/types.js'

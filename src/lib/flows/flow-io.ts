@@ -65,7 +65,7 @@ export function lineProgress(write: (text: string) => void): Progress {
 }
 
 async function spinnerProgress(io: IO): Promise<Progress> {
-  const {ux} = await import('@oclif/core/ux')
+  const {ux} = await import('../ui/oclif.js')
   return {
     note(text) {
       if (ux.action.running) ux.action.pause(() => io.err(`${forTerminal(text)}\n`))

@@ -77,7 +77,8 @@ export function isTransient(error: unknown): boolean {
 }
 
 /** Opens the browser at the login URL, or prints it; on a terminal asks for a key first. */
-async function browserStep(spec: FlowSpec<FlowResource>, resource: FlowResource, io: FlowIO, signal: AbortSignal): Promise<void> {
+/** Shows the login URL and opens it when it may; true when a browser was opened with it. */
+async function browserStep(spec: FlowSpec<FlowResource>, resource: FlowResource, io: FlowIO, signal: AbortSignal): Promise<boolean> {
   const url = resource.redirect_uri as string
   const app = spec.browser?.app
   const {browserRefusal} = await import('../ui/browser.js')
@@ -85,7 +86,7 @@ async function browserStep(spec: FlowSpec<FlowResource>, resource: FlowResource,
   if (refusal) {
     // the service sent something a browser must not be handed: say so, show it, never open it
     io.write(`Not opening the login URL in a browser: ${refusal}. Check it before opening it yourself: ${url}\n`)
-    return
+    return false
   }
 
   if (io.interactive) {
@@ -94,18 +95,26 @@ async function browserStep(spec: FlowSpec<FlowResource>, resource: FlowResource,
     if (signal.aborted) throw new Interrupted()
     if (answer === 'quit') throw interruptedError(spec, resource, 'quit')
     if (answer === 'interrupt') throw interruptedError(spec, resource, 'prompt')
-    if (!(await io.openUrl(url, app))) io.write(`Could not open a browser${app ? ` (${app})` : ''}. Open this URL in a browser to log in: ${url}\n`)
-    return
+    if (await io.openUrl(url, app)) return true
+    io.write(`Could not open a browser${app ? ` (${app})` : ''}. Open this URL in a browser to log in: ${url}\n`)
+    return false
   }
 
   // No terminal: nobody can press a key, so never read stdin. The URL is always printed; a browser is
   // only tried when asked for by name (--browser), e.g. from a desktop session with output piped.
   io.write(`Open this URL in a browser to log in: ${url}\n`)
-  if (app && !(await io.openUrl(url, app))) io.write(`Could not open ${app}.\n`)
+  if (!app) return false
+  if (await io.openUrl(url, app)) return true
+  io.write(`Could not open ${app}.\n`)
+  return false
 }
 
-/** Polls until a final status; `onChange` sees each new state (for what an interrupt says). */
-async function poll<T extends FlowResource>(spec: FlowSpec<T>, created: T, io: FlowIO, signal: AbortSignal, onChange: (resource: T) => void): Promise<T> {
+/**
+ * Polls until a final status; `onChange` sees each new state (for what an interrupt says). After a
+ * browser was opened the first check is at once: a session already logged in, whose user approved
+ * the app before, comes straight back from the login page.
+ */
+async function poll<T extends FlowResource>(spec: FlowSpec<T>, created: T, io: FlowIO, signal: AbortSignal, onChange: (resource: T) => void, checkAtOnce = false): Promise<T> {
   let resource = created
   const started = io.now()
   const deadline = started + spec.timeoutMs
@@ -116,8 +125,9 @@ async function poll<T extends FlowResource>(spec: FlowSpec<T>, created: T, io: F
     while (spec.isPending(resource.status)) {
       const now = io.now()
       if (now >= deadline) throw timeoutError(spec, resource)
+      const atOnce = checkAtOnce && delay === 0
       delay = io.schedule(now - started, delay)
-      await io.sleep(Math.min(delay, deadline - now), signal)
+      if (!atOnce) await io.sleep(Math.min(delay, deadline - now), signal)
       if (signal.aborted) throw new Interrupted()
       let next: T
       try {
@@ -164,15 +174,16 @@ export async function runFlow<T extends FlowResource>(spec: FlowSpec<T>, io: Flo
     resource = await untilAborted(spec.create(), controller.signal)
     loginUrl = resource.redirect_uri
     if (spec.isPending(resource.status)) {
+      let opened = false
       if (spec.browser && resource.redirect_uri) {
         phase = 'prompt'
-        await browserStep(spec, resource, io, controller.signal)
+        opened = await browserStep(spec, resource, io, controller.signal)
       }
 
       phase = 'poll'
       resource = await poll(spec, resource, io, controller.signal, r => {
         resource = r
-      })
+      }, opened)
     }
   } catch (error) {
     if (error instanceof Interrupted) throw interruption ?? interruptedError(spec, resource, phase)

@@ -4,7 +4,7 @@
  * The key's text is registered as a secret, so it is masked wherever it could surface (errors,
  * debug traces, echoed responses), and no message here ever quotes the file's contents.
  */
-import {Flags} from '@oclif/core'
+import {Flags} from '../ui/oclif.js'
 import {readFile, stat} from 'node:fs/promises'
 
 import type {AppLinkContext} from '../api/addon.js'

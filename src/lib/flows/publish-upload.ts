@@ -4,7 +4,7 @@
  * once with recovery (an ambiguous failure is never resent: the user is told how to check), and a
  * failure worded with the commands to run next. Checking and zipping are in `publish.ts`.
  */
-import {Flags} from '@oclif/core'
+import {Flags} from '../ui/oclif.js'
 
 import type {AppLinkClient} from '../api/applink-client.js'
 import {type CommandTarget, publicationsCommand} from '../ui/hints.js'

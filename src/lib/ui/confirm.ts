@@ -4,7 +4,7 @@
  * Without a terminal and without `--confirm`, or with a name that does not match, nothing is
  * deleted and the command exits with the invalid-input code.
  */
-import {Flags} from '@oclif/core'
+import {Flags} from './oclif.js'
 import type {Readable, Writable} from 'node:stream'
 
 import {AppLinkError, ExitCode, invalidInput} from '../api/errors.js'

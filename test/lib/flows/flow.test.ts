@@ -194,6 +194,26 @@ describe('flow: runner', () => {
     expect(h2.stderr.join('')).to.contain('Could not open a browser. Open this URL in a browser to log in: https://login.example.com/authorize?state=s1')
   })
 
+  it('checks at once after a browser opened (a logged-in session comes straight back), then every 0.5 s', async () => {
+    const h = harness({interactive: true})
+    const s = spec(['connecting', 'connecting', 'connected'])
+    await runFlow(s, h.io)
+    expect(s.gets).to.equal(3)
+    expect(h.sleeps).to.deep.equal([500, 500])
+
+    // --browser without a terminal: the same
+    const named = harness()
+    const s2 = spec(['connected'], {browser: {app: 'firefox', prompt: 'press'}})
+    await runFlow(s2, named.io)
+    expect([s2.gets, named.sleeps]).to.deep.equal([1, []])
+
+    // when the browser did not open, the user has yet to open the URL: the first check waits
+    const failed = harness({interactive: true, openOk: false})
+    const s3 = spec(['connected'])
+    await runFlow(s3, failed.io)
+    expect([s3.gets, failed.sleeps]).to.deep.equal([1, [500]])
+  })
+
   it('q at the prompt quits with exit 130, without polling, and says how to finish and check', async () => {
     const h = harness({interactive: true, keys: ['quit']})
     const s = spec(['connected'])

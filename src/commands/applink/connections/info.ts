@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../../../lib/ui/oclif.js'
 
 import {AppLinkCommand} from '../../../lib/cli/base.js'
 import {assertNameOrId, orNotFound} from '../../../lib/flows/lookup.js'

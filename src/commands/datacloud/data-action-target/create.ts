@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../../../lib/ui/oclif.js'
 
 import {AppLinkCommand} from '../../../lib/cli/base.js'
 import {invalidInput} from '../../../lib/api/errors.js'

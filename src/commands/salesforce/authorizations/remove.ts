@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../../../lib/ui/oclif.js'
 
 import {confirmFlag} from '../../../lib/ui/confirm.js'
 import type {RecordKind} from '../../../lib/flows/records.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../../../lib/ui/oclif.js'
 
 import {AppLinkCommand} from '../../../lib/cli/base.js'
 import {connectionFlow, oauthFlags} from '../../../lib/flows/flow-definitions.js'

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../../../../lib/ui/oclif.js'
 
 import {jwtFlags} from '../../../../lib/flows/jwt.js'
 import {JwtAddCommand} from '../../../../lib/cli/jwt-command.js'
