@@ -7,7 +7,7 @@
  * Plain Node ESM on purpose: the demo runs it without any build or transpiler.
  */
 import {execFileSync, spawn} from 'node:child_process'
-import {copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {clearTimeout, setTimeout} from 'node:timers'
@@ -41,6 +41,7 @@ function installExitHook() {
   process.on('exit', () => {
     for (const child of children) killTree(child, 'SIGKILL')
     for (const root of stagedRoots) {
+      killStrays(join(root, 'home'))
       try {
         rmSync(root, {force: true, maxRetries: 3, recursive: true})
       } catch {}
@@ -56,6 +57,27 @@ function killTree(child, signal) {
   } catch {
     try {
       child.kill(signal)
+    } catch {}
+  }
+}
+
+/**
+ * Kills what the CLI left running detached with this HOME, outside the process groups killTree
+ * reaches: with telemetry on, `heroku` starts a detached telemetry worker that, without a network,
+ * can outlive its own 10 s limit by hours. Linux only (reads /proc); elsewhere it does nothing.
+ */
+function killStrays(home) {
+  let pids
+  try {
+    pids = readdirSync('/proc').filter(name => /^\d+$/.test(name) && Number(name) !== process.pid)
+  } catch {
+    return
+  }
+
+  const mark = `\0HOME=${home}\0`
+  for (const pid of pids) {
+    try {
+      if (`\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(mark)) process.kill(Number(pid), 'SIGKILL')
     } catch {}
   }
 }
@@ -192,6 +214,7 @@ export async function stagePlugin(options = {}) {
     root,
     version: pjson.version,
     cleanup() {
+      killStrays(home)
       rmSync(root, {force: true, maxRetries: 3, recursive: true})
       stagedRoots.delete(root)
     },

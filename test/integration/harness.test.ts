@@ -1,8 +1,9 @@
 import {expect} from 'chai'
+import {spawn} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {repoRoot, stripAnsi} from '../../scripts/lib/heroku-env.mjs'
+import {repoRoot, stagePlugin, stripAnsi} from '../../scripts/lib/heroku-env.mjs'
 import {explain, heroku, sharedStage} from './helpers/cli.js'
 import {ScriptedServer} from './helpers/server.js'
 
@@ -48,6 +49,36 @@ describe('integration harness: the plugin linked into the real heroku CLI', func
       expect(error?.message).to.match(/^heroku applink:connections -a my-app hung: killed after 4 s/)
     } finally {
       await server.close()
+    }
+  })
+
+  it('cleanup stops what the CLI left running detached with the stage\'s HOME (the telemetry worker)', async function () {
+    if (!existsSync('/proc/self/environ')) this.skip()
+    const stage = await stagePlugin()
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0)
+        return true
+      } catch {
+        return false
+      }
+    }
+
+    // like heroku's telemetry worker: detached, in a session of its own, with the stage's HOME
+    const stray = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {detached: true, env: {...stage.env, HOME: stage.home}, stdio: 'ignore'})
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {detached: true, env: {...stage.env, HOME: `${stage.home}-other`}, stdio: 'ignore'})
+    stray.unref()
+    other.unref()
+    try {
+      await new Promise(resolve => setTimeout(resolve, 200))
+      expect(alive(stray.pid as number)).to.equal(true)
+      stage.cleanup()
+      await new Promise(resolve => setTimeout(resolve, 200))
+      expect(alive(stray.pid as number), 'the stray process').to.equal(false)
+      expect(alive(other.pid as number), 'a process with another HOME').to.equal(true)
+    } finally {
+      other.kill('SIGKILL')
+      stray.kill('SIGKILL')
     }
   })
 })

@@ -7,11 +7,12 @@ import {invalidInput} from '../api/errors.js'
 export const DEFAULT_WAIT_TIMEOUT_S = 600
 
 /**
- * The poll schedule: every 0.5 s for the first 10 s (a login usually ends within seconds, and the
- * command must exit soon after), every 1 s until 60 s, then ×1.5 per poll up to every 5 s.
+ * The poll schedule: every 0.4 s for the first 10 s (a login usually ends within seconds, and the
+ * command must exit within half a second of it: the interval plus a status request), every 1 s
+ * until 60 s, then ×1.5 per poll up to every 5 s.
  */
 export function nextPollDelay(elapsedMs: number, previousMs: number): number {
-  if (elapsedMs < 10_000) return 500
+  if (elapsedMs < 10_000) return 400
   if (elapsedMs < 60_000) return 1000
   return Math.min(5000, Math.round(Math.max(1000, previousMs) * 1.5))
 }

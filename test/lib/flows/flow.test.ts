@@ -12,7 +12,7 @@ import {formatDuration, nextPollDelay, pollIntervalOverride, waitTimeoutMs} from
 import {type KeyAnswer, type KeyInput, waitForKey} from '../../../src/lib/ui/keypress.js'
 
 describe('flow: poll schedule', () => {
-  it('polls every 0.5 s for 10 s, every 1 s until 60 s, then grows ×1.5 up to 5 s', () => {
+  it('polls every 0.4 s for 10 s, every 1 s until 60 s, then grows ×1.5 up to 5 s', () => {
     const delays: number[] = []
     let elapsed = 0
     let delay = 0
@@ -22,9 +22,9 @@ describe('flow: poll schedule', () => {
       elapsed += delay
     }
 
-    expect(delays.slice(0, 20)).to.deep.equal(Array.from({length: 20}, () => 500))
-    expect(delays.slice(20, 70)).to.deep.equal(Array.from({length: 50}, () => 1000))
-    expect(delays.slice(70, 76)).to.deep.equal([1500, 2250, 3375, 5000, 5000, 5000])
+    expect(delays.slice(0, 25)).to.deep.equal(Array.from({length: 25}, () => 400))
+    expect(delays.slice(25, 75)).to.deep.equal(Array.from({length: 50}, () => 1000))
+    expect(delays.slice(75, 81)).to.deep.equal([1500, 2250, 3375, 5000, 5000, 5000])
     expect(Math.max(...delays)).to.equal(5000)
   })
 
@@ -171,7 +171,7 @@ describe('flow: runner', () => {
       'Connecting Salesforce org my_org to my-app: connecting\n',
       'Connecting Salesforce org my_org to my-app: connected\n',
     ])
-    expect(h.sleeps).to.deep.equal([500, 500, 500, 500])
+    expect(h.sleeps).to.deep.equal([400, 400, 400, 400])
     expect(h.active).to.equal(0)
   })
 
@@ -194,12 +194,12 @@ describe('flow: runner', () => {
     expect(h2.stderr.join('')).to.contain('Could not open a browser. Open this URL in a browser to log in: https://login.example.com/authorize?state=s1')
   })
 
-  it('checks at once after a browser opened (a logged-in session comes straight back), then every 0.5 s', async () => {
+  it('checks at once after a browser opened (a logged-in session comes straight back), then every 0.4 s', async () => {
     const h = harness({interactive: true})
     const s = spec(['connecting', 'connecting', 'connected'])
     await runFlow(s, h.io)
     expect(s.gets).to.equal(3)
-    expect(h.sleeps).to.deep.equal([500, 500])
+    expect(h.sleeps).to.deep.equal([400, 400])
 
     // --browser without a terminal: the same
     const named = harness()
@@ -211,7 +211,7 @@ describe('flow: runner', () => {
     const failed = harness({interactive: true, openOk: false})
     const s3 = spec(['connected'])
     await runFlow(s3, failed.io)
-    expect([s3.gets, failed.sleeps]).to.deep.equal([1, [500]])
+    expect([s3.gets, failed.sleeps]).to.deep.equal([1, [400]])
   })
 
   it('q at the prompt quits with exit 130, without polling, and says how to finish and check', async () => {
@@ -256,7 +256,7 @@ describe('flow: runner', () => {
     expect(error.message).to.equal('Timed out after 3 seconds waiting for Salesforce connection my_org (status connecting). It may still complete.')
     expect(error.hints).to.include('Check it with: heroku applink:connections:info my_org -a my-app')
     expect(h.sleeps.reduce((a, b) => a + b, 0)).to.equal(3000)
-    expect(s.gets).to.equal(6)
+    expect(s.gets).to.equal(8)
     expect(h.stderr.at(-1)).to.equal('Connecting Salesforce org my_org to my-app: timed out\n')
   })
 
