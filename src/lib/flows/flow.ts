@@ -76,8 +76,10 @@ export function isTransient(error: unknown): boolean {
   return error.status !== undefined && (error.status >= 500 || error.status === 429)
 }
 
-/** Opens the browser at the login URL, or prints it; on a terminal asks for a key first. */
-/** Shows the login URL and opens it when it may; true when a browser was opened with it. */
+/**
+ * Opens the browser at the login URL, or prints it; on a terminal asks for a key first. True when
+ * a browser was opened with it.
+ */
 async function browserStep(spec: FlowSpec<FlowResource>, resource: FlowResource, io: FlowIO, signal: AbortSignal): Promise<boolean> {
   const url = resource.redirect_uri as string
   const app = spec.browser?.app
