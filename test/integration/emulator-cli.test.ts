@@ -9,22 +9,12 @@
  * come from two copies meeting.
  */
 import {expect} from 'chai'
-import {execFile} from 'node:child_process'
 import {appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {cliEnv, type CliResult, repoRoot, runHeroku, type Stage, stagePlugin} from '../../scripts/lib/heroku-env.mjs'
+import {type CliResult, repoRoot, runHeroku, type Stage, stagePlugin} from '../../scripts/lib/heroku-env.mjs'
 import {explain} from './helpers/cli.js'
-
-/** The staged plugin run by node alone, without the heroku CLI, in the stage's HOME. */
-function runNode(stage: Stage, args: string[], env: Record<string, string | undefined>): Promise<{code: number; stderr: string}> {
-  return new Promise(resolve => {
-    execFile(process.execPath, args, {cwd: stage.cwd, env: cliEnv(stage.home, env), timeout: 60_000}, (error, _stdout, stderr) => {
-      resolve({code: error ? Number(error.code ?? 1) : 0, stderr})
-    })
-  })
-}
 
 /** Replaces the staged plugin's node_modules link by a folder of links, with a real copy of @oclif/core. */
 function ownOclifCore(stage: Stage): void {
@@ -111,8 +101,8 @@ describe('applink:emulator in scripts, through the heroku CLI (telemetry on)', f
     expect(existsSync(marker), 'the plugin loaded its own @oclif/core under heroku').to.equal(false)
 
     // alone, there is no CLI's copy: the plugin's own is the one (the marker works)
-    const alone = await runNode(stage, [join(stage.pluginDir, 'bin', 'run.js'), 'applink:emulator', '--stop', '--data-dir', dataDir], env)
-    expect(alone.code, alone.stderr).to.equal(1)
+    const alone = await runHeroku({...stage, bin: join(stage.pluginDir, 'bin', 'run.js')}, ['applink:emulator', '--stop', '--data-dir', dataDir], {env, timeoutMs: 90_000})
+    expect(alone.code, explain(alone)).to.equal(1)
     expect(alone.stderr).to.equal(`Error: No emulator is running on ${dataDir}.\n  › Start one with: heroku applink:emulator --detach\n`)
     expect(readFileSync(marker, 'utf8')).to.equal('the plugin\'s own @oclif/core\n')
   })

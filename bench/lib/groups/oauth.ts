@@ -2,11 +2,10 @@
 import {existsSync, readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {run} from '../measure.js'
+import {type Env, run} from '../measure.js'
 import type {Row} from '../report.js'
 import {type Backend, BENCH_APP, BENCH_DATACLOUD, type FlowKind} from '../backend.js'
 import {approvingBrowserEnv, noBrowserEnv} from '../stage.js'
-import type {Env} from '../measure.js'
 import {flowRuns, GOAL, log, runDir, work} from '../options.js'
 import {argv, envOf, firstLine, limitRow, measured, na, ratioRow, type Target} from '../targets.js'
 
