@@ -2,6 +2,8 @@
  * The plugins the bench measures (ours, and the official one with --official), the probe run that
  * must behave before a command is timed, the timing itself, and the rows that compare the two.
  */
+import {join} from 'node:path'
+
 import {type Env, hyperfine, type TimedCommand, run, type RunResult, stats} from './measure.js'
 import {type Figure, figureValue, type Row, type Unit} from './report.js'
 import type {Backend} from './backend.js'
@@ -13,6 +15,8 @@ export interface Target {
   key: 'official' | 'ours'
   /** why this plugin is not measured */
   missing?: string
+  /** how the command is run, for the log (default: heroku) */
+  via?: string
 }
 
 export const na = (reason: string): Figure => ({kind: 'na', reason})
@@ -21,6 +25,12 @@ export const firstLine = (r: RunResult) => ((r.stderr.trim() || r.stdout.trim())
 
 export function argv(t: Target, args: string[]): string[] {
   return [...(t.inst as Installed).cli, ...args]
+}
+
+/** The installed plugin run as its own CLI (`node <plugin>/bin/run.js`), without heroku around it. */
+export function ownCli(t: Target): Target {
+  const inst = t.inst as Installed
+  return {...t, inst: {...inst, cli: [process.execPath, join(inst.root as string, 'bin', 'run.js')]}, via: './bin/run.js'}
 }
 
 export function envOf(t: Target, server?: Backend, extra: Env = {}): Env {
@@ -65,7 +75,7 @@ export async function measureCommand(targets: Target[], args: string[] | ((t: Ta
   for (const t of targets) {
     const problem = await probe(t, argsOf(t), expectOf(t), server, extra)
     if (problem) {
-      if (t.inst) log(`${t.key}: heroku ${argsOf(t).join(' ')}: n/a: ${problem}`)
+      if (t.inst) log(`${t.key}: ${t.via ?? 'heroku'} ${argsOf(t).join(' ')}: n/a: ${problem}`)
       out[t.key] = {rss: na(problem), time: na(problem)}
     } else {
       ok.push(t)
@@ -73,7 +83,7 @@ export async function measureCommand(targets: Target[], args: string[] | ((t: Ta
   }
 
   if (ok.length === 0) return out
-  log(`timing: heroku ${argsOf(ok[0]).join(' ')} (${ok.map(t => t.key).join(', ')})`)
+  log(`timing: ${ok[0].via ?? 'heroku'} ${argsOf(ok[0]).join(' ')} (${ok.map(t => t.key).join(', ')})`)
   const commands: TimedCommand[] = ok.map(t => ({argv: argv(t, argsOf(t)), env: envOf(t, server, extra), name: t.key}))
   const timings = await hyperfine(commands, {cwd: runDir, runs, warmup})
   for (const [i, t] of ok.entries()) {

@@ -1,13 +1,11 @@
 /** The `invoke` group: `applink:invoke` from its start to its request reaching a local app. */
-import {join} from 'node:path'
-
 import {run} from '../measure.js'
 import type {Row} from '../report.js'
 import {type Backend, BENCH_APP, BENCH_AUTHORIZATION} from '../backend.js'
 import {startBenchApp, timeInvocations} from '../invoke.js'
 import {log, runDir, runs, GOAL} from '../options.js'
 import {startupInputs} from '../setup.js'
-import {argv, envOf, limitRow, measureCommand, measured, na, type Target} from '../targets.js'
+import {argv, envOf, limitRow, measureCommand, measured, na, ownCli, type Target} from '../targets.js'
 
 /**
  * `applink:invoke` of a tiny spec's operation against a local app, from the start of the run to
@@ -23,7 +21,7 @@ export async function invokeRows(ours: Target, server: Backend): Promise<Row[]> 
   try {
     const args = ['applink:invoke', 'hello', '--spec', spec, '--url', app.url, '--authorization', BENCH_AUTHORIZATION, '-a', BENCH_APP]
     const none = na('the official plugin has no applink:invoke')
-    const ways: [string, string[]][] = [['heroku', argv(ours, args)], ['./bin/run.js', [process.execPath, join(ours.inst.root as string, 'bin', 'run.js'), ...args]]]
+    const ways: [string, string[]][] = [['heroku', argv(ours, args)], ['./bin/run.js', argv(ownCli(ours), args)]]
     for (const [name, cmd] of ways) {
       log(`timing: ${cmd.join(' ')}`)
       const {problem, values} = await timeInvocations(app, runs, () => run(cmd[0], cmd.slice(1), {cwd: runDir, env: envOf(ours, server), timeoutMs: 60_000}))
@@ -35,7 +33,7 @@ export async function invokeRows(ours: Target, server: Backend): Promise<Row[]> 
 
     const cliFloor = await measureCommand([ours], ['--version'], {})
     rows.push({goal: 'floor', info: true, metric: 'heroku --version (the CLI alone, before any plugin code)', official: none, ours: cliFloor.ours.time, unit: 's'})
-    const floor = await measureCommand([{...ours, inst: {...ours.inst, cli: [process.execPath, join(ours.inst.root as string, 'bin', 'run.js')]}}], ['--version'], {})
+    const floor = await measureCommand([ownCli(ours)], ['--version'], {})
     rows.push({goal: 'floor', info: true, metric: './bin/run.js --version (the plugin as its own CLI)', official: none, ours: floor.ours.time, unit: 's'})
   } finally {
     await app.close()
