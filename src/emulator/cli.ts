@@ -68,7 +68,7 @@ export async function announce(emu: Emulator, flags: EmulatorFlags, note: (text:
 /** Starts the emulator in a background process (resolves once it listens), writes the --export-file, says (through `note`) how to stop it; the text for stdout. */
 export async function startInBackground(dataDir: string, flags: EmulatorFlags, argv: string[], note: (text: string) => void): Promise<string> {
   const {exportLines, startDetached, writeExportFile} = await import('./detach.js')
-  const emu = await startDetached({autoApprove: flags['auto-approve'], dataDir, port: flags.port, reset: flags.reset, verbose: flags.verbose})
+  const emu = await startDetached({autoApprove: flags['auto-approve'], dataDir, orgData: flags['org-data'], port: flags.port, reset: flags.reset, verbose: flags.verbose})
   if (flags['export-file']) await writeExportFile(flags['export-file'], emu.url, emu.apiKey)
   // the stop command printed names --data-dir when the user gave one
   const dataDirArg = argv.some(a => a === '--data-dir' || a.startsWith('--data-dir=')) ? ` --data-dir ${dataDir}` : ''

@@ -5,17 +5,10 @@
  * serves until SIGTERM or SIGINT. Its log (errors; every request with `verbose`) goes to the log
  * file the parent gave it as stdout and stderr.
  */
+import type {DetachedOptions} from './detach.js'
 import {startEmulator} from './server.js'
 
-interface DaemonOptions {
-  autoApprove?: boolean
-  dataDir: string
-  port?: number
-  reset?: boolean
-  verbose?: boolean
-}
-
-const options = JSON.parse(process.env.APPLINK_EMULATOR_OPTIONS ?? '{}') as DaemonOptions
+const options = JSON.parse(process.env.APPLINK_EMULATOR_OPTIONS ?? '{}') as DetachedOptions
 delete process.env.APPLINK_EMULATOR_OPTIONS
 
 function report(message: Record<string, unknown>): Promise<void> {
@@ -39,6 +32,7 @@ try {
     log(line, kind) {
       if (kind === 'error' || options.verbose) process.stderr.write(`${new Date().toISOString()} emulator: ${line}\n`)
     },
+    orgData: options.orgData,
     port: options.port,
     reset: options.reset,
   })
@@ -55,6 +49,6 @@ try {
   await report({apiKey: emu.apiKey, store: emu.store.file, url: emu.url, wasReset: emu.wasReset})
 } catch (error) {
   process.stderr.write(`${new Date().toISOString()} emulator: ${(error as Error).message}\n`)
-  await report({error: (error as Error).message})
+  await report({error: (error as Error).message, errorName: (error as Error).name})
   process.exit(1)
 }

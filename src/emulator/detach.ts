@@ -16,6 +16,8 @@ export const LOG_FILE = 'emulator.log'
 export interface DetachedOptions {
   autoApprove?: boolean
   dataDir: string
+  /** the --org-data file, as given (the daemon starts in this process's working directory) */
+  orgData?: string
   port?: number
   reset?: boolean
   verbose?: boolean
@@ -56,10 +58,11 @@ export async function startDetached(options: DetachedOptions, timeoutMs = 60_000
       }
 
       child.once('exit', onExit)
-      child.once('message', (m: Partial<Detached> & {error?: string}) => {
+      child.once('message', (m: Partial<Detached> & {error?: string; errorName?: string}) => {
         clearTimeout(timer)
         child.off('exit', onExit)
-        if (m.error) reject(new Error(m.error))
+        // the error's name travels too: a bad --org-data file (SeedError) is invalid input
+        if (m.error) reject(Object.assign(new Error(m.error), m.errorName ? {name: m.errorName} : {}))
         else resolve({apiKey: m.apiKey!, logFile, pid: child.pid!, store: m.store!, url: m.url!, wasReset: Boolean(m.wasReset)})
       })
     })

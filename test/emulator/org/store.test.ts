@@ -1,7 +1,7 @@
 /**
  * Org data in the emulator's store: it survives a restart, new orgs are seeded from a
- * `--org-data FILE`, a malformed seed file stops the start with a clear error (and exit 2 from the
- * command, with nothing written), and a version 1 store gets its orgs when it is migrated.
+ * `--org-data FILE` (in the foreground and with `--detach`), a malformed seed file stops the start
+ * with a clear error (and exit 2 from the command, with nothing written), and a version 1 store gets its orgs when it is migrated.
  */
 import {expect} from 'chai'
 import {execFile} from 'node:child_process'
@@ -110,6 +110,36 @@ describe('emulated org: the store', function () {
     expect(result.stdout).to.equal('')
     expect(result.stderr).to.equal(`Error: The org data file ${cases[4][0]}: objects.Contact[0] cannot be created: REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]\n`)
     expect(existsSync(join(dataDir, STORE_FILE))).to.equal(false)
+  })
+
+  it('--detach seeds new orgs from --org-data too, and refuses a bad file with the same error and exit 2', async () => {
+    const dir = tempDir()
+    const cli = (args: string[]) => run(process.execPath, [join(root, 'bin/run.js'), 'applink:emulator', ...args], {cwd: root, timeout: 60_000}).then(r => ({code: 0, stderr: String(r.stderr), stdout: String(r.stdout)}), (error: any) => ({code: error.code, stderr: String(error.stderr), stdout: String(error.stdout)}))
+    const seed = join(dir, 'org.json')
+    writeFileSync(seed, JSON.stringify({objects: {Account: [{Name: 'Detached Seed Co'}]}}))
+    const dataDir = join(dir, 'store')
+    const started = await cli(['--detach', '--port', '0', '--data-dir', dataDir, '--org-data', seed])
+    try {
+      expect(started.code, started.stderr).to.equal(0)
+      const [, url, apiKey] = /^export HEROKU_HOST=(\S+)\nexport HEROKU_API_KEY=(\S+)\n$/.exec(started.stdout) ?? []
+      const detached = {apiKey, url} as Emulator
+      const org = await authorize(detached, await provision(detached))
+      const accounts = await sdkOrg(org).dataApi.query('SELECT Name FROM Account')
+      expect(accounts.records.map((r: any) => r.fields.name)).to.deep.equal(['Detached Seed Co'])
+    } finally {
+      await cli(['--stop', '--data-dir', dataDir])
+    }
+
+    // a record the org cannot create is found by the background process: its message, exit 2
+    const bad = join(dir, 'bad.json')
+    writeFileSync(bad, '{"objects": {"Contact": [{"FirstName": "x"}]}}')
+    const badDir = join(dir, 'bad-store')
+    const refused = await cli(['--detach', '--port', '0', '--data-dir', badDir, '--org-data', bad])
+    expect(refused.code).to.equal(2)
+    expect(refused.stdout).to.equal('')
+    expect(refused.stderr).to.equal(`Error: The org data file ${bad}: objects.Contact[0] cannot be created: REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]\n`)
+    expect(existsSync(join(badDir, STORE_FILE))).to.equal(false)
+    expect(existsSync(join(badDir, 'emulator.lock'))).to.equal(false)
   })
 
   it('migrates a version 1 store: its authorizations get an org and a working token', async () => {
