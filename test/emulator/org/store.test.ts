@@ -19,6 +19,12 @@ import {authorize, orgCall, sdkOrg} from './helpers.js'
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 
+/** `bin/run.js applink:emulator ARGS` from the repo: exit code and both streams, whatever the exit. */
+function emulatorCli(args: string[]): Promise<{code: number; stderr: string; stdout: string}> {
+  return run(process.execPath, [join(root, 'bin/run.js'), 'applink:emulator', ...args], {cwd: root, timeout: 60_000})
+    .then(r => ({code: 0, stderr: String(r.stderr), stdout: String(r.stdout)}), (error: any) => ({code: error.code, stderr: String(error.stderr), stdout: String(error.stdout)}))
+}
+
 async function startFails(options: {dataDir?: string; orgData: string}): Promise<Error> {
   try {
     const emu = await start(options)
@@ -105,7 +111,7 @@ describe('emulated org: the store', function () {
 
     // the command: exit 2, the message on stderr, nothing else
     const dataDir = join(dir, 'cli-store')
-    const result = await run(process.execPath, [join(root, 'bin/run.js'), 'applink:emulator', '--port', '0', '--data-dir', dataDir, '--org-data', cases[4][0]], {cwd: root, timeout: 60_000}).then(() => ({code: 0, stderr: '', stdout: ''}), (error: any) => ({code: error.code, stderr: String(error.stderr), stdout: String(error.stdout)}))
+    const result = await emulatorCli(['--port', '0', '--data-dir', dataDir, '--org-data', cases[4][0]])
     expect(result.code).to.equal(2)
     expect(result.stdout).to.equal('')
     expect(result.stderr).to.equal(`Error: The org data file ${cases[4][0]}: objects.Contact[0] cannot be created: REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]\n`)
@@ -114,11 +120,10 @@ describe('emulated org: the store', function () {
 
   it('--detach seeds new orgs from --org-data too, and refuses a bad file with the same error and exit 2', async () => {
     const dir = tempDir()
-    const cli = (args: string[]) => run(process.execPath, [join(root, 'bin/run.js'), 'applink:emulator', ...args], {cwd: root, timeout: 60_000}).then(r => ({code: 0, stderr: String(r.stderr), stdout: String(r.stdout)}), (error: any) => ({code: error.code, stderr: String(error.stderr), stdout: String(error.stdout)}))
     const seed = join(dir, 'org.json')
     writeFileSync(seed, JSON.stringify({objects: {Account: [{Name: 'Detached Seed Co'}]}}))
     const dataDir = join(dir, 'store')
-    const started = await cli(['--detach', '--port', '0', '--data-dir', dataDir, '--org-data', seed])
+    const started = await emulatorCli(['--detach', '--port', '0', '--data-dir', dataDir, '--org-data', seed])
     try {
       expect(started.code, started.stderr).to.equal(0)
       const [, url, apiKey] = /^export HEROKU_HOST=(\S+)\nexport HEROKU_API_KEY=(\S+)\n$/.exec(started.stdout) ?? []
@@ -127,14 +132,14 @@ describe('emulated org: the store', function () {
       const accounts = await sdkOrg(org).dataApi.query('SELECT Name FROM Account')
       expect(accounts.records.map((r: any) => r.fields.name)).to.deep.equal(['Detached Seed Co'])
     } finally {
-      await cli(['--stop', '--data-dir', dataDir])
+      await emulatorCli(['--stop', '--data-dir', dataDir])
     }
 
     // a record the org cannot create is found by the background process: its message, exit 2
     const bad = join(dir, 'bad.json')
     writeFileSync(bad, '{"objects": {"Contact": [{"FirstName": "x"}]}}')
     const badDir = join(dir, 'bad-store')
-    const refused = await cli(['--detach', '--port', '0', '--data-dir', badDir, '--org-data', bad])
+    const refused = await emulatorCli(['--detach', '--port', '0', '--data-dir', badDir, '--org-data', bad])
     expect(refused.code).to.equal(2)
     expect(refused.stdout).to.equal('')
     expect(refused.stderr).to.equal(`Error: The org data file ${bad}: objects.Contact[0] cannot be created: REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]\n`)
