@@ -22,6 +22,11 @@ const ioRules = [
 // @oclif/core values come from src/lib/ui/oclif.ts (the running CLI's own copy when it has one);
 // type imports may name the package
 const oclifImports = {allowTypeImports: true, group: ['@oclif/core', '@oclif/core/*'], message: 'import @oclif/core values from src/lib/ui/oclif.ts (the running CLI\'s copy, docs/performance.md); `import type` may name it'}
+// @heroku-cli/command values come from src/lib/api/heroku-command.ts (the running CLI's own copy
+// when it has one, and one copy for the client and the guard of its debug output)
+const herokuCommandMessage = 'import @heroku-cli/command through src/lib/api/heroku-command.ts (the running CLI\'s copy, docs/performance.md); `import type` may name it'
+const herokuCommandImports = {allowTypeImports: true, group: ['@heroku-cli/command', '@heroku-cli/command/*'], message: herokuCommandMessage}
+const herokuCommandSyntax = {selector: String.raw`ImportExpression[source.value=/^@heroku-cli\x2Fcommand/]`, message: herokuCommandMessage}
 const layering = Object.entries(mayImport).map(([folder, allowed]) => {
   const banned = libFolders.filter(f => f !== folder && !allowed.includes(f))
   const patterns = [...banned.map(f => `../${f}/*`), '../../commands/*', '../../emulator/*']
@@ -31,8 +36,8 @@ const layering = Object.entries(mayImport).map(([folder, allowed]) => {
   return {
     files: [`src/lib/${folder}/**/*.ts`],
     rules: {
-      'no-restricted-imports': ['error', {patterns: [{group: patterns, message}, oclifImports]}],
-      'no-restricted-syntax': ['error', {selector: `ImportExpression[source.value=/${regex}/]`, message}, ...(folder === 'ui' ? [] : ioRules)],
+      'no-restricted-imports': ['error', {patterns: [{group: patterns, message}, oclifImports, herokuCommandImports]}],
+      'no-restricted-syntax': ['error', {selector: `ImportExpression[source.value=/${regex}/]`, message}, herokuCommandSyntax, ...(folder === 'ui' ? [] : ioRules)],
     },
   }
 })
@@ -43,7 +48,7 @@ const uiRules = {
   ignores: ['src/lib/ui/io.ts'],
   rules: {'no-restricted-syntax': [...uiLayering.rules['no-restricted-syntax'], ...ioRules]},
 }
-const commandRules = {files: ['src/commands/**/*.ts'], rules: {'no-restricted-imports': ['error', {patterns: [oclifImports]}], 'no-restricted-syntax': ['error', ...ioRules]}}
+const commandRules = {files: ['src/commands/**/*.ts'], rules: {'no-restricted-imports': ['error', {patterns: [oclifImports, herokuCommandImports]}], 'no-restricted-syntax': ['error', herokuCommandSyntax, ...ioRules]}}
 
 // src/emulator/ is the other side of the contract: from src/ it imports only src/contract/ and
 // src/lib/openapi/ (the spec check it runs on uploads), never the plugin's own rules

@@ -3,10 +3,10 @@
  * default: `--detach` prints the export lines once the emulator listens and returns, `--stop`
  * stops it, and a second emulator on the same data directory prints one clear error.
  *
- * The plugin is staged with its own copy of `@oclif/core`, as `heroku plugins:install` gives a
- * user (a linked checkout shares the CLI's copy, which would hide the difference): under `heroku`
- * the plugin must still run on the CLI's copy (src/lib/ui/oclif.ts), and no "EEXIT: 1" noise may
- * come from two copies meeting.
+ * The plugin is staged with its own copies of `@oclif/core` and `@heroku-cli/command`, as `heroku
+ * plugins:install` gives a user (a linked checkout shares the CLI's copies, which would hide the
+ * difference): under `heroku` the plugin must still run on the CLI's copies (src/lib/ui/oclif.ts,
+ * src/lib/api/heroku-command.ts), and no "EEXIT: 1" noise may come from two copies meeting.
  */
 import {expect} from 'chai'
 import {appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs'
@@ -16,20 +16,39 @@ import {join} from 'node:path'
 import {type CliResult, repoRoot, runHeroku, type Stage, stagePlugin} from '../../scripts/lib/heroku-env.mjs'
 import {explain} from './helpers/cli.js'
 
-/** Replaces the staged plugin's node_modules link by a folder of links, with a real copy of @oclif/core. */
-function ownOclifCore(stage: Stage): void {
+/**
+ * The packages a plugin installed with `plugins:install` has copies of, beside the CLI's; the
+ * HTTP layer too, whose debug output the plugin guards in the copy its client is made from.
+ */
+const OWN_COPIES: Record<string, string[]> = {'@heroku': ['http-call'], '@heroku-cli': ['command'], '@oclif': ['core']}
+
+/**
+ * Replaces the staged plugin's node_modules link by a folder of links, with real copies of
+ * @oclif/core and @heroku-cli/command that note when they are loaded, in the file
+ * APPLINK_TEST_CORE_MARKER names.
+ */
+function ownCopies(stage: Stage): void {
   const nm = join(stage.pluginDir, 'node_modules')
   const source = join(repoRoot, 'node_modules')
   rmSync(nm, {force: true, recursive: true})
-  mkdirSync(join(nm, '@oclif'), {recursive: true})
-  for (const entry of readdirSync(source)) if (entry !== '@oclif') symlinkSync(join(source, entry), join(nm, entry))
-  for (const entry of readdirSync(join(source, '@oclif'))) {
-    if (entry === 'core') cpSync(join(source, '@oclif', entry), join(nm, '@oclif', entry), {recursive: true})
-    else symlinkSync(join(source, '@oclif', entry), join(nm, '@oclif', entry))
+  mkdirSync(nm, {recursive: true})
+  for (const entry of readdirSync(source)) {
+    const copied = OWN_COPIES[entry]
+    if (!copied) {
+      symlinkSync(join(source, entry), join(nm, entry))
+      continue
+    }
+
+    mkdirSync(join(nm, entry))
+    for (const inside of readdirSync(join(source, entry))) {
+      if (copied.includes(inside)) cpSync(join(source, entry, inside), join(nm, entry, inside), {recursive: true})
+      else symlinkSync(join(source, entry, inside), join(nm, entry, inside))
+    }
   }
 
-  // the copy notes when it is loaded, in the file APPLINK_TEST_CORE_MARKER names
   appendFileSync(join(nm, '@oclif', 'core', 'lib', 'index.js'), "\nif (process.env.APPLINK_TEST_CORE_MARKER) require('node:fs').appendFileSync(process.env.APPLINK_TEST_CORE_MARKER, 'the plugin\\'s own @oclif/core\\n')\n")
+  // an ES module; vars.js is imported by its main module and by lib/git.js alike
+  appendFileSync(join(nm, '@heroku-cli', 'command', 'lib', 'vars.js'), "\nimport {appendFileSync as markLoaded} from 'node:fs'\nif (process.env.APPLINK_TEST_CORE_MARKER) markLoaded(process.env.APPLINK_TEST_CORE_MARKER, 'the plugin\\'s own @heroku-cli/command\\n')\n")
 }
 
 describe('applink:emulator in scripts, through the heroku CLI (telemetry on)', function () {
@@ -41,7 +60,7 @@ describe('applink:emulator in scripts, through the heroku CLI (telemetry on)', f
   before(async function () {
     this.timeout(240_000)
     stage = await stagePlugin()
-    ownOclifCore(stage)
+    ownCopies(stage)
     dataDir = mkdtempSync(join(tmpdir(), 'applink-emu-detach-'))
   })
   after(async () => {
@@ -105,6 +124,45 @@ describe('applink:emulator in scripts, through the heroku CLI (telemetry on)', f
     expect(alone.code, explain(alone)).to.equal(1)
     expect(alone.stderr).to.equal(`Error: No emulator is running on ${dataDir}.\n  › Start one with: heroku applink:emulator --detach\n`)
     expect(readFileSync(marker, 'utf8')).to.equal('the plugin\'s own @oclif/core\n')
+  })
+
+  it('takes the Heroku API client from the heroku CLI\'s @heroku-cli/command, whose debug output still hides the AppLink token; its own copy only alone', async () => {
+    const marker = join(dataDir, 'command-loaded')
+    const up = await cli(['applink:emulator', '--detach', '--port', '0', '--data-dir', dataDir])
+    expect(up.code, explain(up)).to.equal(0)
+    const [, host, key] = /^export HEROKU_HOST=(\S+)\nexport HEROKU_API_KEY=(\S+)\n$/.exec(up.stdout)!
+    const api = {HEROKU_API_KEY: key, HEROKU_HOST: host}
+    for (const args of [['apps:create', 'own-copies', '--no-remote'], ['addons:create', 'heroku-applink', '-a', 'own-copies']]) {
+      const r = await runHeroku(stage, args, {env: api, timeoutMs: 60_000})
+      expect(r.code, explain(r)).to.equal(0)
+    }
+
+    const config = await runHeroku(stage, ['config', '-a', 'own-copies', '--json'], {env: api, timeoutMs: 60_000})
+    const token = JSON.parse(config.stdout).HEROKU_APPLINK_TOKEN as string
+    expect(token, explain(config)).to.match(/^\S{16,}$/)
+
+    // HEROKU_DEBUG: the CLI's own client and its request trace, with the config vars hidden
+    const env = {...api, APPLINK_TEST_CORE_MARKER: marker, DISABLE_TELEMETRY: undefined, HEROKU_DEBUG: '1'}
+    const traced = await runHeroku(stage, ['applink:connections', '-a', 'own-copies'], {env, timeoutMs: 90_000})
+    expect(traced.code, explain(traced)).to.equal(0)
+    expect(traced.stdout).to.equal('=== Heroku AppLink connections for app own-copies\n\nThere are no Heroku AppLink connections for app own-copies.\n')
+    expect(traced.stderr).to.match(/GET .*\/apps\/own-copies\/config-vars/)
+    expect(traced.stdout + traced.stderr).not.to.contain(token)
+    // no token at all: the CLI's client finds none, and the error says which key to set
+    const anonymous = await runHeroku(stage, ['applink:connections', '-a', 'own-copies'], {env: {APPLINK_TEST_CORE_MARKER: marker, DISABLE_TELEMETRY: undefined, HEROKU_API_KEY: undefined, HEROKU_HOST: host}, timeoutMs: 90_000})
+    expect(anonymous.code, explain(anonymous)).to.equal(1)
+    expect(anonymous.stderr).to.contain(`Error: HEROKU_HOST points at a local emulator (${host}) but HEROKU_API_KEY is not set.`)
+    expect(existsSync(marker), 'the plugin loaded its own @heroku-cli/command under heroku').to.equal(false)
+
+    // alone, the plugin's own copies, its client's trace guarded all the same
+    const alone = await runHeroku({...stage, bin: join(stage.pluginDir, 'bin', 'run.js')}, ['applink:connections', '-a', 'own-copies'], {env, timeoutMs: 90_000})
+    expect(alone.code, explain(alone)).to.equal(0)
+    expect(alone.stderr).to.match(/GET .*\/apps\/own-copies\/config-vars/)
+    expect(alone.stdout + alone.stderr).not.to.contain(token)
+    expect(readFileSync(marker, 'utf8').split('\n').sort()).to.deep.equal(['', 'the plugin\'s own @heroku-cli/command', 'the plugin\'s own @oclif/core'])
+
+    const stop = await cli(['applink:emulator', '--stop', '--data-dir', dataDir])
+    expect(stop.code, explain(stop)).to.equal(0)
   })
 
   it('the help example for scripts is one that returns', async () => {

@@ -3,6 +3,7 @@
  * every command both plugins have (`startup`), the read commands (`read`), and the Platform API
  * rounds before the first AppLink call (`platform`).
  */
+import type {Env} from '../measure.js'
 import type {Figure, Row} from '../report.js'
 import {type Backend, BENCH_APP, BENCH_AUTHORIZATION, BENCH_CONNECTION, BENCH_DATACLOUD, platformRounds} from '../backend.js'
 import type {Installed} from '../stage.js'
@@ -67,17 +68,25 @@ export async function startupRows(targets: Target[], server: Backend): Promise<R
   return rows
 }
 
-/** read commands against the local server */
+/**
+ * read commands against the local server; the last one with HEROKU_DEBUG=1, which this plugin
+ * hands to the CLI's own API client (`@heroku-cli/command`, as for a proxy, a 401 or no token at hand)
+ */
 export async function readRows(targets: Target[], server: Backend): Promise<Row[]> {
-  const cases: [string, string[], Expect][] = [
+  const cases: [string, string[], Expect, Env?][] = [
     ['applink:connections', ['applink:connections', '-a', BENCH_APP], {stdout: new RegExp(BENCH_CONNECTION)}],
     ['applink:connections:info', ['applink:connections:info', BENCH_CONNECTION, '-a', BENCH_APP], {stdout: new RegExp(BENCH_CONNECTION)}],
     ['applink:authorizations', ['applink:authorizations', '-a', BENCH_APP], {stdout: new RegExp(BENCH_AUTHORIZATION)}],
     ['applink:authorizations:info', ['applink:authorizations:info', BENCH_AUTHORIZATION, '-a', BENCH_APP], {stdout: new RegExp(BENCH_AUTHORIZATION)}],
     ['salesforce:publications', ['salesforce:publications', '-a', BENCH_APP], {requests: srv => srv.requests.some(r => /\/connections\/salesforce\/[^/]+\/apps\//.test(r.path)) ? undefined : 'no publications request reached the server'}],
+    ['applink:connections', ['applink:connections', '-a', BENCH_APP], {stdout: new RegExp(BENCH_CONNECTION)}, {HEROKU_DEBUG: '1'}],
   ]
   const rows: Row[] = []
-  for (const [name, args, expect] of cases) rows.push(...comparedRows(`${name} -a APP`, await measureCommand(targets, args, expect, server)))
+  for (const [name, args, expect, env] of cases) {
+    const metric = env ? `${name} -a APP, HEROKU_DEBUG=1 (the CLI's own API client)` : `${name} -a APP`
+    rows.push(...comparedRows(metric, await measureCommand(targets, args, expect, server, env)))
+  }
+
   return rows
 }
 

@@ -29,11 +29,15 @@ export function debugLog(line: string): void {
 
 let platformDebugGuarded = false
 
-/** A Platform API response body as it may be shown in debug output. */
-export function redactPlatformBody(path: string, body: unknown): unknown {
+/**
+ * A Platform API response body as it may be shown in debug output. An error answer (`status` 400
+ * and up: `{id, message}`) is no payload of config vars or SSO, and keeps its words.
+ */
+export function redactPlatformBody(path: string, body: unknown, status = 200): unknown {
   const p = path.split('?')[0]
-  if (/\/sso$/.test(p)) return REDACTED
-  if (/\/config-vars$/.test(p) && body && typeof body === 'object' && !Array.isArray(body)) {
+  const payload = status < 400
+  if (payload && /\/sso$/.test(p)) return REDACTED
+  if (payload && /\/config-vars$/.test(p) && body && typeof body === 'object' && !Array.isArray(body)) {
     // config var values are credentials more often than not (tokens, database URLs): keep the names only
     return Object.fromEntries(Object.keys(body).map(k => [k, REDACTED]))
   }
@@ -42,7 +46,7 @@ export function redactPlatformBody(path: string, body: unknown): unknown {
   return redactJson(body)
 }
 
-type HttpCallPrototype = Record<string, unknown> & {body?: unknown; options?: {path?: string}; url?: string}
+type HttpCallPrototype = Record<string, unknown> & {body?: unknown; options?: {path?: string}; statusCode?: number; url?: string}
 
 /**
  * `@heroku-cli/command`'s API client (over `@heroku/http-call`) prints whole response bodies when
@@ -56,10 +60,9 @@ export async function guardPlatformDebug(): Promise<void> {
   if (!process.env.DEBUG && !truthy(process.env.HEROKU_DEBUG) && !truthy(process.env.HEROKU_DEBUG_HEADERS)) return
   platformDebugGuarded = true
   try {
-    const {createRequire} = await import('node:module')
-    const fromHere = createRequire(import.meta.url)
-    const commandEntry = fromHere.resolve('@heroku-cli/command')
-    const fromCommand = createRequire(commandEntry)
+    const [{createRequire}, {herokuCommandPackage}] = await Promise.all([import('node:module'), import('./heroku-command.js')])
+    // the copy the client is made from (the CLI's or the plugin's): its http-call is the one to patch
+    const fromCommand = createRequire(herokuCommandPackage().entry)
     const httpCallEntry = fromCommand.resolve('@heroku/http-call')
     const {HTTP} = fromCommand(httpCallEntry) as {HTTP: {prototype: Record<string, unknown>}}
     redactHttpCall(HTTP.prototype as HttpCallPrototype)
@@ -81,7 +84,7 @@ function redactHttpCall(proto: HttpCallPrototype): void {
   if (typeof debugResponse === 'function') {
     proto._debugResponse = function (this: HttpCallPrototype) {
       const original = this.body
-      this.body = redactPlatformBody(String(this.options?.path ?? this.url ?? ''), original)
+      this.body = redactPlatformBody(String(this.options?.path ?? this.url ?? ''), original, Number(this.statusCode) || 200)
       try {
         debugResponse.call(this)
       } finally {

@@ -153,10 +153,10 @@ async function accountFromLoginState(dataDir: string): Promise<string | undefine
 /** The OS credential store's token for `account`, through the Heroku CLI's own handler for it (no Sentry). */
 async function tokenFromStore(store: 'linux' | 'macos' | 'windows', account: string): Promise<string | undefined> {
   try {
-    const base = '@heroku-cli/command/lib/credential-manager-core/credential-handlers'
-    const handler = store === 'linux'
-      ? new (await import(`${base}/linux-handler.js`)).LinuxHandler()
-      : store === 'macos' ? new (await import(`${base}/macos-handler.js`)).MacOSHandler() : new (await import(`${base}/windows-handler.js`)).WindowsHandler()
+    const {herokuCommandModule} = await import('./heroku-command.js')
+    const file = `lib/credential-manager-core/credential-handlers/${store}-handler.js`
+    const exported = {linux: 'LinuxHandler', macos: 'MacOSHandler', windows: 'WindowsHandler'}[store]
+    const handler = new (await herokuCommandModule<Record<string, new () => unknown>>(file))[exported]()
     return (handler as {getAuth(account: string, service: string): string}).getAuth(account, 'heroku-cli') || undefined
   } catch {
     // the real client tries again, reports the failure its way and falls back to netrc

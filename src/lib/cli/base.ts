@@ -21,7 +21,8 @@ export type AppLinkFlags<T extends typeof Command> = Interfaces.InferredFlags<ty
 
 /** Reads `git remote -v` only when no app was given, like the Heroku CLI does. */
 async function appFromGitRemote(remote?: string): Promise<string | undefined> {
-  const {configRemote, getGitRemotes} = await import('@heroku-cli/command/lib/git.js')
+  const {herokuCommandModule} = await import('../api/heroku-command.js')
+  const {configRemote, getGitRemotes} = await herokuCommandModule<typeof import('@heroku-cli/command/lib/git.js')>('lib/git.js')
   const remotes = getGitRemotes(remote || configRemote())
   if (remotes.length === 1) return remotes[0].app
   if (remote && remotes.length === 0) throw new AppLinkError(`Git remote ${remote} not found, or it does not point at a Heroku app.`, {exitCode: ExitCode.INVALID_INPUT, hints: ['List remotes with: git remote -v'], id: 'remote_not_found'})
@@ -103,10 +104,13 @@ export abstract class AppLinkCommand extends Command {
     return this._heroku
   }
 
-  /** The Heroku CLI's own Platform API client (`@heroku-cli/command`: auth, login, 2FA, HEROKU_HOST), created once. */
+  /**
+   * The Heroku CLI's own Platform API client (`@heroku-cli/command`: auth, login, 2FA, HEROKU_HOST),
+   * created once, from the CLI's copy of the package when it has one (api/heroku-command.ts).
+   */
   private cliPlatformApi(): Promise<PlatformApi & {getAuth(): Promise<string | undefined>}> {
     this._cliClient ??= (async () => {
-      const [{APIClient}, {guardPlatformDebug}] = await Promise.all([import('@heroku-cli/command'), import('../api/debug.js')])
+      const [{APIClient}, {guardPlatformDebug}] = await Promise.all([import('../api/heroku-command.js').then(m => m.herokuCommand()), import('../api/debug.js')])
       // its debug output prints response bodies (config vars hold the AppLink token): redact them first
       await guardPlatformDebug()
       const on = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true'

@@ -8,28 +8,18 @@
  * Every value import of `@oclif/core` goes through here (eslint.config.js); type imports may name
  * the package directly.
  */
-import {readFileSync, realpathSync} from 'node:fs'
-import {createRequire} from 'node:module'
-import {dirname, join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
 import type * as OclifCore from '@oclif/core'
+
+import {hostPackage} from '../api/host-package.js'
 
 /** The major version this plugin is written against; another major of the host is not used. */
 const MAJOR = 4
 
 /** The entry file of the `@oclif/core` the running CLI (process.argv[1]) resolves, if it is a 4.x. */
 export function hostCoreEntry(cliEntry: string | undefined = process.argv[1] ?? ''): string | undefined {
-  if (!cliEntry) return undefined
-  try {
-    const entry = createRequire(realpathSync(cliEntry)).resolve('@oclif/core')
-    const pkg = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as {name?: string; version?: string}
-    if (pkg.name !== '@oclif/core' || Number(pkg.version?.split('.')[0]) !== MAJOR) return undefined
-    return entry
-  } catch {
-    // not run by a CLI file (node -e, a REPL), or one without @oclif/core: the plugin's own copy
-    return undefined
-  }
+  return hostPackage('@oclif/core', MAJOR, cliEntry)?.entry
 }
 
 async function load(): Promise<typeof OclifCore> {

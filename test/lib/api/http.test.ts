@@ -267,6 +267,11 @@ describe('the Heroku Platform API client', () => {
     expect(redactPlatformBody('/apps/a/addons/x/sso', SSO_BODY)).to.equal(REDACTED)
     expect(redactPlatformBody('/apps/a', {id: 'x', name: 'a'})).to.deep.equal({id: 'x', name: 'a'})
     expect(redactPlatformBody('/apps/a', {token: 'abcdef123'})).to.deep.equal({token: REDACTED})
+    // an error answer keeps its words (secret-named fields and known secrets are still masked)
+    const notFound = {id: 'not_found', message: 'Couldn\'t find that app.', resource: 'app'}
+    expect(redactPlatformBody('/apps/a/config-vars', notFound, 404)).to.deep.equal(notFound)
+    expect(redactPlatformBody('/apps/a/addons/x/sso', {id: 'forbidden', message: 'No access.'}, 403)).to.deep.equal({id: 'forbidden', message: 'No access.'})
+    expect(redactPlatformBody('/apps/a/config-vars', {message: 'nope', token: 'abcdef123'}, 422)).to.deep.equal({message: 'nope', token: REDACTED})
   })
 
   it('prints no secret in its debug output once guarded (DEBUG=* HEROKU_DEBUG=1 HEROKU_DEBUG_HEADERS=1)', async () => {
@@ -285,9 +290,13 @@ describe('the Heroku Platform API client', () => {
         for (const path of ['config-vars', `addons/${ADDON.id}/sso`]) {
           await HTTP.get(`${server.url}/apps/${APP.name}/${path}`, {headers: {authorization: `Bearer ${HEROKU_TOKEN}`, 'x-addon-sso': SSO_HEADER}})
         }
+
+        // an error answer is shown as it came: nothing secret in it
+        await HTTP.get(`${server.url}/apps/no-such-app/config-vars`, {headers: {authorization: `Bearer ${HEROKU_TOKEN}`}}).catch(() => {})
       })
       expect(text).to.contain(`/apps/${APP.name}/config-vars`)
       expect(text).to.match(/HEROKU_APPLINK_TOKEN: '\[REDACTED\]'/)
+      expect(text).to.match(/id: 'not_found',\s+message: "Couldn't find that app.",\s+resource: 'app'/)
       for (const secret of [HEROKU_TOKEN, APPLINK_TOKEN, SSO_HEADER, SSO_BODY.params.token, SSO_BODY.params['nav-data']]) expect(text).not.to.contain(secret)
     } finally {
       debug.disable()

@@ -1,20 +1,12 @@
 import {expect} from 'chai'
-import {mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {hostCoreEntry, oclif} from '../../../src/lib/ui/oclif.js'
+import {fakeCli as fakeCliOf} from '../../helpers/fake-cli.js'
 
-/** A CLI folder as npm lays one out: bin/run.js, and node_modules/@oclif/core of `version`. */
-function fakeCli(root: string, version: string, name = '@oclif/core'): string {
-  const core = join(root, 'node_modules', '@oclif', 'core')
-  mkdirSync(join(core, 'lib'), {recursive: true})
-  mkdirSync(join(root, 'bin'), {recursive: true})
-  writeFileSync(join(core, 'package.json'), JSON.stringify({exports: {'.': './lib/index.js'}, main: 'lib/index.js', name, version}))
-  writeFileSync(join(core, 'lib', 'index.js'), 'module.exports = {}\n')
-  writeFileSync(join(root, 'bin', 'run.js'), '')
-  return join(root, 'bin', 'run.js')
-}
+const fakeCli = (root: string, version: string, name = '@oclif/core'): string => fakeCliOf(root, '@oclif/core', version, name)
 
 describe('ui/oclif: the running CLI\'s @oclif/core', () => {
   let tmp: string
