@@ -4,7 +4,7 @@ import type {Emulator} from '../../src/emulator/server.js'
 import {AppLinkClient} from '../../src/lib/api/applink-client.js'
 import {AppLinkError} from '../../src/lib/api/errors.js'
 import type {Authorization} from '../../src/lib/api/types.js'
-import {answerLogin, applink, platform, provision, type Provisioned, removeTempDirs, request, start, testKeys, waitFor} from './helpers.js'
+import {answerLogin, applink, eachWithApp, platform, provision, type Provisioned, request, start, testKeys, waitFor} from './helpers.js'
 
 /** The plugin's own client, bound to the provisioned add-on: the emulator must speak its contract. */
 function clientFor(p: Provisioned): AppLinkClient {
@@ -30,14 +30,10 @@ describe('emulator: AppLink API', () => {
   before(async () => {
     keys = await testKeys()
   })
-  beforeEach(async () => {
-    emu = await start()
-    p = await provision(emu)
+  eachWithApp((e, app) => {
+    emu = e
+    p = app
     client = clientFor(p)
-  })
-  afterEach(async () => {
-    await emu.close()
-    removeTempDirs()
   })
 
   describe('OAuth connections', () => {

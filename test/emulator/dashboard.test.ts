@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import type {Emulator} from '../../src/emulator/server.js'
-import {answerLogin, applink, provision, type Provisioned, removeTempDirs, request, start} from './helpers.js'
+import {answerLogin, applink, eachWithApp, type Provisioned, request, start} from './helpers.js'
 
 /** The cells of the row of `section` whose first cell is `name`, keyed by their class. */
 function row(html: string, section: string, name: string): Record<string, string> | undefined {
@@ -18,13 +18,9 @@ function row(html: string, section: string, name: string): Record<string, string
 describe('emulator: dashboard', () => {
   let emu: Emulator
   let p: Provisioned
-  beforeEach(async () => {
-    emu = await start()
-    p = await provision(emu)
-  })
-  afterEach(async () => {
-    await emu.close()
-    removeTempDirs()
+  eachWithApp((e, app) => {
+    emu = e
+    p = app
   })
 
   it('shows apps, add-ons, connections and authorizations with their statuses, and no token', async () => {

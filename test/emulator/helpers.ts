@@ -101,6 +101,24 @@ export async function provision(emu: Emulator, appName = 'my-app'): Promise<Prov
   }
 }
 
+/**
+ * Mocha hooks for tests that each want a fresh emulator (`start(options())`) with one provisioned
+ * app: before each test both go to `ready`, where the test file keeps them (and may set up more);
+ * after each test the emulator is closed and its data removed.
+ */
+export function eachWithApp(ready: (emu: Emulator, p: Provisioned) => Promise<void> | void, options: () => Partial<EmulatorOptions> = () => ({})): void {
+  let emu: Emulator | undefined
+  beforeEach(async () => {
+    emu = await start(options())
+    await ready(emu, await provision(emu))
+  })
+  afterEach(async () => {
+    await emu?.close()
+    emu = undefined
+    removeTempDirs()
+  })
+}
+
 /** A request body: text and bytes as they are, anything else as JSON. */
 function encode(body: unknown): BodyInit | undefined {
   if (body === undefined) return undefined

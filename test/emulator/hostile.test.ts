@@ -10,7 +10,7 @@ import {request as httpRequest} from 'node:http'
 import type {Emulator} from '../../src/emulator/server.js'
 import {AppLinkClient} from '../../src/lib/api/applink-client.js'
 import {aliasBomb, deepJson} from '../helpers/hostile.js'
-import {answerLogin, applink, platform, provision, type Provisioned, removeTempDirs, request, start} from './helpers.js'
+import {answerLogin, applink, eachWithApp, platform, type Provisioned, request} from './helpers.js'
 
 async function publishBody(files: Record<string, string>): Promise<{body: Buffer; contentType: string}> {
   const entries: Record<string, Uint8Array> = {}
@@ -26,14 +26,12 @@ describe('emulator: hostile clients', () => {
   let emu: Emulator
   let p: Provisioned
   const logged: Array<[string, string]> = []
-  beforeEach(async () => {
+  eachWithApp((e, app) => {
+    emu = e
+    p = app
+  }, () => {
     logged.length = 0
-    emu = await start({log: (line, kind) => logged.push([kind, line])})
-    p = await provision(emu)
-  })
-  afterEach(async () => {
-    await emu.close()
-    removeTempDirs()
+    return {log: (line, kind) => logged.push([kind, line])}
   })
 
   describe('the Host header (DNS rebinding)', () => {

@@ -7,7 +7,7 @@
 import {expect} from 'chai'
 
 import type {Emulator} from '../../src/emulator/server.js'
-import {answerLogin, applink, provision, type Provisioned, removeTempDirs, request, start, testKeys} from './helpers.js'
+import {answerLogin, applink, eachWithApp, type Provisioned, request, testKeys} from './helpers.js'
 
 /** An answer with the values that change each run (ids, times, login state) replaced by their kind. */
 function shape(body: Record<string, any>): Record<string, any> {
@@ -31,13 +31,9 @@ describe('emulator: connections and authorizations, one create and one delete', 
   before(async () => {
     keys = await testKeys()
   })
-  beforeEach(async () => {
-    emu = await start()
-    p = await provision(emu)
-  })
-  afterEach(async () => {
-    await emu.close()
-    removeTempDirs()
+  eachWithApp((e, app) => {
+    emu = e
+    p = app
   })
 
   it('refuses an unknown org kind with 404 before it looks at the credentials', async () => {

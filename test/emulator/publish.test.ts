@@ -5,7 +5,7 @@ import {readFileSync} from 'node:fs'
 import {PUBLISH_LIMITS} from '../../src/contract/limits.js'
 import type {Emulator} from '../../src/emulator/server.js'
 import {AppLinkClient} from '../../src/lib/api/applink-client.js'
-import {answerLogin, applink, provision, type Provisioned, removeTempDirs, request, start} from './helpers.js'
+import {answerLogin, applink, eachWithApp, type Provisioned, request} from './helpers.js'
 
 const SPEC = readFileSync(new URL('fixtures/orders.yaml', import.meta.url))
 
@@ -28,16 +28,12 @@ describe('emulator: publishing', () => {
   let emu: Emulator
   let p: Provisioned
   let client: AppLinkClient
-  beforeEach(async () => {
-    emu = await start()
-    p = await provision(emu)
+  eachWithApp(async (e, app) => {
+    emu = e
+    p = app
     client = new AppLinkClient({addonId: p.addon.id, apiUrl: p.apiUrl, appId: p.app.id, retries: 0, sso: p.sso, token: p.token})
     const conn = await client.createConnection('salesforce', {connection_name: 'my_org'})
     await answerLogin(conn.redirect_uri!, {decision: 'allow'})
-  })
-  afterEach(async () => {
-    await emu.close()
-    removeTempDirs()
   })
 
   const upload = async (zip: Uint8Array | string, appRequest?: unknown, parts?: {appRequest?: boolean; metadata?: boolean}, connection = 'my_org') => {
