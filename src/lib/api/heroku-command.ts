@@ -5,7 +5,7 @@
  *
  * The plugin's own copy imports the plugin's own `@oclif/core` and the rest of its tree, all
  * compiled a second time under `heroku`; the CLI's copy shares what the CLI has loaded already
- * (about a quarter of a second of every command that needs this client, docs/performance.md).
+ * (about 0.3 s of every command that needs this client on a 2-core machine, docs/performance.md).
  * Every value import of the package goes through here (eslint.config.js), so the client, the
  * guard that patches its HTTP layer for debug output (`debug.ts`) and the credential handlers are
  * always one and the same copy.
