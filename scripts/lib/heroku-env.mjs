@@ -62,7 +62,7 @@ function killTree(child, signal) {
 }
 
 /**
- * Kills what the CLI left running detached with this HOME, outside the process groups killTree
+ * Kills what the CLI left running detached with this HOME (or its data dir), outside the process groups killTree
  * reaches: with telemetry on, `heroku` starts a detached telemetry worker that, without a network,
  * can outlive its own 10 s limit by hours. Linux only (reads /proc); elsewhere it does nothing.
  */
@@ -74,10 +74,12 @@ function killStrays(home) {
     return
   }
 
-  const mark = `\0HOME=${home}\0`
+  // the stage's HOME, or its CLI data dir when a test gave the CLI a HOME of its own (the plugin stays linked there)
+  const marks = [`\0HOME=${home}\0`, `\0XDG_DATA_HOME=${cliEnv(home).XDG_DATA_HOME}\0`]
   for (const pid of pids) {
     try {
-      if (`\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(mark)) process.kill(Number(pid), 'SIGKILL')
+      const environ = `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`
+      if (marks.some(mark => environ.includes(mark))) process.kill(Number(pid), 'SIGKILL')
     } catch {}
   }
 }

@@ -14,13 +14,11 @@ import {join} from 'node:path'
 
 import {repoRoot, startEmulator, startHeroku} from '../../scripts/lib/heroku-env.mjs'
 import {type CliResult, explain, heroku, sharedStage, type Stage} from './helpers/cli.js'
+import {TELEMETRY_DEFAULT} from './helpers/installed.js'
 import {herokuOnTerminal} from './helpers/pty.js'
 
 const APP = 'newuser-app'
 const KEY = join(repoRoot, 'test', 'fixtures', 'keys', 'test-rsa.key')
-
-/** Telemetry left as a user has it; its analytics endpoint kept on this machine (nothing listens there). */
-const TELEMETRY_DEFAULT = {DISABLE_TELEMETRY: undefined, HEROKU_ANALYTICS_URL: 'http://127.0.0.1:9/'}
 
 describe('integration: as users run it (heroku CLI, telemetry at its default)', function () {
   this.timeout(120_000)

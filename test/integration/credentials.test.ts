@@ -3,15 +3,17 @@
  * a scripted Platform API on 127.0.0.1: HEROKU_API_KEY, then the OS credential store (a stand-in
  * `secret-tool` on PATH, as on a Linux desktop) when `login.json` names the account, then ~/.netrc,
  * an encrypted ~/.netrc.gpg (a stand-in `gpg`); and what a 401 or a two-factor demand leads to:
- * the Heroku CLI's own handling. Each test pins the token on every Platform API request.
+ * the Heroku CLI's own handling. Each test pins the token on every Platform API request. The
+ * two-factor prompt runs on a terminal with the plugin as installed and telemetry on, as a user has it.
  */
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {APP, APPLINK_TOKEN, BASE} from '../helpers/fixture.js'
-import {type CliResult, expectNoSecrets, explain, heroku} from './helpers/cli.js'
+import {type CliResult, expectNoSecrets, explain, heroku, type Stage} from './helpers/cli.js'
+import {installedStage, OWN_COPY_MARKER, TELEMETRY_DEFAULT} from './helpers/installed.js'
+import {herokuOnTerminal, type PtyResult} from './helpers/pty.js'
 import {resolutionRoutes, scriptResolution, useScriptedWorld} from './helpers/scripted.js'
 import type {ScriptedServer} from './helpers/server.js'
 
@@ -204,61 +206,60 @@ describe('integration: Heroku credentials, as the Heroku CLI resolves them', fun
     expect(platform.requests.some(q => q.method === 'PUT')).to.equal(false)
   })
 
-  it('a two-factor demand on a terminal: the CLI prompts, pre-authorizes the app with the code, and the command goes on', async () => {
-    netrcEntry()
-    let preauthorized = false
-    platform.reset()
-    platform.on('PUT', `/apps/${APP.name}/pre-authorizations`, q => {
-      preauthorized = q.headers['heroku-two-factor-code'] === '246810'
-      return {body: {}}
+  describe('a two-factor demand on a terminal, the plugin as installed (its own copies beside the CLI\'s), telemetry at its default', () => {
+    let installed: Stage
+    let marker: string
+    before(async function () {
+      this.timeout(240_000)
+      installed = await installedStage()
     })
-    for (const [path, body] of resolutionRoutes(`${applink.url}${BASE}`)) {
-      platform.always('GET', path, () => preauthorized
-        ? {body}
-        : {body: {app: {name: APP.name}, id: 'two_factor', message: 'A second authentication factor is required.'}, status: 403})
-    }
+    after(() => installed?.cleanup())
+    beforeEach(() => {
+      marker = join(mkdtempSync(join(tmp, 'marker-')), 'loaded')
+      netrcEntry()
+    })
 
-    const r = await onTerminal(['applink:connections', '-a', APP.name], env(), /Two-factor code/, '246810\r')
-    expect(r.code, explain(r)).to.equal(0)
-    expect(r.stdout).to.contain('cred_org')
-    const put = platform.requests.filter(q => q.method === 'PUT')
-    expect(put.map(q => q.headers['heroku-two-factor-code'])).to.deep.equal(['246810'])
-    for (const q of platform.requests) expect(q.headers.authorization).to.equal(`Bearer ${NETRC_TOKEN}`)
-    expectNoSecrets(r.stdout, SECRETS)
-  })
-
-  /**
-   * Runs `heroku ...args` on a pseudo-terminal (util-linux `script`), types `answer` once `prompt`
-   * shows, and resolves with everything the terminal showed as stdout.
-   */
-  function onTerminal(args: string[], extra: Record<string, string | undefined>, prompt: RegExp, answer: string): Promise<CliResult> {
-    const {stage} = world
-    const childEnv: Record<string, string> = {}
-    for (const [k, v] of Object.entries({...stage.env, ...extra})) if (v !== undefined) childEnv[k] = v
-    const line = [process.execPath, stage.bin, ...args].map(a => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
-    mkdirSync(stage.cwd, {recursive: true})
-    const child = spawn('script', ['-q', '-e', '-c', line, '/dev/null'], {cwd: stage.cwd, env: childEnv, stdio: ['pipe', 'pipe', 'pipe']})
-    let out = ''
-    let answered = false
-    return new Promise<CliResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL')
-        reject(new Error(`heroku ${args.join(' ')} on a terminal did not finish within 60 s:\n${out}`))
-      }, 60_000)
-      const onData = (d: Buffer) => {
-        out += d.toString('utf8')
-        if (!answered && prompt.test(out)) {
-          answered = true
-          child.stdin.write(answer)
-        }
+    /**
+     * `heroku applink:connections` on a terminal, every resolution read demanding a second factor
+     * until the app is pre-authorized with 246810; types `keys` at the CLI's prompt. The plugin
+     * never loads its own copy of a package the CLI has.
+     */
+    async function atTwoFactorPrompt(keys: string): Promise<PtyResult> {
+      let preauthorized = false
+      platform.reset()
+      platform.on('PUT', `/apps/${APP.name}/pre-authorizations`, q => {
+        preauthorized = q.headers['heroku-two-factor-code'] === '246810'
+        return {body: {}}
+      })
+      for (const [path, body] of resolutionRoutes(`${applink.url}${BASE}`)) {
+        platform.always('GET', path, () => preauthorized
+          ? {body}
+          : {body: {app: {name: APP.name}, id: 'two_factor', message: 'A second authentication factor is required.'}, status: 403})
       }
 
-      child.stdout.on('data', onData)
-      child.stderr.on('data', onData)
-      child.on('close', code => {
-        clearTimeout(timer)
-        resolve({code: code ?? 1, signal: null, stderr: '', stdout: out})
-      })
+      const t = herokuOnTerminal(installed, ['applink:connections', '-a', APP.name], env({...TELEMETRY_DEFAULT, [OWN_COPY_MARKER]: marker}))
+      await t.waitFor(/Two-factor code/)
+      t.write(keys)
+      const r = await t.done
+      expect(existsSync(marker), 'the plugin loaded its own copy of a package the CLI has').to.equal(false)
+      return r
+    }
+
+    it('the CLI\'s own prompt (from the CLI\'s copy of @heroku-cli/command): the code pre-authorizes the app and the command goes on', async () => {
+      const r = await atTwoFactorPrompt('246810\r')
+      expect(r.code, r.text).to.equal(0)
+      expect(r.text).to.contain('cred_org')
+      expect(platform.requests.filter(q => q.method === 'PUT').map(q => q.headers['heroku-two-factor-code'])).to.deep.equal(['246810'])
+      for (const q of platform.requests) expect(q.headers.authorization).to.equal(`Bearer ${NETRC_TOKEN}`)
+      expectNoSecrets(r.text, SECRETS)
     })
-  }
+
+    it('Ctrl-C at the prompt: exit 130, interrupted, no pre-authorization and nothing asked of AppLink', async () => {
+      const r = await atTwoFactorPrompt('\u0003')
+      expect(r.code, r.text).to.equal(130)
+      expect(r.text).to.equal('? Two-factor code\nError: Interrupted at the Heroku CLI\'s prompt: nothing was changed.\n')
+      expect(platform.requests.filter(q => q.method === 'PUT')).to.deep.equal([])
+      expect(applink.requests).to.deep.equal([])
+    })
+  })
 })

@@ -3,7 +3,7 @@ import {spawn} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {repoRoot, stagePlugin, stripAnsi} from '../../scripts/lib/heroku-env.mjs'
+import {cliEnv, repoRoot, stagePlugin, stripAnsi} from '../../scripts/lib/heroku-env.mjs'
 import {explain, heroku, sharedStage} from './helpers/cli.js'
 import {ScriptedServer} from './helpers/server.js'
 
@@ -52,7 +52,7 @@ describe('integration harness: the plugin linked into the real heroku CLI', func
     }
   })
 
-  it('cleanup stops what the CLI left running detached with the stage\'s HOME (the telemetry worker)', async function () {
+  it('cleanup stops what the CLI left running detached with the stage\'s HOME or data dir (the telemetry worker)', async function () {
     if (!existsSync('/proc/self/environ')) this.skip()
     const stage = await stagePlugin()
     const alive = (pid: number) => {
@@ -64,21 +64,22 @@ describe('integration harness: the plugin linked into the real heroku CLI', func
       }
     }
 
-    // like heroku's telemetry worker: detached, in a session of its own, with the stage's HOME
-    const stray = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {detached: true, env: {...stage.env, HOME: stage.home}, stdio: 'ignore'})
-    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {detached: true, env: {...stage.env, HOME: `${stage.home}-other`}, stdio: 'ignore'})
-    stray.unref()
-    other.unref()
+    // like heroku's telemetry worker: detached, in a session of its own, with the stage's HOME; or
+    // with a HOME a test gave the CLI (test/integration/credentials.test.ts) and the stage's data dir
+    const idle = (env: NodeJS.ProcessEnv) => spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {detached: true, env, stdio: 'ignore'})
+    const strays = [idle(stage.env), idle({...stage.env, HOME: `${stage.home}-of-a-test`})]
+    // another stage's: another HOME and data dir
+    const other = idle(cliEnv(`${stage.home}-other`))
+    for (const child of [...strays, other]) child.unref()
     try {
       await new Promise(resolve => setTimeout(resolve, 200))
-      expect(alive(stray.pid as number)).to.equal(true)
+      for (const stray of strays) expect(alive(stray.pid as number)).to.equal(true)
       stage.cleanup()
       await new Promise(resolve => setTimeout(resolve, 200))
-      expect(alive(stray.pid as number), 'the stray process').to.equal(false)
-      expect(alive(other.pid as number), 'a process with another HOME').to.equal(true)
+      expect(strays.map(stray => alive(stray.pid as number)), 'the stray processes').to.deep.equal([false, false])
+      expect(alive(other.pid as number), 'a process of another stage').to.equal(true)
     } finally {
-      other.kill('SIGKILL')
-      stray.kill('SIGKILL')
+      for (const child of [...strays, other]) child.kill('SIGKILL')
     }
   })
 })

@@ -11,7 +11,7 @@ import {Command, Flags, ux} from '../ui/oclif.js'
 import type {AppLinkContext, PlatformApi} from '../api/addon.js'
 import type {AppLinkClient} from '../api/applink-client.js'
 import {AppLinkError, ExitCode} from '../api/errors.js'
-import {interruptedError, interrupts} from '../ui/interrupt.js'
+import {interruptedError, interrupts, isPromptInterrupted} from '../ui/interrupt.js'
 import {maskKnownSecrets, redactJson} from '../api/redact.js'
 import {setTraceWriter} from '../api/trace.js'
 import {createIO, type IO, redactProcessStderr} from '../ui/io.js'
@@ -118,7 +118,16 @@ export abstract class AppLinkCommand extends Command {
       // without a terminal a refused token is reported, never answered with an interactive login
       // (with HEROKU_API_KEY the client starts none: its own message names that variable)
       const login = this.interactive || Boolean(process.env.HEROKU_API_KEY)
-      const get = login ? api.get.bind(api) : (url: string, options?: object) => api.get(url, {...options, retryAuth: false} as object)
+      const get = async (url: string, options?: object) => {
+        try {
+          return await api.get(url, login ? options : {...options, retryAuth: false} as object)
+        } catch (error) {
+          // Ctrl-C at its login or two-factor prompt: interrupted (130) like every prompt of ours
+          if (isPromptInterrupted(error)) throw interruptedError('Interrupted at the Heroku CLI\'s prompt: nothing was changed.')
+          throw error
+        }
+      }
+
       return {get, getAuth: () => api.getAuth()} as unknown as PlatformApi & {getAuth(): Promise<string | undefined>}
     })()
     return this._cliClient

@@ -7,7 +7,8 @@
 import {Flags} from './oclif.js'
 import type {Readable, Writable} from 'node:stream'
 
-import {AppLinkError, ExitCode, invalidInput} from '../api/errors.js'
+import {type AppLinkError, invalidInput} from '../api/errors.js'
+import {interruptedError, isPromptInterrupted} from './interrupt.js'
 import type {IO} from './io.js'
 
 export interface Confirmation {
@@ -59,9 +60,7 @@ export async function askToConfirm(c: Confirmation, ask: Ask): Promise<void> {
   try {
     answer = await ask(`To ${c.action}, type ${c.name}:`)
   } catch (error) {
-    if ((error as Error)?.name === 'ExitPromptError' || (error as Error)?.name === 'AbortPromptError') {
-      throw new AppLinkError('Interrupted: nothing was changed.', {exitCode: ExitCode.INTERRUPTED, id: 'interrupted'})
-    }
+    if (isPromptInterrupted(error)) throw interruptedError('Interrupted: nothing was changed.')
 
     throw error
   }

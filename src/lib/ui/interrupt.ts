@@ -45,6 +45,15 @@ export function interruptedError(message = 'Interrupted.', hints: string[] = [])
   return new AppLinkError(message, {exitCode: ExitCode.INTERRUPTED, hints, id: 'interrupted'})
 }
 
+/**
+ * True for the error of an inquirer prompt that Ctrl-C closed (in raw mode the key reaches the
+ * prompt, not the signal handlers): ours, or one of the Heroku CLI's client (login, two-factor).
+ */
+export function isPromptInterrupted(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name
+  return name === 'ExitPromptError' || name === 'AbortPromptError'
+}
+
 /** What the top handler answers (the generic interruption when there is none; 130 when it throws). */
 function outcomeOf(handlers: InterruptHandler[], signal: NodeJS.Signals): AppLinkError | number {
   try {
