@@ -9,58 +9,26 @@
  * src/lib/api/heroku-command.ts), and no "EEXIT: 1" noise may come from two copies meeting.
  */
 import {expect} from 'chai'
-import {appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {type CliResult, repoRoot, runHeroku, type Stage, stagePlugin} from '../../scripts/lib/heroku-env.mjs'
+import {type CliResult, runHeroku, type Stage} from '../../scripts/lib/heroku-env.mjs'
 import {explain} from './helpers/cli.js'
-
-/**
- * The packages a plugin installed with `plugins:install` has copies of, beside the CLI's; the
- * HTTP layer too, whose debug output the plugin guards in the copy its client is made from.
- */
-const OWN_COPIES: Record<string, string[]> = {'@heroku': ['http-call'], '@heroku-cli': ['command'], '@oclif': ['core']}
-
-/**
- * Replaces the staged plugin's node_modules link by a folder of links, with real copies of
- * @oclif/core and @heroku-cli/command that note when they are loaded, in the file
- * APPLINK_TEST_CORE_MARKER names.
- */
-function ownCopies(stage: Stage): void {
-  const nm = join(stage.pluginDir, 'node_modules')
-  const source = join(repoRoot, 'node_modules')
-  rmSync(nm, {force: true, recursive: true})
-  mkdirSync(nm, {recursive: true})
-  for (const entry of readdirSync(source)) {
-    const copied = OWN_COPIES[entry]
-    if (!copied) {
-      symlinkSync(join(source, entry), join(nm, entry))
-      continue
-    }
-
-    mkdirSync(join(nm, entry))
-    for (const inside of readdirSync(join(source, entry))) {
-      if (copied.includes(inside)) cpSync(join(source, entry, inside), join(nm, entry, inside), {recursive: true})
-      else symlinkSync(join(source, entry, inside), join(nm, entry, inside))
-    }
-  }
-
-  appendFileSync(join(nm, '@oclif', 'core', 'lib', 'index.js'), "\nif (process.env.APPLINK_TEST_CORE_MARKER) require('node:fs').appendFileSync(process.env.APPLINK_TEST_CORE_MARKER, 'the plugin\\'s own @oclif/core\\n')\n")
-  // an ES module; vars.js is imported by its main module and by lib/git.js alike
-  appendFileSync(join(nm, '@heroku-cli', 'command', 'lib', 'vars.js'), "\nimport {appendFileSync as markLoaded} from 'node:fs'\nif (process.env.APPLINK_TEST_CORE_MARKER) markLoaded(process.env.APPLINK_TEST_CORE_MARKER, 'the plugin\\'s own @heroku-cli/command\\n')\n")
-}
+import {installedStage, OWN_COPY_MARKER, TELEMETRY_DEFAULT} from './helpers/installed.js'
 
 describe('applink:emulator in scripts, through the heroku CLI (telemetry on)', function () {
   this.timeout(180_000)
   let stage: Stage
   let dataDir: string
-  const cli = (args: string[]): Promise<CliResult> => runHeroku(stage, args, {env: {DISABLE_TELEMETRY: undefined}, timeoutMs: 90_000})
+  type Env = Record<string, string | undefined>
+  /** `heroku ARGS` with telemetry at its default; `alone`: the plugin's own bin/run.js instead of heroku */
+  const cli = (args: string[], env: Env = {}, alone = false): Promise<CliResult> =>
+    runHeroku(alone ? {...stage, bin: join(stage.pluginDir, 'bin', 'run.js')} : stage, args, {env: {...TELEMETRY_DEFAULT, ...env}, timeoutMs: 90_000})
 
   before(async function () {
     this.timeout(240_000)
-    stage = await stagePlugin()
-    ownCopies(stage)
+    stage = await installedStage()
     dataDir = mkdtempSync(join(tmpdir(), 'applink-emu-detach-'))
   })
   after(async () => {
@@ -83,7 +51,7 @@ describe('applink:emulator in scripts, through the heroku CLI (telemetry on)', f
     expect(statSync(exportFile).mode & 0o777).to.equal(0o600)
 
     // it serves after the command returned: the CLI, pointed at it with those lines, works
-    const apps = await runHeroku(stage, ['apps', '--json'], {env: {HEROKU_API_KEY: key, HEROKU_HOST: host}, timeoutMs: 60_000})
+    const apps = await cli(['apps', '--json'], {HEROKU_API_KEY: key, HEROKU_HOST: host})
     expect(apps.code, explain(apps)).to.equal(0)
     expect(JSON.parse(apps.stdout)).to.deep.equal([])
 
@@ -109,18 +77,18 @@ describe('applink:emulator in scripts, through the heroku CLI (telemetry on)', f
 
   it('runs on the heroku CLI\'s own @oclif/core, and on its own copy only when run alone (bin/run.js)', async () => {
     const marker = join(dataDir, 'core-loaded')
-    const env = {APPLINK_TEST_CORE_MARKER: marker, DISABLE_TELEMETRY: undefined}
+    const env = {[OWN_COPY_MARKER]: marker}
     const missing = join(dataDir, 'no-such-spec.yaml')
-    const validate = await runHeroku(stage, ['applink:spec:validate', missing], {env, timeoutMs: 90_000})
+    const validate = await cli(['applink:spec:validate', missing], env)
     expect(validate.code, explain(validate)).to.equal(2)
     expect(validate.stderr).to.contain(`Error: The spec file ${missing} does not exist.`)
-    const stop = await runHeroku(stage, ['applink:emulator', '--stop', '--data-dir', dataDir], {env, timeoutMs: 90_000})
+    const stop = await cli(['applink:emulator', '--stop', '--data-dir', dataDir], env)
     expect(stop.code, explain(stop)).to.equal(1)
     expect(stop.stderr).to.equal(`Error: No emulator is running on ${dataDir}.\n  › Start one with: heroku applink:emulator --detach\n`)
     expect(existsSync(marker), 'the plugin loaded its own @oclif/core under heroku').to.equal(false)
 
     // alone, there is no CLI's copy: the plugin's own is the one (the marker works)
-    const alone = await runHeroku({...stage, bin: join(stage.pluginDir, 'bin', 'run.js')}, ['applink:emulator', '--stop', '--data-dir', dataDir], {env, timeoutMs: 90_000})
+    const alone = await cli(['applink:emulator', '--stop', '--data-dir', dataDir], env, true)
     expect(alone.code, explain(alone)).to.equal(1)
     expect(alone.stderr).to.equal(`Error: No emulator is running on ${dataDir}.\n  › Start one with: heroku applink:emulator --detach\n`)
     expect(readFileSync(marker, 'utf8')).to.equal('the plugin\'s own @oclif/core\n')
@@ -133,29 +101,29 @@ describe('applink:emulator in scripts, through the heroku CLI (telemetry on)', f
     const [, host, key] = /^export HEROKU_HOST=(\S+)\nexport HEROKU_API_KEY=(\S+)\n$/.exec(up.stdout)!
     const api = {HEROKU_API_KEY: key, HEROKU_HOST: host}
     for (const args of [['apps:create', 'own-copies', '--no-remote'], ['addons:create', 'heroku-applink', '-a', 'own-copies']]) {
-      const r = await runHeroku(stage, args, {env: api, timeoutMs: 60_000})
+      const r = await cli(args, api)
       expect(r.code, explain(r)).to.equal(0)
     }
 
-    const config = await runHeroku(stage, ['config', '-a', 'own-copies', '--json'], {env: api, timeoutMs: 60_000})
+    const config = await cli(['config', '-a', 'own-copies', '--json'], api)
     const token = JSON.parse(config.stdout).HEROKU_APPLINK_TOKEN as string
     expect(token, explain(config)).to.match(/^\S{16,}$/)
 
     // HEROKU_DEBUG: the CLI's own client and its request trace, with the config vars hidden
-    const env = {...api, APPLINK_TEST_CORE_MARKER: marker, DISABLE_TELEMETRY: undefined, HEROKU_DEBUG: '1'}
-    const traced = await runHeroku(stage, ['applink:connections', '-a', 'own-copies'], {env, timeoutMs: 90_000})
+    const env = {...api, [OWN_COPY_MARKER]: marker, HEROKU_DEBUG: '1'}
+    const traced = await cli(['applink:connections', '-a', 'own-copies'], env)
     expect(traced.code, explain(traced)).to.equal(0)
     expect(traced.stdout).to.equal('=== Heroku AppLink connections for app own-copies\n\nThere are no Heroku AppLink connections for app own-copies.\n')
     expect(traced.stderr).to.match(/GET .*\/apps\/own-copies\/config-vars/)
     expect(traced.stdout + traced.stderr).not.to.contain(token)
     // no token at all: the CLI's client finds none, and the error says which key to set
-    const anonymous = await runHeroku(stage, ['applink:connections', '-a', 'own-copies'], {env: {APPLINK_TEST_CORE_MARKER: marker, DISABLE_TELEMETRY: undefined, HEROKU_API_KEY: undefined, HEROKU_HOST: host}, timeoutMs: 90_000})
+    const anonymous = await cli(['applink:connections', '-a', 'own-copies'], {[OWN_COPY_MARKER]: marker, HEROKU_API_KEY: undefined, HEROKU_HOST: host})
     expect(anonymous.code, explain(anonymous)).to.equal(1)
     expect(anonymous.stderr).to.contain(`Error: HEROKU_HOST points at a local emulator (${host}) but HEROKU_API_KEY is not set.`)
     expect(existsSync(marker), 'the plugin loaded its own @heroku-cli/command under heroku').to.equal(false)
 
     // alone, the plugin's own copies, its client's trace guarded all the same
-    const alone = await runHeroku({...stage, bin: join(stage.pluginDir, 'bin', 'run.js')}, ['applink:connections', '-a', 'own-copies'], {env, timeoutMs: 90_000})
+    const alone = await cli(['applink:connections', '-a', 'own-copies'], env, true)
     expect(alone.code, explain(alone)).to.equal(0)
     expect(alone.stderr).to.match(/GET .*\/apps\/own-copies\/config-vars/)
     expect(alone.stdout + alone.stderr).not.to.contain(token)

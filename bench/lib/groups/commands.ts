@@ -74,19 +74,15 @@ export async function startupRows(targets: Target[], server: Backend): Promise<R
  */
 export async function readRows(targets: Target[], server: Backend): Promise<Row[]> {
   const cases: [string, string[], Expect, Env?][] = [
-    ['applink:connections', ['applink:connections', '-a', BENCH_APP], {stdout: new RegExp(BENCH_CONNECTION)}],
-    ['applink:connections:info', ['applink:connections:info', BENCH_CONNECTION, '-a', BENCH_APP], {stdout: new RegExp(BENCH_CONNECTION)}],
-    ['applink:authorizations', ['applink:authorizations', '-a', BENCH_APP], {stdout: new RegExp(BENCH_AUTHORIZATION)}],
-    ['applink:authorizations:info', ['applink:authorizations:info', BENCH_AUTHORIZATION, '-a', BENCH_APP], {stdout: new RegExp(BENCH_AUTHORIZATION)}],
-    ['salesforce:publications', ['salesforce:publications', '-a', BENCH_APP], {requests: srv => srv.requests.some(r => /\/connections\/salesforce\/[^/]+\/apps\//.test(r.path)) ? undefined : 'no publications request reached the server'}],
-    ['applink:connections', ['applink:connections', '-a', BENCH_APP], {stdout: new RegExp(BENCH_CONNECTION)}, {HEROKU_DEBUG: '1'}],
+    ['applink:connections -a APP', ['applink:connections', '-a', BENCH_APP], {stdout: new RegExp(BENCH_CONNECTION)}],
+    ['applink:connections:info -a APP', ['applink:connections:info', BENCH_CONNECTION, '-a', BENCH_APP], {stdout: new RegExp(BENCH_CONNECTION)}],
+    ['applink:authorizations -a APP', ['applink:authorizations', '-a', BENCH_APP], {stdout: new RegExp(BENCH_AUTHORIZATION)}],
+    ['applink:authorizations:info -a APP', ['applink:authorizations:info', BENCH_AUTHORIZATION, '-a', BENCH_APP], {stdout: new RegExp(BENCH_AUTHORIZATION)}],
+    ['salesforce:publications -a APP', ['salesforce:publications', '-a', BENCH_APP], {requests: srv => srv.requests.some(r => /\/connections\/salesforce\/[^/]+\/apps\//.test(r.path)) ? undefined : 'no publications request reached the server'}],
+    ['applink:connections -a APP, HEROKU_DEBUG=1 (the CLI\'s own API client)', ['applink:connections', '-a', BENCH_APP], {stdout: new RegExp(BENCH_CONNECTION)}, {HEROKU_DEBUG: '1'}],
   ]
   const rows: Row[] = []
-  for (const [name, args, expect, env] of cases) {
-    const metric = env ? `${name} -a APP, HEROKU_DEBUG=1 (the CLI's own API client)` : `${name} -a APP`
-    rows.push(...comparedRows(metric, await measureCommand(targets, args, expect, server, env)))
-  }
-
+  for (const [metric, args, expect, env] of cases) rows.push(...comparedRows(metric, await measureCommand(targets, args, expect, server, env)))
   return rows
 }
 

@@ -10,13 +10,12 @@
  * guard that patches its HTTP layer for debug output (`debug.ts`) and the credential handlers are
  * always one and the same copy.
  */
-import {createRequire} from 'node:module'
-import {dirname, join} from 'node:path'
-import {pathToFileURL} from 'node:url'
+import {join} from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import type * as HerokuCommand from '@heroku-cli/command'
 
-import {type FoundPackage, hostPackage, packageRoot} from './host-package.js'
+import {type FoundPackage, hostPackage} from './host-package.js'
 
 const NAME = '@heroku-cli/command'
 /** The major version this plugin is written against; the CLI's copy of another major is not used. */
@@ -24,16 +23,10 @@ const MAJOR = 13
 
 let inUse: FoundPackage | undefined
 
-/** The copy in use: the running CLI's when it is a 13.x, otherwise the one this module resolves. */
+/** The copy in use: the running CLI's when it is a 13.x, otherwise the plugin's own (its dependency is ^13). */
 export function herokuCommandPackage(): FoundPackage {
-  if (!inUse) {
-    inUse = hostPackage(NAME, MAJOR)
-    if (!inUse) {
-      const entry = createRequire(import.meta.url).resolve(NAME)
-      inUse = {entry, root: packageRoot(entry, NAME) ?? dirname(dirname(entry))}
-    }
-  }
-
+  inUse ??= hostPackage(NAME, MAJOR) ?? hostPackage(NAME, MAJOR, fileURLToPath(import.meta.url))
+  if (!inUse) throw new Error(`${NAME} ${MAJOR}.x is missing from the plugin's node_modules: reinstall the plugin.`)
   return inUse
 }
 

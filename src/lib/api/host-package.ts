@@ -19,12 +19,12 @@ export interface FoundPackage {
   root: string
 }
 
-/** The folder of `entry`'s package: the nearest package.json above it that names `name`. */
-export function packageRoot(entry: string, name: string): string | undefined {
+/** `entry`'s package: the nearest package.json above it that names `name`, with its folder and version. */
+function packageOf(entry: string, name: string): {root: string; version?: string} | undefined {
   for (let dir = dirname(entry), depth = 0; depth < 6; dir = dirname(dir), depth++) {
     try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {name?: string}
-      if (pkg.name === name) return dir
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {name?: string; version?: string}
+      if (pkg.name === name) return {root: dir, version: pkg.version}
     } catch {
       // no package.json here (or a partial one): look further up
     }
@@ -36,18 +36,17 @@ export function packageRoot(entry: string, name: string): string | undefined {
 }
 
 /**
- * `name` as the CLI file `cliEntry` resolves it, when that copy is version `major`.x; undefined
- * otherwise (another major, another package under that name, no CLI file: `node -e`, a REPL).
+ * `name` as the file `cliEntry` (the running CLI's, by default) resolves it, when that copy is
+ * version `major`.x; undefined otherwise (another major, another package under that name, no CLI
+ * file: `node -e`, a REPL).
  */
 export function hostPackage(name: string, major: number, cliEntry: string | undefined = process.argv[1] ?? ''): FoundPackage | undefined {
   if (!cliEntry) return undefined
   try {
     const entry = createRequire(realpathSync(cliEntry)).resolve(name)
-    const root = packageRoot(entry, name)
-    if (!root) return undefined
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {version?: string}
-    if (Number(pkg.version?.split('.')[0]) !== major) return undefined
-    return {entry, root}
+    const pkg = packageOf(entry, name)
+    if (!pkg || Number(pkg.version?.split('.')[0]) !== major) return undefined
+    return {entry, root: pkg.root}
   } catch {
     return undefined
   }
