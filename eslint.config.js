@@ -51,18 +51,47 @@ const uiRules = {
 const commandRules = {files: ['src/commands/**/*.ts'], rules: {'no-restricted-imports': ['error', {patterns: [oclifImports, herokuCommandImports]}], 'no-restricted-syntax': ['error', herokuCommandSyntax, ...ioRules]}}
 
 // src/emulator/ is the other side of the contract: from src/ it imports only src/contract/ and
-// src/lib/openapi/ (the spec check it runs on uploads), never the plugin's own rules
-// (test/emulator/imports.test.ts checks the same, and that its imports form no cycle).
+// src/lib/openapi/ (the spec check it runs on uploads), never the plugin's own rules.
+// Inside it, one folder per concern, each above the ones it may import (docs/ARCHITECTURE.md,
+// src/emulator/README.md); `store/` may name the type of an org's data (`org/types.ts`) only.
 const emulatorMessage = 'src/emulator/ may import only src/contract/ and src/lib/openapi/ from src/ (docs/ARCHITECTURE.md)'
 const emulatorBanned = String.raw`^([.][.]\x2F)+(lib\x2F(?!openapi\x2F)|commands\x2F)`
-const emulatorLayering = {
-  files: ['src/emulator/**/*.ts'],
-  rules: {
-    'no-restricted-syntax': ['error', ...['ImportDeclaration', 'ImportExpression', 'ExportNamedDeclaration', 'ExportAllDeclaration'].map(node => ({
-      message: emulatorMessage,
-      selector: `${node}[source.value=/${emulatorBanned}/]`,
-    }))],
-  },
+const importNodes = ['ImportDeclaration', 'ImportExpression', 'ExportNamedDeclaration', 'ExportAllDeclaration']
+const emulatorFolders = ['process', 'server', 'dashboard', 'applink', 'login', 'platform', 'org', 'http', 'store']
+const emulatorMayImport = {
+  process: ['server', 'store'],
+  server: ['dashboard', 'applink', 'login', 'platform', 'org', 'http', 'store'],
+  dashboard: ['applink', 'platform', 'org', 'http', 'store'],
+  applink: ['login', 'platform', 'org', 'http', 'store'],
+  login: ['org', 'http', 'store'],
+  platform: ['http', 'store'],
+  org: ['http'],
+  http: ['store'],
+  store: [],
+}
+const emulatorLayering = emulatorFolders.map(folder => {
+  const banned = emulatorFolders.filter(f => f !== folder && !emulatorMayImport[folder].includes(f))
+  const allowed = emulatorMayImport[folder]
+  const message = `src/emulator/${folder}/ ${allowed.length > 0 ? `may import only ${allowed.map(f => `${f}/`).join(', ')}` : 'imports nothing else of the emulator'} (src/emulator/${folder}/index.ts)`
+  // a file may sit one level down (org/routes/), so the sibling is reached by one or two ../
+  const sibling = String.raw`^([.][.]\x2F){1,2}(${banned.join('|')})\x2F`
+  const typeOnly = folder === 'store' ? String.raw`(?!org\x2Ftypes[.]js$)` : ''
+  const siblingRegex = folder === 'store' ? String.raw`^[.][.]\x2F${typeOnly}(${banned.join('|')})\x2F` : sibling
+  return {
+    files: [`src/emulator/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-syntax': ['error', ...importNodes.flatMap(node => [
+        {message: emulatorMessage, selector: `${node}[source.value=/${emulatorBanned}/]`},
+        {message, selector: `${node}[source.value=/${siblingRegex}/]`},
+        ...(folder === 'store' ? [{message: `${message}: \`import type\` only`, selector: `${node}[importKind!='type'][source.value=/^[.][.]\\x2Forg\\x2F/]`}] : []),
+      ])],
+    },
+  }
+})
+// no loose files at the top of src/emulator/: each belongs to one of the folders above
+const emulatorTop = {
+  files: ['src/emulator/*.ts'],
+  rules: {'no-restricted-syntax': ['error', {message: 'src/emulator/ holds folders by concern only; put this file in one of them (src/emulator/README.md)', selector: 'Program'}]},
 }
 
 export default tseslint.config(
@@ -80,5 +109,6 @@ export default tseslint.config(
   ...layering,
   uiRules,
   commandRules,
-  emulatorLayering,
+  ...emulatorLayering,
+  emulatorTop,
 )

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const {bare, targets} = await setup()
   // the emulator of the installed package: what users get, and safe from a rebuild of dist/ meanwhile
   const emulatorFile = emulatorModulePath(targets[0].inst?.root as string)
-  if (!emulatorFile) throw new Error('the installed plugin has no dist/emulator/server.js: the bench needs its emulator')
+  if (!emulatorFile) throw new Error('the installed plugin has no dist/emulator/server/server.js: the bench needs its emulator')
   const server = await emulatorBackend(emulatorFile)
   log(`local server: ${server.name} on ${server.env.HEROKU_HOST}`)
   let rows: Row[]

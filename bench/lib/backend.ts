@@ -1,6 +1,6 @@
 /**
  * The local server a measured command talks to: the project's AppLink emulator (from the installed
- * package, started in this process, with auto-approval and fault injection on, src/emulator/faults.ts).
+ * package, started in this process, with auto-approval and fault injection on, src/emulator/http/faults.ts).
  * It plays the Platform API and the AppLink API on one 127.0.0.1 port; the bench needs the
  * environment that points the CLI at it, the log of the requests (with start and end times), a delay
  * on every Platform API answer (to count rounds), and the instant an OAuth login (or a data action
@@ -94,7 +94,7 @@ interface EmulatorModule {
 
 /** The compiled emulator of an installed copy of the plugin, if it has one. */
 export function emulatorModulePath(pluginRoot: string): string | undefined {
-  const file = join(pluginRoot, 'dist', 'emulator', 'server.js')
+  const file = join(pluginRoot, 'dist', 'emulator', 'server', 'server.js')
   return existsSync(file) ? file : undefined
 }
 

@@ -2,7 +2,7 @@
  * The publish API's size limits, as the contract states them (docs/openapi-rules.md, "Size
  * limits"): the one definition that both sides use, the plugin's checks before an upload
  * (`src/lib/openapi/check.ts`, `src/lib/flows/publish.ts`) and the emulator's checks of an upload
- * (`src/emulator/publish.ts`). Nothing here may import from `src/lib` or `src/emulator`.
+ * (`src/emulator/applink/publish.ts`). Nothing here may import from `src/lib` or `src/emulator`.
  *
  * Sizes are decimal, as the limits are written: 1 MB = 1,000,000 bytes. A size equal to a limit is
  * accepted; one byte more is refused.

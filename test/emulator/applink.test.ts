@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import type {Emulator} from '../../src/emulator/server.js'
+import type {Emulator} from '../../src/emulator/server/server.js'
 import {AppLinkClient} from '../../src/lib/api/applink-client.js'
 import {AppLinkError} from '../../src/lib/api/errors.js'
 import type {Authorization} from '../../src/lib/api/types.js'

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import type {Emulator} from '../../src/emulator/server.js'
+import type {Emulator} from '../../src/emulator/server/server.js'
 import {answerLogin, applink, platform, provision, type Provisioned, removeTempDirs, request, start} from './helpers.js'
 
 interface JsonRoute {

@@ -8,7 +8,7 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {LOCK_FILE, STORE_FILE} from '../../src/emulator/store.js'
+import {LOCK_FILE, STORE_FILE} from '../../src/emulator/store/store.js'
 import {removeTempDirs, request, tempDir} from './helpers.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))

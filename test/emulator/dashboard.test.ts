@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import type {Emulator} from '../../src/emulator/server.js'
+import type {Emulator} from '../../src/emulator/server/server.js'
 import {answerLogin, applink, eachWithApp, type Provisioned, request, start} from './helpers.js'
 
 /** The cells of the row of `section` whose first cell is `name`, keyed by their class. */

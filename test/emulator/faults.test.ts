@@ -1,12 +1,12 @@
 /**
- * The emulator's fault injection (src/emulator/faults.ts) over real HTTP: off by default (no log,
+ * The emulator's fault injection (src/emulator/http/faults.ts) over real HTTP: off by default (no log,
  * no control route), rules by method and path used once, N times or always, the answer spoiled
  * after the request took effect, the delay, and the control route for another process.
  */
 import {expect} from 'chai'
 
-import {Faults} from '../../src/emulator/faults.js'
-import type {Emulator} from '../../src/emulator/server.js'
+import {Faults} from '../../src/emulator/http/faults.js'
+import type {Emulator} from '../../src/emulator/server/server.js'
 import {platform, provision, removeTempDirs, request, start} from './helpers.js'
 
 describe('emulator fault injection', () => {

@@ -8,7 +8,7 @@ import {request as httpRequest} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {type Emulator, type EmulatorOptions, startEmulator} from '../../src/emulator/server.js'
+import {type Emulator, type EmulatorOptions, startEmulator} from '../../src/emulator/server/server.js'
 
 export interface Reply {
   body: any

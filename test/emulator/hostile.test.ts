@@ -6,8 +6,9 @@
 import {expect} from 'chai'
 import {zipSync} from 'fflate'
 import {request as httpRequest} from 'node:http'
+import {connect} from 'node:net'
 
-import type {Emulator} from '../../src/emulator/server.js'
+import type {Emulator} from '../../src/emulator/server/server.js'
 import {AppLinkClient} from '../../src/lib/api/applink-client.js'
 import {aliasBomb, deepJson} from '../helpers/hostile.js'
 import {answerLogin, applink, eachWithApp, platform, type Provisioned, request} from './helpers.js'
@@ -88,6 +89,46 @@ describe('emulator: hostile clients', () => {
       expect(res.status).to.equal(400)
       expect(res.body.message).to.equal('The metadata zip holds unexpected files: constructor. It may hold api-spec.json or api-spec.yaml, connectedapp-meta.xml and permissionset-meta.xml.')
     })
+  })
+
+  it('answers a body declared over the limit with 413 and Connection: close at once, which a client still sending reads', async () => {
+    const socket = connect(emu.port, '127.0.0.1')
+    let received = ''
+    let sent = 0
+    let answered = false
+    const answer = new Promise<void>((resolve, reject) => {
+      socket.on('data', data => {
+        received += data.toString('latin1')
+        const [head, body] = received.split('\r\n\r\n')
+        const length = /content-length: (\d+)/i.exec(head ?? '')
+        if (body !== undefined && length && Buffer.byteLength(body, 'latin1') >= Number(length[1])) resolve()
+      })
+      socket.on('error', error => reject(new Error(`the connection failed before the whole answer was read (${sent} bytes sent, read: ${JSON.stringify(received)}): ${error.message}`)))
+      socket.on('end', () => reject(new Error(`the connection ended before the whole answer (read: ${JSON.stringify(received)})`)))
+    }).finally(() => {
+      answered = true
+    })
+    socket.write(`POST /addons/${p.addon.id}/connections/salesforce HTTP/1.1\r\nhost: 127.0.0.1:${emu.port}\r\nauthorization: Bearer ${p.token}\r\ncontent-type: application/json\r\ncontent-length: 900000000\r\n\r\n`)
+    // a client that keeps writing its body (64 KB at a time) until it has read the answer; bounded at 64 MB
+    const chunk = Buffer.alloc(64 * 1024, 0x20)
+    const pump = (async () => {
+      while (!answered && sent < 64 * 1024 * 1024 && !socket.destroyed) {
+        sent += chunk.length
+        if (!socket.write(chunk)) await Promise.race([new Promise(r => {
+          socket.once('drain', r)
+        }), answer.catch(() => {})])
+      }
+    })()
+    await answer
+    await pump
+    socket.destroy()
+    const [head, body] = received.split('\r\n\r\n')
+    expect(head.split('\r\n')[0]).to.equal('HTTP/1.1 413 Payload Too Large')
+    expect(head).to.match(/\r\nconnection: close\r\n/i)
+    expect(JSON.parse(body)).to.deep.equal({id: 'request_too_large', message: 'The request body is larger than the limit of 1 MB.'})
+    // answered while the client was still sending, long before the 900 MB it declared
+    expect(sent).to.be.below(64 * 1024 * 1024)
+    expect((await platform(emu, 'GET', '/account')).status).to.equal(200)
   })
 
   it('logs a client that abandons its request body as the client\'s doing, not an internal error', async () => {

@@ -1,6 +1,6 @@
 /**
- * The emulator's import graph has no cycle: route files and helpers sit below server.ts, never
- * beside it. Every import counts, static, type-only or `import()`, so a cycle cannot hide behind
+ * The emulator's import graph has no cycle: the service folders sit below server/server.ts, never
+ * beside it (eslint.config.js keeps each folder above the ones it may import). Every import counts, static, type-only or `import()`, so a cycle cannot hide behind
  * `import type` today and turn into a runtime one tomorrow. Also: src/emulator imports nothing
  * from src/lib but src/lib/openapi/ (eslint.config.js says the same for the linter).
  */
@@ -87,9 +87,10 @@ describe('emulator imports', () => {
     expect(outside).to.deep.equal([])
   })
 
-  it('only the entry points (the command\'s cli.ts, the daemon) import server.ts', () => {
-    const server = join(EMULATOR, 'server.ts')
+  it('only the entry points (the command\'s process/cli.ts, the daemon) import server/server.ts', () => {
+    const server = join(EMULATOR, 'server/server.ts')
+    expect(edges.has(server)).to.equal(true)
     const importers = [...edges].filter(([, targets]) => targets.includes(server)).map(([file]) => relative(ROOT, file))
-    expect(importers.sort()).to.deep.equal(['src/emulator/cli.ts', 'src/emulator/daemon.ts'])
+    expect(importers.sort()).to.deep.equal(['src/emulator/process/cli.ts', 'src/emulator/process/daemon.ts'])
   })
 })

@@ -1,12 +1,12 @@
 /**
  * Connections and authorizations share one create handler and one delete handler in the emulator
- * (src/emulator/links.ts). These pin, answer by answer, the branches where the two resources and
+ * (src/emulator/applink/links.ts). These pin, answer by answer, the branches where the two resources and
  * the two methods (OAuth, JWT) differ: the org kind in the path, a key that is not RSA, a failed
  * record replaced under the same name, the alias rule of authorizations, and what DELETE answers.
  */
 import {expect} from 'chai'
 
-import type {Emulator} from '../../src/emulator/server.js'
+import type {Emulator} from '../../src/emulator/server/server.js'
 import {answerLogin, applink, eachWithApp, type Provisioned, request, testKeys} from './helpers.js'
 
 /** An answer with the values that change each run (ids, times, login state) replaced by their kind. */

@@ -1,11 +1,11 @@
 /**
- * The plugin (src/lib/api/names.ts) and the emulator (src/emulator/names.ts) each write the
+ * The plugin (src/lib/api/names.ts) and the emulator (src/emulator/applink/names.ts) each write the
  * contract's name rule (docs/applink-api.md §5) on their own; they must agree on every name below.
  * Each row also says what the contract answers, so a rule wrong on both sides fails too.
  */
 import {expect} from 'chai'
 
-import {nameProblem as emulatorProblem, orgTypeLabel as emulatorLabel} from '../../src/emulator/names.js'
+import {nameProblem as emulatorProblem, orgTypeLabel as emulatorLabel} from '../../src/emulator/applink/names.js'
 import {nameProblem as pluginProblem} from '../../src/lib/api/names.js'
 import {orgTypeLabel as pluginLabel} from '../../src/lib/api/types.js'
 

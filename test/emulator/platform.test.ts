@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import type {Emulator} from '../../src/emulator/server.js'
+import type {Emulator} from '../../src/emulator/server/server.js'
 import {platform, provision, removeTempDirs, request, start} from './helpers.js'
 
 describe('emulator: Heroku Platform API', () => {

@@ -3,7 +3,7 @@ import {zipSync} from 'fflate'
 import {readFileSync} from 'node:fs'
 
 import {PUBLISH_LIMITS} from '../../src/contract/limits.js'
-import type {Emulator} from '../../src/emulator/server.js'
+import type {Emulator} from '../../src/emulator/server/server.js'
 import {AppLinkClient} from '../../src/lib/api/applink-client.js'
 import {answerLogin, applink, eachWithApp, type Provisioned, request} from './helpers.js'
 

@@ -9,7 +9,7 @@ import {execFile} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
-import type {Emulator} from '../../src/emulator/server.js'
+import type {Emulator} from '../../src/emulator/server/server.js'
 import {answerLogin, applink, platform, provision, removeTempDirs, start, testKeys} from './helpers.js'
 
 const run = promisify(execFile)

@@ -5,8 +5,8 @@ import {join} from 'node:path'
 import {createInterface} from 'node:readline'
 import {fileURLToPath} from 'node:url'
 
-import type {Emulator} from '../../src/emulator/server.js'
-import {LOCK_FILE, STORE_FILE, STORE_VERSION, Store, StoreError} from '../../src/emulator/store.js'
+import type {Emulator} from '../../src/emulator/server/server.js'
+import {LOCK_FILE, STORE_FILE, STORE_VERSION, Store, StoreError} from '../../src/emulator/store/store.js'
 import {answerLogin, applink, platform, provision, type Provisioned, removeTempDirs, request, start, tempDir, testKeys, waitFor} from './helpers.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))

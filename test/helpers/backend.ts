@@ -1,6 +1,6 @@
 /**
  * The one fake backend of the tests: the emulator (src/emulator/), in this process on 127.0.0.1
- * port 0, with fault injection on (src/emulator/faults.ts) and its store seeded with the shared
+ * port 0, with fault injection on (src/emulator/http/faults.ts) and its store seeded with the shared
  * fixture of test/helpers/fixture.ts: the app APP with the AppLink add-on ADDON (token
  * APPLINK_TOKEN) and a Postgres add-on, accepting HEROKU_TOKEN; connections my_org and dc_org,
  * authorizations my_auth and dc_auth, the data action target my_target on dc_org and one
@@ -15,15 +15,15 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import nock from 'nock'
 
-import {type Fault, type FaultRule, Faults, type RecordedRequest} from '../../src/emulator/faults.js'
-import {orgFor} from '../../src/emulator/oauth.js'
-import {type Emulator, startEmulator} from '../../src/emulator/server.js'
-import type {StoreData} from '../../src/emulator/records.js'
+import {type Fault, type FaultRule, Faults, type RecordedRequest} from '../../src/emulator/http/faults.js'
+import {orgFor} from '../../src/emulator/login/oauth.js'
+import {type Emulator, startEmulator} from '../../src/emulator/server/server.js'
+import type {StoreData} from '../../src/emulator/store/records.js'
 // through applink.ts: its environment set-up comes with the fixture
 import {ADDON, APP, APPLINK_TOKEN, HEROKU_TOKEN} from './applink.js'
 import {ATTACHMENT, DATABASE_URL, PG_ADDON} from './fixture.js'
 
-export type {Fault, RecordedRequest} from '../../src/emulator/faults.js'
+export type {Fault, RecordedRequest} from '../../src/emulator/http/faults.js'
 
 const AUDIT = {created_at: '2026-11-01T10:00:00Z', created_by: 'dev@example.com', last_modified_at: '2026-11-01T10:00:00Z', last_modified_by: 'dev@example.com'}
 export {PG_ADDON} from './fixture.js'

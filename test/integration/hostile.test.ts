@@ -8,7 +8,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import type {Emulator} from '../../src/emulator/server.js'
+import type {Emulator} from '../../src/emulator/server/server.js'
 import {provision, type Provisioned, removeTempDirs, start, testKeys} from '../emulator/helpers.js'
 import {expectNoSecrets, explain, heroku, sharedStage} from './helpers/cli.js'
 

@@ -7,7 +7,7 @@ import {expect} from 'chai'
 import {spawn} from 'node:child_process'
 
 import {stripAnsi} from '../../scripts/lib/heroku-env.mjs'
-import type {Emulator} from '../../src/emulator/server.js'
+import type {Emulator} from '../../src/emulator/server/server.js'
 import {answerLogin, applink, provision, removeTempDirs, start} from '../emulator/helpers.js'
 import {explain, heroku, sharedStage} from './helpers/cli.js'
 

@@ -38,7 +38,7 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
     const {flags} = await this.parse(Emulator)
     const dataDir = flags['data-dir'] ?? join(this.config.dataDir, 'applink-emulator')
     if (flags.stop) return this.stopRunning(dataDir)
-    const cli = await import('../../emulator/cli.js')
+    const cli = await import('../../emulator/process/cli.js')
     // --detach: stdout holds only shell lines, so `eval "$(heroku applink:emulator --detach)"` works
     if (flags.detach) return this.io.out(await cli.startInBackground(dataDir, flags, this.argv, text => this.io.err(text)).catch(failed))
     // Ctrl-C / SIGTERM: stop synchronously (under the heroku CLI the process exits right after), exit 0
@@ -49,7 +49,7 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
   }
 
   private async stopRunning(dataDir: string): Promise<void> {
-    const {stopEmulator} = await import('../../emulator/detach.js')
+    const {stopEmulator} = await import('../../emulator/process/detach.js')
     const pid = await stopEmulator(dataDir).catch(failed)
     if (pid === undefined) throw new AppLinkError(`No emulator is running on ${dataDir}.`, {hints: ['Start one with: heroku applink:emulator --detach'], id: 'emulator_not_running'})
     this.io.err(`AppLink emulator (pid ${pid}) on ${dataDir}: stopped\n`)

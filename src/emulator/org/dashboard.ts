@@ -2,7 +2,7 @@
  * The dashboard's section on the emulated orgs: for each org its objects with record counts and
  * latest records, and its Data Cloud tables. Never a token.
  */
-import {escapeHtml as h} from '../util.js'
+import {escapeHtml as h} from '../http/util.js'
 import type {OrgData, SObjectRecord} from './types.js'
 
 const LATEST = 5

@@ -5,8 +5,8 @@
  */
 import type {IncomingMessage} from 'node:http'
 
-import {bearerToken, sendSalesforce} from '../http.js'
-import type {Ctx, Router} from '../router.js'
+import {bearerToken, sendSalesforce} from '../http/reply.js'
+import type {Ctx, Router} from '../http/router.js'
 import {SfError} from './errors.js'
 import {findSession, type OrgStoreData} from './orgs.js'
 import type {OrgData, OrgSession} from './types.js'

@@ -32,6 +32,14 @@ export function newRecordId(prefix: string, seed?: string): string {
   return id + idSuffix(id)
 }
 
+/** A valid 18-character Salesforce id of an org or a user (no pod digit, unlike records) (case suffix included) with the given 3-character key prefix (`00D` org, `005` user). */
+export function salesforceId(prefix: string, seed?: string): string {
+  const bytes = seed === undefined ? randomBytes(15) : createHash('sha256').update(seed).digest()
+  let out = prefix
+  for (let i = 0; out.length < 15; i++) out += BASE62[bytes[i] % 62]
+  return out + idSuffix(out)
+}
+
 const ID_PATTERN = /^[a-zA-Z0-9]{15}(?:[A-Z0-5]{3})?$/
 
 /** The 18-character form of a 15- or 18-character id, or undefined when `value` is not an id. */

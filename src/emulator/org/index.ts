@@ -7,6 +7,9 @@
  *   ids.ts      18-character ids                    soql*.ts     SOQL evaluation (paths, WHERE, plan)
  *   orgs.ts     orgs, users, sessions, runtime      sql.ts       Data Cloud SQL evaluation
  *   seed.ts     default data and --org-data files   routes/      REST, composite graph, Data Cloud, mesh
+ *
+ * May import: `http/` (replies, the router's types, HTML escaping); `store/` imports its data's type
+ * (`types.ts`).
  */
 import {findSession, type OrgStoreData, ensureOrg, issueSession, runtime} from './orgs.js'
 import type {RouteTable} from './http.js'

@@ -7,7 +7,7 @@ import {expect} from 'chai'
 import {type ChildProcess, spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 
-import type {Emulator} from '../../../src/emulator/server.js'
+import type {Emulator} from '../../../src/emulator/server/server.js'
 import {platform, provision, type Provisioned, removeTempDirs, request, start} from '../helpers.js'
 import {authorize, type AuthorizedOrg, clientContext, sdkOrg} from './helpers.js'
 

@@ -5,7 +5,7 @@
  */
 import {createRequire} from 'node:module'
 
-import type {Emulator} from '../../../src/emulator/server.js'
+import type {Emulator} from '../../../src/emulator/server/server.js'
 import {answerLogin, applink as applinkCall, type Provisioned, request} from '../helpers.js'
 
 // the SDK is CommonJS; loaded as an app loads it

@@ -5,7 +5,7 @@
  */
 import {expect} from 'chai'
 
-import type {Emulator} from '../../../src/emulator/server.js'
+import type {Emulator} from '../../../src/emulator/server/server.js'
 import {provision, type Provisioned, removeTempDirs, request, start} from '../helpers.js'
 import {authorize, type AuthorizedOrg} from './helpers.js'
 

@@ -12,7 +12,7 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
 import {normalizeId} from '../../../src/emulator/org/ids.js'
-import type {Emulator} from '../../../src/emulator/server.js'
+import type {Emulator} from '../../../src/emulator/server/server.js'
 import {platform, provision, type Provisioned, removeTempDirs, start, tempDir} from '../helpers.js'
 import {authorize, type AuthorizedOrg, failure, orgCall, sdkOrg} from './helpers.js'
 

@@ -11,8 +11,8 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
 import {SeedError} from '../../../src/emulator/org/seed.js'
-import type {Emulator} from '../../../src/emulator/server.js'
-import {STORE_FILE} from '../../../src/emulator/store.js'
+import type {Emulator} from '../../../src/emulator/server/server.js'
+import {STORE_FILE} from '../../../src/emulator/store/store.js'
 import {applink, provision, removeTempDirs, start, tempDir, testKeys} from '../helpers.js'
 import {authorize, orgCall, sdkOrg} from './helpers.js'
 

@@ -1,6 +1,6 @@
 /**
  * Scripted answers for the integration tests, served by the emulator (the one fake backend,
- * src/emulator/faults.ts): each instance is an emulator on 127.0.0.1 (port 0) with an empty store
+ * src/emulator/http/faults.ts): each instance is an emulator on 127.0.0.1 (port 0) with an empty store
  * and fault injection on, so that it answers the routes a test declares, in order, and records
  * every request it receives (method, path, headers, body). A request no declared route answered is
  * left to the emulator (which, knowing no app and no token, refuses it) and listed in `unexpected`.
@@ -9,8 +9,8 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {Faults, type RecordedRequest} from '../../../src/emulator/faults.js'
-import {type Emulator, startEmulator} from '../../../src/emulator/server.js'
+import {Faults, type RecordedRequest} from '../../../src/emulator/http/faults.js'
+import {type Emulator, startEmulator} from '../../../src/emulator/server/server.js'
 
 export type Recorded = RecordedRequest
 

@@ -6,7 +6,7 @@
  */
 import {randomUUID} from 'node:crypto'
 
-import {sendSalesforce} from '../../http.js'
+import {sendSalesforce} from '../../http/reply.js'
 import {SfError} from '../errors.js'
 import {jsonBody, type OrgCtx, orgSession, type RouteTable, sfHandler} from '../http.js'
 import {type Batch, runtime} from '../orgs.js'

@@ -4,7 +4,7 @@
  * org is put back as it was before the graph, the failing node keeps its own error and every other
  * node answers 400 PROCESSING_HALTED. At most 500 nodes per graph.
  */
-import {sendSalesforce} from '../../http.js'
+import {sendSalesforce} from '../../http/reply.js'
 import {SfError} from '../errors.js'
 import {apiVersion, jsonBody, type OrgCtx, orgSession, type RouteTable, sfHandler} from '../http.js'
 import {type OpResult, sobjectRequest} from '../operations.js'

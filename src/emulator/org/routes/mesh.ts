@@ -7,7 +7,7 @@
  */
 import {timingSafeEqual} from 'node:crypto'
 
-import {sendSalesforce} from '../../http.js'
+import {sendSalesforce} from '../../http/reply.js'
 import {accessToken, type OrgCtx, type RouteTable} from '../http.js'
 import {normalizeId} from '../ids.js'
 import {findSession} from '../orgs.js'

@@ -5,7 +5,7 @@
  */
 import {randomBytes} from 'node:crypto'
 
-import {sendSalesforce} from '../../http.js'
+import {sendSalesforce} from '../../http/reply.js'
 import {SfError} from '../errors.js'
 import {apiVersion, jsonBody, type OrgCtx, orgSession, type RouteTable, sfHandler} from '../http.js'
 import {createOp, deleteOp, readOp, updateOp} from '../operations.js'
