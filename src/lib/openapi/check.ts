@@ -12,8 +12,9 @@ import {MB, PUBLISH_LIMITS, specLimit} from '../../contract/limits.js'
 import {AppLinkError, ExitCode, invalidInput} from '../api/errors.js'
 import {parseSpecText} from './parse.js'
 import {refDrafts} from './refs.js'
-import {apiNameProblem, applinkRules, type Draft} from './rules.js'
-import {isObject, schemaDrafts, versionDrafts} from './structure.js'
+import {type Draft, isObject} from './common.js'
+import {apiNameProblem, applinkRules} from './rules.js'
+import {schemaDrafts, versionDrafts} from './structure.js'
 import type {Diagnostic, SpecReport} from './types.js'
 
 /**
