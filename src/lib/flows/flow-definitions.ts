@@ -113,16 +113,6 @@ export function recordFlow<K extends keyof Records>(kind: K, client: AppLinkClie
   }
 }
 
-/** `salesforce:connect` / `datacloud:connect`. */
-export function connectionFlow(client: AppLinkClient, org: OrgKind, name: string, loginUrl: string | undefined, browser: string | undefined, target: FlowTarget): FlowSpec<Connection> {
-  return recordFlow('connection', client, org, name, loginUrl, browser, target)
-}
-
-/** `*:authorizations:add`. */
-export function authorizationFlow(client: AppLinkClient, org: OrgKind, name: string, loginUrl: string, browser: string | undefined, target: FlowTarget): FlowSpec<Authorization> {
-  return recordFlow('authorization', client, org, name, loginUrl, browser, target)
-}
-
 export interface DataActionTargetInput {
   apiName: string
   connection: string
