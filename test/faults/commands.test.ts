@@ -12,6 +12,7 @@ import {expect} from 'chai'
 
 import {APP, type RunResult, run} from '../helpers/applink.js'
 import {type Backend, type Fault, useBackend, useRealNetwork} from '../helpers/backend.js'
+import {closedPort} from '../helpers/ports.js'
 import {argvOf, BASE, CASES, type CommandCase, STACK, title} from './cases.js'
 
 const HTTP_TIMEOUT = '10'
@@ -289,15 +290,7 @@ describe('every command under faults', function () {
   })
 
   it('a refused AppLink connection is a clear error (nothing was sent, safe to retry)', async () => {
-    const {createServer} = await import('node:net')
-    const s = createServer()
-    await new Promise<void>(resolve => {
-      s.listen(0, '127.0.0.1', () => resolve())
-    })
-    const {port} = s.address() as {port: number}
-    await new Promise<void>(resolve => {
-      s.close(() => resolve())
-    })
+    const port = await closedPort()
     // the app's config vars, as the emulator answers them, but pointing AppLink at the closed port
     const elsewhere = (_r: unknown, answer?: {json?: unknown}) => ({...answer?.json as object, HEROKU_APPLINK_API_URL: `http://127.0.0.1:${port}${BASE}`})
     server.inject('GET', `/apps/${APP.name}/config-vars`, {body: elsewhere, status: 200}, {processed: true, times: FOREVER})

@@ -8,11 +8,11 @@
  */
 import {expect} from 'chai'
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {repoRoot, startEmulator, startHeroku} from '../../scripts/lib/heroku-env.mjs'
+import {closedPort} from '../helpers/ports.js'
 import {type CliResult, explain, heroku, sharedStage, type Stage} from './helpers/cli.js'
 import {TELEMETRY_DEFAULT} from './helpers/installed.js'
 import {herokuOnTerminal} from './helpers/pty.js'
@@ -321,19 +321,6 @@ describe('integration: as users run it (heroku CLI, telemetry at its default)', 
   })
 
   describe('first-run errors', () => {
-    /** A port on 127.0.0.1 where nothing listens (taken, then released). */
-    async function closedPort(): Promise<number> {
-      const server = createServer()
-      await new Promise<void>(resolve => {
-        server.listen(0, '127.0.0.1', resolve)
-      })
-      const {port} = server.address() as {port: number}
-      await new Promise(resolve => {
-        server.close(resolve)
-      })
-      return port
-    }
-
     it('no TTY, emulator not running: the refused HEROKU_HOST is named with how to start the emulator', async () => {
       const port = await closedPort()
       const r = await run(['applink:connections', '-a', APP], {HEROKU_HOST: `http://127.0.0.1:${port}`})

@@ -1,24 +1,17 @@
 import type {AppLinkClient} from '../../lib/api/applink-client.js'
 import type {IO} from '../../lib/ui/io.js'
 import {type NamedResource, orNotFound} from '../../lib/flows/lookup.js'
-import type {OrgKind} from '../../lib/api/types.js'
 import SalesforceDisconnect from '../salesforce/disconnect.js'
+import {dataCloudTwin} from '../../lib/cli/twin.js'
 
-export default class DatacloudDisconnect extends SalesforceDisconnect {
-  // own copy: oclif's parse() spreads the class, which skips inherited statics
-  static args = SalesforceDisconnect.args
-
-  static before = warnAboutTargets
-
-  static description = 'disconnect a Data Cloud org from an app; its data action targets are deleted with it (asks you to type the connection name)'
-
-  static examples = [
+export default dataCloudTwin(SalesforceDisconnect, {
+  before: warnAboutTargets,
+  description: 'disconnect a Data Cloud org from an app; its data action targets are deleted with it (asks you to type the connection name)',
+  examples: [
     '$ heroku datacloud:disconnect my_dc_org -a my-app',
     '$ heroku datacloud:disconnect my_dc_org -a my-app --confirm my_dc_org',
-  ]
-
-  static org: OrgKind = 'datacloud'
-}
+  ],
+})
 
 /** Lists, on stderr, the data action targets that are deleted with the connection. */
 async function warnAboutTargets(client: AppLinkClient, resource: NamedResource, io: IO): Promise<void> {

@@ -9,7 +9,7 @@ import {Flags} from '../ui/oclif.js'
 import type {AppLinkClient} from '../api/applink-client.js'
 import type {Authorization, Connection, DataActionTarget, OrgKind} from '../api/types.js'
 import type {IO} from '../ui/io.js'
-import type {FlowSpec} from './flow.js'
+import type {FlowSpec} from './flow-spec.js'
 import {DEFAULT_WAIT_TIMEOUT_S} from './flow-timing.js'
 import {orNotFound} from './lookup.js'
 import {createOrResume} from './records.js'
@@ -111,16 +111,6 @@ export function recordFlow<K extends keyof Records>(kind: K, client: AppLinkClie
     subject,
     timeoutMs: target.timeoutMs,
   }
-}
-
-/** `salesforce:connect` / `datacloud:connect`. */
-export function connectionFlow(client: AppLinkClient, org: OrgKind, name: string, loginUrl: string | undefined, browser: string | undefined, target: FlowTarget): FlowSpec<Connection> {
-  return recordFlow('connection', client, org, name, loginUrl, browser, target)
-}
-
-/** `*:authorizations:add`. */
-export function authorizationFlow(client: AppLinkClient, org: OrgKind, name: string, loginUrl: string, browser: string | undefined, target: FlowTarget): FlowSpec<Authorization> {
-  return recordFlow('authorization', client, org, name, loginUrl, browser, target)
 }
 
 export interface DataActionTargetInput {

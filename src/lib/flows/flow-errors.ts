@@ -4,7 +4,7 @@
  * checks kept failing. `Interrupted` is the runner's own signal that an abort cut a wait short.
  */
 import {AppLinkError, ExitCode} from '../api/errors.js'
-import type {FlowResource, FlowSpec} from './flow.js'
+import type {FlowResource, FlowSpec} from './flow-spec.js'
 import {formatDuration} from './flow-timing.js'
 
 export class Interrupted extends Error {}

@@ -11,48 +11,13 @@
  *   service cannot be reached several polls in a row, 3 on --wait-timeout, 130 on q, Ctrl-C or SIGTERM.
  * - Time, keys, the browser and signals come in through `FlowIO` (flow-io.ts), so tests never really wait.
  *
- * Beside it: the flow definitions and flags (flow-definitions.ts), the poll schedule and
- * --wait-timeout (flow-timing.ts), and the errors a flow ends with (flow-errors.ts).
+ * Beside it: what a flow is (flow-spec.ts), the flow definitions and flags (flow-definitions.ts),
+ * the poll schedule and --wait-timeout (flow-timing.ts), and the errors a flow ends with (flow-errors.ts).
  */
 import {AppLinkError} from '../api/errors.js'
-import type {ApiError} from '../api/types.js'
 import {failedError, Interrupted, interruptedError, lostError, timeoutError} from './flow-errors.js'
 import type {FlowIO} from './flow-io.js'
-
-/** What every waited-for resource has. */
-export interface FlowResource {
-  error?: ApiError
-  redirect_uri?: string
-  status: string
-}
-
-export interface FlowSpec<T extends FlowResource> {
-  /** progress label, e.g. `Connecting Salesforce org my_org to my-app` */
-  action: string
-  /** how messages name the resource, e.g. `connection my_org` */
-  subject: string
-  /** prefix of our error ids: `connection` → `connection_failed` */
-  kind: string
-  /** how to look at the result later, e.g. `Check it with: heroku applink:connections:info …` */
-  checkHint: string
-  /** how to try again after a failure, when there is a command for it */
-  retryHint?: string
-  /** how to go on waiting after a timeout or an interrupt (running the command again picks the record up) */
-  resumeHint?: string
-  /** total time to poll for, once the browser step is over */
-  timeoutMs: number
-  create(): Promise<T>
-  get(created: T): Promise<T>
-  isPending(status: string): boolean
-  isSuccess(status: string): boolean
-  /** the OAuth browser step; absent for flows without a login */
-  browser?: {
-    /** `--browser NAME`, passed to `open` as the app name */
-    app?: string
-    /** the question shown on a terminal before opening */
-    prompt: string
-  }
-}
+import type {FlowResource, FlowSpec} from './flow-spec.js'
 
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {

@@ -8,7 +8,8 @@
  * JSON path (`contact.lastName`, `items[0].name`) and what was expected.
  */
 import {pointerSegments, toPointer} from '../openapi/parse.js'
-import {type AjvError, isObject, valueAt} from '../openapi/structure.js'
+import {isObject} from '../openapi/common.js'
+import {type AjvError, valueAt} from '../openapi/structure.js'
 import {type Doc, refTarget} from './spec.js'
 
 export type Direction = 'request' | 'response'

@@ -11,7 +11,8 @@ import {loadSpecFile, SpecError} from '../openapi/check.js'
 import {toPointer} from '../openapi/parse.js'
 import {closest} from '../openapi/refs.js'
 import {METHODS} from '../openapi/rules.js'
-import {isObject, valueAt} from '../openapi/structure.js'
+import {isObject} from '../openapi/common.js'
+import {valueAt} from '../openapi/structure.js'
 import type {SpecReport} from '../openapi/types.js'
 
 /** Looked for in this order in the current folder when --spec is not given. */

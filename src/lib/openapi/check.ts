@@ -12,8 +12,9 @@ import {MB, PUBLISH_LIMITS, specLimit} from '../../contract/limits.js'
 import {AppLinkError, ExitCode, invalidInput} from '../api/errors.js'
 import {parseSpecText} from './parse.js'
 import {refDrafts} from './refs.js'
-import {apiNameProblem, applinkRules, type Draft} from './rules.js'
-import {isObject, schemaDrafts, versionDrafts} from './structure.js'
+import {type Draft, isObject} from './common.js'
+import {apiNameProblem, applinkRules} from './rules.js'
+import {schemaDrafts, versionDrafts} from './structure.js'
 import type {Diagnostic, SpecReport} from './types.js'
 
 /**
@@ -160,19 +161,16 @@ function metadataDrafts(options: CheckOptions): Draft[] {
   const files = new Set(options.metadataFiles ?? [])
   const dir = options.metadataDir ?? 'the metadata directory'
   const auth = options.authorization ?? {}
-  if (files.has('permissionset-meta.xml') && auth.permissionSetName) {
+  // a metadata file and the flag that define the same thing
+  const overlaps: Array<[file: string, flag: string, value: string | undefined, what: string]> = [
+    ['permissionset-meta.xml', '--authorization-permission-set-name', auth.permissionSetName, 'the permission set'],
+    ['connectedapp-meta.xml', '--authorization-connected-app-name', auth.connectedAppName, 'the connected app'],
+  ]
+  for (const [file, flag, value, what] of overlaps) {
+    if (!files.has(file) || !value) continue
     drafts.push({
-      fix: 'Keep one: remove --authorization-permission-set-name, or remove permissionset-meta.xml from the directory.',
-      message: `--authorization-permission-set-name ${auth.permissionSetName} conflicts with permissionset-meta.xml in ${dir}: both define the permission set`,
-      path: '',
-      severity: 'error',
-    })
-  }
-
-  if (files.has('connectedapp-meta.xml') && auth.connectedAppName) {
-    drafts.push({
-      fix: 'Keep one: remove --authorization-connected-app-name, or remove connectedapp-meta.xml from the directory.',
-      message: `--authorization-connected-app-name ${auth.connectedAppName} conflicts with connectedapp-meta.xml in ${dir}: both define the connected app`,
+      fix: `Keep one: remove ${flag}, or remove ${file} from the directory.`,
+      message: `${flag} ${value} conflicts with ${file} in ${dir}: both define ${what}`,
       path: '',
       severity: 'error',
     })

@@ -4,8 +4,7 @@
  * existing name as a suggestion.
  */
 import {pointerSegments, toPointer} from './parse.js'
-import type {Draft} from './rules.js'
-import {isObject} from './structure.js'
+import {type Draft, isObject} from './common.js'
 
 /** Walks the document (skipping example values, which may hold anything) and checks each `$ref`. */
 export function refDrafts(doc: Record<string, unknown>): Draft[] {

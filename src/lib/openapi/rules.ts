@@ -5,13 +5,10 @@
  */
 import {pointerSegments, toPointer} from './parse.js'
 import {agentActionRules, authorizationOf, isJsonMedia, type Report, type Resolve, type Resolved, sfdcOperationRules, topicRules} from './sfdc.js'
-import {isObject} from './structure.js'
-import type {AgentTopic, Diagnostic, SpecOperation} from './types.js'
+import {type Draft, isObject} from './common.js'
+import type {AgentTopic, SpecOperation} from './types.js'
 
 export {apiNameProblem} from './sfdc.js'
-
-/** A diagnostic before its position is known. */
-export type Draft = Omit<Diagnostic, 'column' | 'line'>
 
 export interface RulesResult {
   drafts: Draft[]

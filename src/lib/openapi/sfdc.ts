@@ -5,7 +5,7 @@
  */
 import {pointerSegments, toPointer} from './parse.js'
 import {closest} from './refs.js'
-import {isObject} from './structure.js'
+import {isObject} from './common.js'
 import type {AgentTopic, SpecOperation} from './types.js'
 
 export type Report = (path: string, message: string, fix: string) => void

@@ -5,7 +5,7 @@
  * `condense()` keeps the errors a person can act on.
  */
 import {pointerSegments} from './parse.js'
-import type {Draft} from './rules.js'
+import {type Draft, isObject} from './common.js'
 
 export type AjvError = {
   instancePath: string
@@ -54,10 +54,6 @@ function getValidator(): Promise<OpenApiValidator> {
     return new m.Validator({allErrors: true}) as unknown as OpenApiValidator
   })
   return validator
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** The version check; returns drafts when the document is not OpenAPI 3.0 (checking stops there). */

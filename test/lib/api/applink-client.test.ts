@@ -4,13 +4,13 @@
  * sent twice, the timeout, Retry-After, and the shape checks of answers.
  */
 import {expect} from 'chai'
-import {createServer} from 'node:net'
 
 import {AppLinkClient} from '../../../src/lib/api/applink-client.js'
 import {shapeProblem} from '../../../src/lib/api/decode.js'
 import {AppLinkError} from '../../../src/lib/api/errors.js'
 import {ADDON, APP, APPLINK_TOKEN} from '../../helpers/applink.js'
 import {Backend, type Fault, useRealNetwork} from '../../helpers/backend.js'
+import {closedPort} from '../../helpers/ports.js'
 
 const BASE = `/addons/${ADDON.id}`
 /** Generous, so that a healthy exchange never times out on a busy machine. */
@@ -49,19 +49,6 @@ async function failure(promise: Promise<unknown>): Promise<AppLinkError> {
   }
 
   throw new Error('expected the request to fail')
-}
-
-/** A port on 127.0.0.1 where nothing listens. */
-async function closedPort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>(resolve => {
-    s.listen(0, '127.0.0.1', () => resolve())
-  })
-  const {port} = s.address() as {port: number}
-  await new Promise<void>(resolve => {
-    s.close(() => resolve())
-  })
-  return port
 }
 
 describe('AppLink client under faults', () => {

@@ -1,18 +1,12 @@
 import {Args} from '../../../lib/ui/oclif.js'
 
-import {AppLinkCommand} from '../../../lib/cli/base.js'
-import {authorizationFlow, oauthFlags} from '../../../lib/flows/flow-definitions.js'
-import {flowIO} from '../../../lib/flows/flow-io.js'
-import {waitTimeoutMs} from '../../../lib/flows/flow-timing.js'
-import {runFlow} from '../../../lib/flows/flow.js'
-import {loginUrl} from '../../../lib/flows/jwt.js'
-import {assertValidName} from '../../../lib/api/names.js'
-import {targetOf} from '../../../lib/ui/hints.js'
-import {authorizationRows, printInfo} from '../../../lib/ui/output.js'
-import {type Authorization, orgKindLabel, type OrgKind} from '../../../lib/api/types.js'
+import {oauthFlags} from '../../../lib/flows/flow-definitions.js'
+import {OAuthAddCommand} from '../../../lib/cli/oauth-command.js'
+import type {RecordKind} from '../../../lib/flows/records.js'
+import type {OrgKind} from '../../../lib/api/types.js'
 
 /** `salesforce:authorizations:add`; `datacloud:authorizations:add` is this command with `org = 'datacloud'`. */
-export default class SalesforceAuthorizationsAdd extends AppLinkCommand {
+export default class SalesforceAuthorizationsAdd extends OAuthAddCommand {
   static args = {
     developer_name: Args.string({description: 'developer name for the authorization: 3-30 letters, digits and single underscores, starting with a letter', required: true}),
   }
@@ -28,19 +22,7 @@ On a terminal, press a key to open the browser (q quits). Without one, the login
 
   static flags = oauthFlags
 
-  static org: OrgKind = 'salesforce'
+  static kind: RecordKind = 'authorization'
 
-  async run(): Promise<Authorization> {
-    const {org} = this.constructor as typeof SalesforceAuthorizationsAdd
-    const {args, flags} = await this.parse(this.constructor as typeof SalesforceAuthorizationsAdd)
-    const name = args.developer_name
-    assertValidName('developer name', name)
-    const login = loginUrl(flags['login-url'])
-    const timeoutMs = waitTimeoutMs(flags['wait-timeout'])
-    const {client, context} = await this.applink(flags.app, flags.addon)
-    const app = context.app.name
-    const flow = authorizationFlow(client, org, name, login, flags.browser, {...targetOf(context), io: this.io, timeoutMs})
-    const authorization = await runFlow(flow, await flowIO(this.io))
-    return this.render(authorization, () => printInfo(this.io, `${orgKindLabel(org)} authorization ${name} on app ${app}`, authorizationRows(authorization)))
-  }
+  static org: OrgKind = 'salesforce'
 }
