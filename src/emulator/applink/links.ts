@@ -47,6 +47,11 @@ interface Link<R extends LinkRecord> {
   what: string
 }
 
+/** `a connection`, `an authorization`: the resource with its article, for the start of a sentence. */
+function aOne(what: string): string {
+  return `${/^[aeiou]/i.test(what) ? 'An' : 'A'} ${what}`
+}
+
 const CONNECTION: Link<ConnectionRecord> = {
   done: 'connected',
   field: 'connection_name',
@@ -159,7 +164,7 @@ export async function createLink(ctx: Ctx, link: Link<LinkRecord>, method: Metho
   const record = await ctx.emu.store.update(data => {
     const list = link.list(data)
     const old = list.find(r => r.addon_id === caller.addon.id && r.name === input.name)
-    if (old && !FINISHED.has(old.status)) throw conflict(`A ${link.what} named ${old.name} already exists on this add-on (status ${old.status}). Remove it first, or choose another name.`)
+    if (old && !FINISHED.has(old.status)) throw conflict(`${aOne(link.what)} named ${old.name} already exists on this add-on (status ${old.status}). Remove it first, or choose another name.`)
     if (link.uniqueAlias && input.alias && list.some(r => r.addon_id === caller.addon.id && r.alias === input.alias && r.id !== old?.id)) {
       throw conflict(`Another ${link.what} on this add-on already has the alias ${input.alias}.`)
     }
