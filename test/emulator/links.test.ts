@@ -54,7 +54,7 @@ describe('emulator: connections and authorizations, one create and one delete', 
       org: {connection_name: 'jwt_org', type: 'SalesforceOrg', username: 'bot@acme.example'}, status: 'failed',
     })
     const again = await applink(emu, p, 'POST', '/connections/datacloud', {connection_name: 'jwt_org'})
-    expect(again.status).to.equal(201)
+    expect(again.status).to.equal(202)
     expect(again.body.id).to.equal(failed.body.id)
     expect(shape(again.body)).to.deep.equal({
       addon_id: 'ADDON_ID', app_id: 'APP_ID', connection_method: 'OAuth', created_at: 'TIME', created_by: 'developer@emulator.local', created_via_app: 'my-app',

@@ -156,7 +156,11 @@ function newRecord(link: Link<LinkRecord>, data: StoreData, caller: Caller, id: 
   } as LinkRecord
 }
 
-/** POST …/connections/{kind}[/jwt], …/authorizations/{kind}[/jwt]: 201 with the new record. */
+/**
+ * POST …/connections/{kind}[/jwt], …/authorizations/{kind}[/jwt]: the new record, with AppLink's
+ * status (docs/applink-api.md §3): 202 for an OAuth create, whose login is still to come, 201 for a
+ * JWT create, finished (or failed) at once.
+ */
 export async function createLink(ctx: Ctx, link: Link<LinkRecord>, method: Method, kindParam: string): Promise<void> {
   const kind = orgKind(kindParam)
   const caller = authenticate(ctx)
@@ -176,7 +180,7 @@ export async function createLink(ctx: Ctx, link: Link<LinkRecord>, method: Metho
     link.settle(data, ctx, stored)
     return stored
   })
-  sendJson(ctx.res, 201, link.json(ctx, record))
+  sendJson(ctx.res, method === 'OAuth' ? 202 : 201, link.json(ctx, record))
 }
 
 /** DELETE …/connections/{name}, …/authorizations/{name}: the record as it was, with the status it goes to. */
