@@ -1,6 +1,9 @@
 import {expect} from 'chai'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
 
 import type {Emulator} from '../../src/emulator/server/server.js'
+import {STORE_FILE} from '../../src/emulator/store/store.js'
 import {AppLinkClient} from '../../src/lib/api/applink-client.js'
 import {AppLinkError} from '../../src/lib/api/errors.js'
 import type {Authorization} from '../../src/lib/api/types.js'
@@ -157,8 +160,13 @@ describe('emulator: AppLink API', () => {
         expect(bad.error).to.deep.equal({id: 'authentication_failed', message: 'JWT bearer authentication failed: jwt_private_key is not an RSA private key in PEM format.'})
       }
 
-      // the key is never stored
-      expect(JSON.stringify(emu.store.data)).to.not.contain('PRIVATE KEY')
+      // the key is never stored: no line of any key sent, armour or body, in memory or in data.json
+      const stored = {file: readFileSync(join(emu.dataDir, STORE_FILE), 'utf8'), memory: JSON.stringify(emu.store.data)}
+      const lines = [keys.rsa, keys.ec].flatMap(k => k.split('\n')).filter(line => line.length >= 16)
+      expect(lines.length).to.be.above(10)
+      for (const [where, text] of Object.entries(stored)) {
+        for (const [i, line] of lines.entries()) expect(text.includes(line), `${where} holds line ${i + 1} of a key`).to.equal(false)
+      }
     })
 
     it('adds JWT authorizations that carry an org access token for the app', async () => {

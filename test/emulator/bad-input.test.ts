@@ -3,13 +3,19 @@ import {expect} from 'chai'
 import type {Emulator} from '../../src/emulator/server/server.js'
 import {answerLogin, applink, platform, provision, type Provisioned, removeTempDirs, request, start} from './helpers.js'
 
+/** A body that breaks one field, and that field as the message must name it first. */
+interface Case {
+  body: unknown
+  field: string
+}
+
 interface JsonRoute {
   /** a body that is missing a required field (undefined: the route has none) */
-  missing?: unknown
+  missing?: Case
   name: string
   send: (body: string, headers?: Record<string, string>) => Promise<{body: any; status: number}>
   /** a body with a field of the wrong type */
-  wrongType: unknown
+  wrongType: Case
 }
 
 describe('emulator: bad input on every route', () => {
@@ -31,20 +37,20 @@ describe('emulator: bad input on every route', () => {
   const al = (path: string) => (body: string, headers: Record<string, string> = {}) => applink(emu, p, 'POST', path, body, {'content-type': 'application/json', ...headers})
   const jwt = {client_id: 'c', jwt_private_key: 'k', username: 'u@x.example'}
   const routes: JsonRoute[] = [
-    {name: 'POST /apps', send: plat('POST', '/apps'), wrongType: {name: 42}},
-    {name: 'PATCH /apps/{app}/config-vars', send: plat('PATCH', '/apps/my-app/config-vars'), wrongType: {FOO: 1}},
-    {missing: {attachment: {name: 'X'}}, name: 'POST /apps/{app}/addons', send: plat('POST', '/apps/other-app/addons'), wrongType: {plan: 5}},
-    {missing: {app: 'my-app'}, name: 'POST /actions/addons/resolve', send: plat('POST', '/actions/addons/resolve'), wrongType: {addon: ['x']}},
-    {missing: {app: 'my-app'}, name: 'POST /actions/addon-attachments/resolve', send: plat('POST', '/actions/addon-attachments/resolve'), wrongType: {addon_attachment: true}},
-    {missing: {app: {name: 'other-app'}}, name: 'POST /addon-attachments', send: plat('POST', '/addon-attachments'), wrongType: {addon: {name: 1}, app: {name: 'other-app'}}},
-    {missing: {login_url: 'https://login.salesforce.com'}, name: 'POST connections/salesforce', send: al('/connections/salesforce'), wrongType: {connection_name: 12}},
-    {missing: {}, name: 'POST connections/datacloud', send: al('/connections/datacloud'), wrongType: {connection_name: 'dc_two', login_url: 7}},
-    {missing: {...jwt, username: undefined, connection_name: 'jwt_org'}, name: 'POST connections/salesforce/jwt', send: al('/connections/salesforce/jwt'), wrongType: {...jwt, connection_name: 'jwt_org', jwt_private_key: {pem: 'x'}}},
-    {missing: {login_url: 'https://login.salesforce.com'}, name: 'POST authorizations/salesforce', send: al('/authorizations/salesforce'), wrongType: {developer_name: null, login_url: 3}},
-    {missing: {}, name: 'POST authorizations/datacloud', send: al('/authorizations/datacloud'), wrongType: {developer_name: ['a']}},
-    {missing: {...jwt, client_id: undefined, developer_name: 'jwt_auth'}, name: 'POST authorizations/salesforce/jwt', send: al('/authorizations/salesforce/jwt'), wrongType: {...jwt, alias: 9, developer_name: 'jwt_auth'}},
-    {missing: {...jwt}, name: 'POST authorizations/datacloud/jwt', send: al('/authorizations/datacloud/jwt'), wrongType: {...jwt, developer_name: 'jwt_auth', username: false}},
-    {missing: {api_name: 'T_1', label: 'T', type: 'webhook'}, name: 'POST data_action_targets', send: al('/connections/datacloud/dc_org/data_action_targets'), wrongType: {api_name: 'T_1', label: 5, target_endpoint: '/x', type: 'webhook'}},
+    {name: 'POST /apps', send: plat('POST', '/apps'), wrongType: {body: {name: 42}, field: 'name'}},
+    {name: 'PATCH /apps/{app}/config-vars', send: plat('PATCH', '/apps/my-app/config-vars'), wrongType: {body: {FOO: 1}, field: 'FOO'}},
+    {missing: {body: {attachment: {name: 'X'}}, field: 'plan'}, name: 'POST /apps/{app}/addons', send: plat('POST', '/apps/other-app/addons'), wrongType: {body: {plan: 5}, field: 'plan'}},
+    {missing: {body: {app: 'my-app'}, field: 'addon'}, name: 'POST /actions/addons/resolve', send: plat('POST', '/actions/addons/resolve'), wrongType: {body: {addon: ['x']}, field: 'addon'}},
+    {missing: {body: {app: 'my-app'}, field: 'addon_attachment'}, name: 'POST /actions/addon-attachments/resolve', send: plat('POST', '/actions/addon-attachments/resolve'), wrongType: {body: {addon_attachment: true}, field: 'addon_attachment'}},
+    {missing: {body: {app: {name: 'other-app'}}, field: 'addon'}, name: 'POST /addon-attachments', send: plat('POST', '/addon-attachments'), wrongType: {body: {addon: {name: 1}, app: {name: 'other-app'}}, field: 'addon.name'}},
+    {missing: {body: {login_url: 'https://login.salesforce.com'}, field: 'connection_name'}, name: 'POST connections/salesforce', send: al('/connections/salesforce'), wrongType: {body: {connection_name: 12}, field: 'connection_name'}},
+    {missing: {body: {}, field: 'connection_name'}, name: 'POST connections/datacloud', send: al('/connections/datacloud'), wrongType: {body: {connection_name: 'dc_two', login_url: 7}, field: 'login_url'}},
+    {missing: {body: {...jwt, connection_name: 'jwt_org', username: undefined}, field: 'username'}, name: 'POST connections/salesforce/jwt', send: al('/connections/salesforce/jwt'), wrongType: {body: {...jwt, connection_name: 'jwt_org', jwt_private_key: {pem: 'x'}}, field: 'jwt_private_key'}},
+    {missing: {body: {login_url: 'https://login.salesforce.com'}, field: 'developer_name'}, name: 'POST authorizations/salesforce', send: al('/authorizations/salesforce'), wrongType: {body: {developer_name: 'sf_auth', login_url: 3}, field: 'login_url'}},
+    {missing: {body: {}, field: 'developer_name'}, name: 'POST authorizations/datacloud', send: al('/authorizations/datacloud'), wrongType: {body: {developer_name: ['a']}, field: 'developer_name'}},
+    {missing: {body: {...jwt, client_id: undefined, developer_name: 'jwt_auth'}, field: 'client_id'}, name: 'POST authorizations/salesforce/jwt', send: al('/authorizations/salesforce/jwt'), wrongType: {body: {...jwt, alias: 9, developer_name: 'jwt_auth'}, field: 'alias'}},
+    {missing: {body: {...jwt}, field: 'developer_name'}, name: 'POST authorizations/datacloud/jwt', send: al('/authorizations/datacloud/jwt'), wrongType: {body: {...jwt, developer_name: 'jwt_auth', username: false}, field: 'username'}},
+    {missing: {body: {api_name: 'T_1', label: 'T', type: 'webhook'}, field: 'target_endpoint'}, name: 'POST data_action_targets', send: al('/connections/datacloud/dc_org/data_action_targets'), wrongType: {body: {api_name: 'T_1', label: 5, target_endpoint: '/x', type: 'webhook'}, field: 'label'}},
   ]
 
   afterEach(async () => {
@@ -57,6 +63,7 @@ describe('emulator: bad input on every route', () => {
     expect(res.body).to.be.an('object')
     expect(res.body.id).to.be.a('string').and.not.equal('internal_error')
     expect(res.body.message).to.be.a('string').and.not.equal('')
+    expect(res.body.message).to.not.contain('undefined')
   }
 
   for (const route of routes) {
@@ -76,18 +83,21 @@ describe('emulator: bad input on every route', () => {
         }
       })
 
-      it('a field of the wrong type → 400/422, naming the field', async () => {
-        const res = await route.send(JSON.stringify(route.wrongType))
+      it(`a field of the wrong type → 400/422, naming the field (${route.wrongType.field}) and its type`, async () => {
+        const res = await route.send(JSON.stringify(route.wrongType.body))
         isError(res, [400, 422])
-        expect(res.body.message).to.match(/must be|is required|not a/)
+        expect(res.body.message.startsWith(`${route.wrongType.field} `), res.body.message).to.equal(true)
+        expect(res.body.message).to.match(/must be .*, not (a|an) \w+/)
+        expect(res.body.message).to.not.contain('is required')
       })
 
       if (route.missing) {
-        it('a missing field → 400, naming it', async () => {
-          const res = await route.send(JSON.stringify(route.missing))
+        const {body, field} = route.missing
+        it(`a missing field → 400, naming it (${field})`, async () => {
+          const res = await route.send(JSON.stringify(body))
           isError(res, [400])
-          expect(res.body.message).to.match(/is required/)
-        })
+          expect(res.body.message.startsWith(`${field} is required`), res.body.message).to.equal(true)
+          })
       }
 
       it('another content type → 415', async () => {
@@ -103,6 +113,27 @@ describe('emulator: bad input on every route', () => {
       })
     })
   }
+
+  it('the Platform API routes word a wrong type and a missing field exactly', async () => {
+    const plan = '{"name": "heroku-applink"}'
+    const cases: Array<[string, string, unknown, string]> = [
+      ['POST', '/apps/other-app/addons', {}, `plan is required, as ${plan}.`],
+      ['POST', '/apps/other-app/addons', {plan: 5}, `plan must be an object such as ${plan} (or the plan's name as a string), not a number.`],
+      ['POST', '/apps/other-app/addons', {plan: {}}, `plan.name is required, as ${plan}.`],
+      ['POST', '/apps/other-app/addons', {plan: {name: 5}}, 'plan.name must be a string, not a number.'],
+      ['POST', '/actions/addons/resolve', {addon: ['x']}, 'addon must be a string, not an array.'],
+      ['POST', '/actions/addons/resolve', {addon: 'x', app: 7}, 'app must be a string, not a number.'],
+      ['POST', '/actions/addon-attachments/resolve', {addon_attachment: 'X', addon_service: {}}, 'addon_service must be a string, not an object.'],
+      ['POST', '/addon-attachments', {addon: 5, app: 'other-app'}, 'addon must be an object such as {"name": ADDON} or {"id": ID}, not a number.'],
+      ['POST', '/addon-attachments', {addon: {}, app: 'other-app'}, 'addon needs a name or an id, as {"name": ADDON} or {"id": ID}.'],
+      ['POST', '/addon-attachments', {addon: 'x', app: {id: false}}, 'app.id must be a string, not a boolean.'],
+      ['PATCH', '/apps/my-app/config-vars', {FOO: ['a']}, 'FOO must be a string (the config var\'s value) or null (to remove it), not an array.'],
+    ]
+    for (const [method, path, body, message] of cases) {
+      const res = await platform(emu, method, path, body)
+      expect({body: res.body, status: res.status}, JSON.stringify(body)).to.deep.equal({body: {id: 'invalid_params', message}, status: method === 'PATCH' ? 422 : 400})
+    }
+  })
 
   it('an empty body where JSON is needed → 400', async () => {
     const res = await applink(emu, p, 'POST', '/connections/salesforce', '', {'content-type': 'application/json'})

@@ -54,7 +54,7 @@ describe('emulator: connections and authorizations, one create and one delete', 
       org: {connection_name: 'jwt_org', type: 'SalesforceOrg', username: 'bot@acme.example'}, status: 'failed',
     })
     const again = await applink(emu, p, 'POST', '/connections/datacloud', {connection_name: 'jwt_org'})
-    expect(again.status).to.equal(201)
+    expect(again.status).to.equal(202)
     expect(again.body.id).to.equal(failed.body.id)
     expect(shape(again.body)).to.deep.equal({
       addon_id: 'ADDON_ID', app_id: 'APP_ID', connection_method: 'OAuth', created_at: 'TIME', created_by: 'developer@emulator.local', created_via_app: 'my-app',
@@ -86,7 +86,7 @@ describe('emulator: connections and authorizations, one create and one delete', 
     const taken = await applink(emu, p, 'POST', '/authorizations/salesforce/jwt', {...jwt, developer_name: 'second'})
     expect({body: taken.body, status: taken.status}).to.deep.equal({body: {id: 'conflict', message: 'Another authorization on this add-on already has the alias applink:first.'}, status: 409})
     const busy = await applink(emu, p, 'POST', '/authorizations/salesforce', {developer_name: 'first'})
-    expect({body: busy.body, status: busy.status}).to.deep.equal({body: {id: 'conflict', message: 'A authorization named first already exists on this add-on (status authorized). Remove it first, or choose another name.'}, status: 409})
+    expect({body: busy.body, status: busy.status}).to.deep.equal({body: {id: 'conflict', message: 'An authorization named first already exists on this add-on (status authorized). Remove it first, or choose another name.'}, status: 409})
 
     const bad = await applink(emu, p, 'POST', '/authorizations/salesforce/jwt', {...jwt, alias: 'applink:bad', developer_name: 'bad_key', jwt_private_key: keys.ec})
     expect(shape(bad.body)).to.deep.include({alias: 'applink:bad', status: 'failed'})

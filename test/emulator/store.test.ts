@@ -142,7 +142,7 @@ describe('emulator: the store', () => {
           try {
             const res = await applink(emu, p!, 'POST', '/connections/salesforce', {connection_name: name})
             inFlight--
-            if (res.status !== 201) continue
+            if (res.status !== 202) continue
             acknowledged.add(name)
             if (++acked === killAfter) {
               inFlightAtKill = inFlight
@@ -174,7 +174,7 @@ describe('emulator: the store', () => {
     const p = await provision(emu)
     const names = Array.from({length: 40}, (_, i) => `org_${i}`)
     const results = await Promise.all(names.map(n => applink(emu, p, 'POST', '/connections/salesforce', {connection_name: n})))
-    expect(results.map(r => r.status)).to.deep.equal(names.map(() => 201))
+    expect(results.map(r => r.status)).to.deep.equal(names.map(() => 202))
     const {dataDir} = emu
     await emu.close()
     emu = await start({dataDir})

@@ -47,6 +47,11 @@ interface Link<R extends LinkRecord> {
   what: string
 }
 
+/** `a connection`, `an authorization`: the resource with its article, for the start of a sentence. */
+function aOne(what: string): string {
+  return `${/^[aeiou]/i.test(what) ? 'An' : 'A'} ${what}`
+}
+
 const CONNECTION: Link<ConnectionRecord> = {
   done: 'connected',
   field: 'connection_name',
@@ -151,7 +156,11 @@ function newRecord(link: Link<LinkRecord>, data: StoreData, caller: Caller, id: 
   } as LinkRecord
 }
 
-/** POST …/connections/{kind}[/jwt], …/authorizations/{kind}[/jwt]: 201 with the new record. */
+/**
+ * POST …/connections/{kind}[/jwt], …/authorizations/{kind}[/jwt]: the new record, with AppLink's
+ * status (docs/applink-api.md §3): 202 for an OAuth create, whose login is still to come, 201 for a
+ * JWT create, finished (or failed) at once.
+ */
 export async function createLink(ctx: Ctx, link: Link<LinkRecord>, method: Method, kindParam: string): Promise<void> {
   const kind = orgKind(kindParam)
   const caller = authenticate(ctx)
@@ -159,7 +168,7 @@ export async function createLink(ctx: Ctx, link: Link<LinkRecord>, method: Metho
   const record = await ctx.emu.store.update(data => {
     const list = link.list(data)
     const old = list.find(r => r.addon_id === caller.addon.id && r.name === input.name)
-    if (old && !FINISHED.has(old.status)) throw conflict(`A ${link.what} named ${old.name} already exists on this add-on (status ${old.status}). Remove it first, or choose another name.`)
+    if (old && !FINISHED.has(old.status)) throw conflict(`${aOne(link.what)} named ${old.name} already exists on this add-on (status ${old.status}). Remove it first, or choose another name.`)
     if (link.uniqueAlias && input.alias && list.some(r => r.addon_id === caller.addon.id && r.alias === input.alias && r.id !== old?.id)) {
       throw conflict(`Another ${link.what} on this add-on already has the alias ${input.alias}.`)
     }
@@ -171,7 +180,7 @@ export async function createLink(ctx: Ctx, link: Link<LinkRecord>, method: Metho
     link.settle(data, ctx, stored)
     return stored
   })
-  sendJson(ctx.res, 201, link.json(ctx, record))
+  sendJson(ctx.res, method === 'OAuth' ? 202 : 201, link.json(ctx, record))
 }
 
 /** DELETE …/connections/{name}, …/authorizations/{name}: the record as it was, with the status it goes to. */

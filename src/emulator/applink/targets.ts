@@ -14,7 +14,7 @@ import {validName} from './names.js'
 
 const TARGET_TYPES = new Set(['webhook'])
 
-/** POST …/connections/datacloud/{name}/data_action_targets: 201 with the target, then it moves along by itself. */
+/** POST …/connections/datacloud/{name}/data_action_targets: 202 with the target, then it moves along by itself. */
 export async function createTarget(ctx: Ctx): Promise<void> {
   const caller = authenticate(ctx)
   const body = asObject(await ctx.json())
@@ -48,7 +48,7 @@ export async function createTarget(ctx: Ctx): Promise<void> {
     return t
   })
   scheduleTarget(ctx.emu, target.id)
-  sendJson(ctx.res, 201, targetJson(store.data, target, ctx.emu.origin))
+  sendJson(ctx.res, 202, targetJson(store.data, target, ctx.emu.origin))
 }
 
 /** Moves a data action target along pending → creating → created. */

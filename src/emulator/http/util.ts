@@ -42,6 +42,7 @@ export function escapeHtml(text: unknown): string {
 
 /** The JSON type of a value, as a person says it (for error messages). */
 export function typeName(value: unknown): string {
+  if (value === undefined) return 'nothing'
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'object') return 'an object'

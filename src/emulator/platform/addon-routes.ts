@@ -11,17 +11,33 @@ import {
 import {addonOnApp, attachmentName, createAddon, keyedRoute, newAttachment, resolveAddons, unprocessable} from './apps.js'
 import type {StoreData} from '../store/records.js'
 import type {Ctx, Router} from '../http/router.js'
-import {asObject, optionalString} from '../http/util.js'
+import {asObject, optionalString, requiredString, typeName} from '../http/util.js'
+
+/**
+ * An add-on or app named in a body: its name or id as a string, or `{"name": …}` / `{"id": …}`
+ * (the id wins when both are given). 400 naming the field when it is missing or of another type.
+ */
+function reference(body: Record<string, unknown>, field: 'addon' | 'app', placeholder: string): string {
+  const value = body[field]
+  const shape = `{"name": ${placeholder}} or {"id": ID}`
+  if (value === undefined || value === null) throw badRequest(`${field} is required, as ${shape}.`)
+  if (typeof value === 'string') return requiredString(body, field)
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(`${field} must be an object such as ${shape}, not ${typeName(value)}.`)
+  const ref = value as Record<string, unknown>
+  for (const key of ['id', 'name']) {
+    if (ref[key] !== undefined && ref[key] !== null && typeof ref[key] !== 'string') throw badRequest(`${field}.${key} must be a string, not ${typeName(ref[key])}.`)
+  }
+
+  const key = (ref.id || ref.name) as string | undefined
+  if (!key) throw badRequest(`${field} needs a name or an id, as ${shape}.`)
+  return key
+}
 
 /** POST /addon-attachments: attaches an add-on to another app (or again under another name). */
 async function attach(ctx: Ctx): Promise<void> {
   const body = asObject(await ctx.json())
-  const addonRef = body.addon && typeof body.addon === 'object' ? (body.addon as {id?: unknown; name?: unknown}) : {name: body.addon}
-  const appRef = body.app && typeof body.app === 'object' ? (body.app as {id?: unknown; name?: unknown}) : {name: body.app}
-  const addonKey = typeof addonRef.id === 'string' ? addonRef.id : addonRef.name
-  const appKey = typeof appRef.id === 'string' ? appRef.id : appRef.name
-  if (typeof addonKey !== 'string' || !addonKey) throw badRequest('addon is required, as {"name": ADDON} or {"id": ID}.')
-  if (typeof appKey !== 'string' || !appKey) throw badRequest('app is required, as {"name": APP} or {"id": ID}.')
+  const addonKey = reference(body, 'addon', 'ADDON')
+  const appKey = reference(body, 'app', 'APP')
   const wanted = optionalString(body, 'name')
   const att = await ctx.emu.store.update(data => {
     const addon = findAddon(data, addonKey)
@@ -103,9 +119,8 @@ function registerAddonsOfApps(router: Router): void {
   })
   route('POST', '/actions/addons/resolve', async (ctx, data) => {
     const body = asObject(await ctx.json())
-    const ref = body.addon
-    if (typeof ref !== 'string' || ref === '') throw badRequest('addon is required.')
-    const matches = resolveAddons(data, ref, body.app as null | string | undefined, body.addon_service as null | string | undefined)
+    const ref = requiredString(body, 'addon')
+    const matches = resolveAddons(data, ref, optionalString(body, 'app'), optionalString(body, 'addon_service'))
     sendJson(ctx.res, 200, matches.map(a => addonJson(data, a)))
   })
 
@@ -131,12 +146,13 @@ function registerAttachments(router: Router): void {
   })
   route('POST', '/actions/addon-attachments/resolve', async (ctx, data) => {
     const body = asObject(await ctx.json())
-    const ref = body.addon_attachment
-    if (typeof ref !== 'string' || ref === '') throw badRequest('addon_attachment is required.')
-    const app = typeof body.app === 'string' ? findApp(data, body.app) : undefined
-    if (typeof body.app === 'string' && !app) throw appNotFound()
+    const ref = requiredString(body, 'addon_attachment')
+    const appRef = optionalString(body, 'app')
+    const service = optionalString(body, 'addon_service')
+    const app = appRef === undefined ? undefined : findApp(data, appRef)
+    if (appRef !== undefined && !app) throw appNotFound()
     let matches = (app ? attachmentsOfApp(data, app.id) : data.attachments).filter(a => a.id === ref || a.name === ref)
-    if (typeof body.addon_service === 'string') matches = matches.filter(a => data.addons.find(x => x.id === a.addon_id)?.service === body.addon_service)
+    if (service !== undefined) matches = matches.filter(a => data.addons.find(x => x.id === a.addon_id)?.service === service)
     if (matches.length === 0) throw attachmentNotFound()
     sendJson(ctx.res, 200, matches.map(a => attachmentJson(data, a, {configVars: '', plan: true})))
   })

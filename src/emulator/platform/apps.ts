@@ -74,10 +74,15 @@ export function destroyApp(data: StoreData, app: AppRecord): void {
 
 /** `heroku-applink`, `heroku-applink:base`, `{name: ...}` → [service, plan], or 404 for another service. */
 function parsePlan(plan: unknown): [string, string] {
-  let text: string | undefined
-  if (typeof plan === 'string') text = plan
-  else if (plan && typeof plan === 'object' && typeof (plan as {name?: unknown}).name === 'string') text = (plan as {name: string}).name
-  if (!text) throw badRequest(`plan is required, as {"name": "${applinkServices()[0]}"}; got ${typeName(plan)}.`)
+  const example = `{"name": "${applinkServices()[0]}"}`
+  const nested = plan !== null && typeof plan === 'object' && !Array.isArray(plan)
+  const field = nested ? 'plan.name' : 'plan'
+  const text = nested ? (plan as {name?: unknown}).name : plan
+  if (text === undefined || text === null || text === '') throw badRequest(`${field} is required, as ${example}.`)
+  if (typeof text !== 'string') {
+    throw badRequest(nested ? `plan.name must be a string, not ${typeName(text)}.` : `plan must be an object such as ${example} (or the plan's name as a string), not ${typeName(text)}.`)
+  }
+
   const [service, planName = DEFAULT_PLAN] = text.split(':')
   if (!applinkServices().includes(service)) {
     throw new HttpError(404, 'not_found', `Couldn't find either the add-on service or the add-on plan of "${text}". The emulator provides only ${applinkServices().join(' and ')}.`, {resource: 'addon_plan'})

@@ -15,7 +15,7 @@ async function setConfigVars(ctx: Ctx, data: StoreData): Promise<void> {
   requireApp(data, ctx.params.app)
   const body = asObject(await ctx.json())
   for (const [key, value] of Object.entries(body)) {
-    if (value !== null && typeof value !== 'string') throw unprocessable(`Config var ${key} must be a string or null, not ${typeName(value)}.`)
+    if (value !== null && typeof value !== 'string') throw unprocessable(`${key} must be a string (the config var's value) or null (to remove it), not ${typeName(value)}.`)
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw unprocessable(`Config var name ${JSON.stringify(key)} may hold only letters, digits and underscores.`)
   }
 

@@ -24,7 +24,7 @@ export interface AuthorizedOrg {
 /** Adds an authorization through the login page and reads it back, as the SDK's getAuthorization does. */
 export async function authorize(emu: Emulator, p: Provisioned, name = 'my_auth', username = 'int@acme.example', kind: 'datacloud' | 'salesforce' = 'salesforce'): Promise<AuthorizedOrg> {
   const added = await applinkCall(emu, p, 'POST', `/authorizations/${kind}`, {developer_name: name})
-  if (added.status !== 201) throw new Error(`authorizations:add failed: ${added.text}`)
+  if (added.status !== 202) throw new Error(`authorizations:add failed: ${added.text}`)
   await answerLogin(added.body.redirect_uri, {decision: 'allow', username})
   const read = await applinkCall(emu, p, 'GET', `/authorizations/${name}`)
   const {org} = read.body

@@ -15,23 +15,26 @@ import {runSoql} from '../../../src/emulator/org/soql.js'
 import type {OrgData} from '../../../src/emulator/org/types.js'
 
 const USER = '005000000000001AAA'
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
+/** the date `offset` days from `now`, as SOQL writes a date */
+const day = (now: number, offset: number) => new Date(now + offset * 86_400_000).toISOString().slice(0, 10)
 
-function sampleOrg(): {ids: Record<string, string>; org: OrgData} {
+/** The sample org, every record created at `now` (its CreatedDate) and dated from it. */
+function sampleOrg(now: number): {ids: Record<string, string>; org: OrgData} {
   const org = blankOrg('00D000000000001AAA', 'test')
   const ids: Record<string, string> = {}
-  ids.user = createRecord(org, 'User', {Email: 'ada@acme.example', FirstName: 'Ada', LastName: 'King', Username: 'ada@acme.example'}, USER)
-  ids.acme = createRecord(org, 'Account', {AnnualRevenue: 2_000_000, Industry: 'Technology', Name: 'Acme', OwnerId: ids.user}, USER)
-  ids.beta = createRecord(org, 'Account', {AnnualRevenue: 500, Industry: 'Energy', Name: 'beta corp'}, USER)
-  ids.gamma = createRecord(org, 'Account', {Name: 'Gamma O\'Neil'}, USER)
-  ids.c1 = createRecord(org, 'Contact', {AccountId: ids.acme, Email: 'zed@acme.example', FirstName: 'Zed', LastName: 'Young'}, USER)
-  ids.c2 = createRecord(org, 'Contact', {AccountId: ids.acme, LastName: 'Adams'}, USER)
-  ids.c3 = createRecord(org, 'Contact', {AccountId: ids.beta, Email: 'b@beta.example', LastName: 'Brown'}, USER)
-  ids.o1 = createRecord(org, 'Opportunity', {AccountId: ids.acme, Amount: 50_000, CloseDate: day(-3), Name: 'Big', StageName: 'Prospecting'}, USER)
-  ids.o2 = createRecord(org, 'Opportunity', {AccountId: ids.beta, CloseDate: day(-30), Name: 'Lost one', StageName: 'Closed Lost'}, USER)
-  ids.o3 = createRecord(org, 'Opportunity', {AccountId: ids.acme, Amount: 9000, CloseDate: day(10), Name: 'Small', StageName: 'Closed Won'}, USER)
-  ids.case1 = createRecord(org, 'Case', {AccountId: ids.acme, ContactId: ids.c1, Status: 'New', Subject: 'Broken'}, USER)
-  ids.case2 = createRecord(org, 'Case', {AccountId: ids.beta, Status: 'Closed', Subject: 'Done'}, USER)
+  const at = new Date(now)
+  ids.user = createRecord(org, 'User', {Email: 'ada@acme.example', FirstName: 'Ada', LastName: 'King', Username: 'ada@acme.example'}, USER, at)
+  ids.acme = createRecord(org, 'Account', {AnnualRevenue: 2_000_000, Industry: 'Technology', Name: 'Acme', OwnerId: ids.user}, USER, at)
+  ids.beta = createRecord(org, 'Account', {AnnualRevenue: 500, Industry: 'Energy', Name: 'beta corp'}, USER, at)
+  ids.gamma = createRecord(org, 'Account', {Name: 'Gamma O\'Neil'}, USER, at)
+  ids.c1 = createRecord(org, 'Contact', {AccountId: ids.acme, Email: 'zed@acme.example', FirstName: 'Zed', LastName: 'Young'}, USER, at)
+  ids.c2 = createRecord(org, 'Contact', {AccountId: ids.acme, LastName: 'Adams'}, USER, at)
+  ids.c3 = createRecord(org, 'Contact', {AccountId: ids.beta, Email: 'b@beta.example', LastName: 'Brown'}, USER, at)
+  ids.o1 = createRecord(org, 'Opportunity', {AccountId: ids.acme, Amount: 50_000, CloseDate: day(now, -3), Name: 'Big', StageName: 'Prospecting'}, USER, at)
+  ids.o2 = createRecord(org, 'Opportunity', {AccountId: ids.beta, CloseDate: day(now, -30), Name: 'Lost one', StageName: 'Closed Lost'}, USER, at)
+  ids.o3 = createRecord(org, 'Opportunity', {AccountId: ids.acme, Amount: 9000, CloseDate: day(now, 10), Name: 'Small', StageName: 'Closed Won'}, USER, at)
+  ids.case1 = createRecord(org, 'Case', {AccountId: ids.acme, ContactId: ids.c1, Status: 'New', Subject: 'Broken'}, USER, at)
+  ids.case2 = createRecord(org, 'Case', {AccountId: ids.beta, Status: 'Closed', Subject: 'Done'}, USER, at)
   return {ids, org}
 }
 
@@ -49,7 +52,14 @@ function refusal(org: OrgData, soql: string): SfError {
 }
 
 describe('emulated org: SOQL', () => {
-  const {ids, org} = sampleOrg()
+  // seeded when the tests run, not when the file loads; date literals are evaluated at the same NOW
+  let NOW: number
+  let ids: Record<string, string>
+  let org: OrgData
+  before(() => {
+    NOW = Date.now()
+    ;({ids, org} = sampleOrg(NOW))
+  })
 
   it('answers the queries of the reference apps', () => {
     expect(runSoql(org, 'SELECT Id, Name, Owner.Name FROM Account ORDER BY Name LIMIT 10', '62.0').records).to.deep.equal([
@@ -89,13 +99,14 @@ describe('emulated org: SOQL', () => {
   })
 
   it('evaluates date literals and dates', () => {
-    expect(names(org, 'SELECT Name FROM Opportunity WHERE CloseDate = LAST_N_DAYS:7')).to.deep.equal(['Big'])
-    expect(names(org, 'SELECT Name FROM Opportunity WHERE CloseDate < LAST_N_DAYS:7')).to.deep.equal(['Lost one'])
-    expect(names(org, 'SELECT Name FROM Opportunity WHERE CloseDate = NEXT_N_DAYS:30')).to.deep.equal(['Small'])
-    expect(names(org, `SELECT Name FROM Opportunity WHERE CloseDate >= ${day(0)} ORDER BY Name`)).to.deep.equal(['Small'])
-    expect(runSoql(org, 'SELECT COUNT() FROM Account WHERE CreatedDate = TODAY', '62.0').totalSize).to.equal(3)
-    expect(runSoql(org, 'SELECT COUNT() FROM Account WHERE CreatedDate = YESTERDAY', '62.0').totalSize).to.equal(0)
-    expect(runSoql(org, `SELECT COUNT() FROM Account WHERE CreatedDate > ${new Date(Date.now() - 3_600_000).toISOString().slice(0, 19)}Z`, '62.0').totalSize).to.equal(3)
+    const named = (soql: string) => runSoql(org, soql, '62.0', NOW).records.map(r => r.Name)
+    expect(named('SELECT Name FROM Opportunity WHERE CloseDate = LAST_N_DAYS:7')).to.deep.equal(['Big'])
+    expect(named('SELECT Name FROM Opportunity WHERE CloseDate < LAST_N_DAYS:7')).to.deep.equal(['Lost one'])
+    expect(named('SELECT Name FROM Opportunity WHERE CloseDate = NEXT_N_DAYS:30')).to.deep.equal(['Small'])
+    expect(named(`SELECT Name FROM Opportunity WHERE CloseDate >= ${day(NOW, 0)} ORDER BY Name`)).to.deep.equal(['Small'])
+    expect(runSoql(org, 'SELECT COUNT() FROM Account WHERE CreatedDate = TODAY', '62.0', NOW).totalSize).to.equal(3)
+    expect(runSoql(org, 'SELECT COUNT() FROM Account WHERE CreatedDate = YESTERDAY', '62.0', NOW).totalSize).to.equal(0)
+    expect(runSoql(org, `SELECT COUNT() FROM Account WHERE CreatedDate > ${new Date(NOW - 3_600_000).toISOString().slice(0, 19)}Z`, '62.0', NOW).totalSize).to.equal(3)
   })
 
   it('refuses what it does not evaluate with MALFORMED_QUERY naming it, never a wrong answer', () => {
