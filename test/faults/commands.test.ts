@@ -281,7 +281,16 @@ describe('every command under faults', function () {
       expect(r.stderr).to.match(/Error: GET \/apps\/my-app\/addon-attachments timed out: no response from .+ within 1 s\./)
     })
 
-    it('a reset on the POST\'s add-on lookup never reaches AppLink twice', async () => {
+    it('a reset on the POST\'s add-on lookup is retried, and the POST is sent once', async () => {
+      server.inject('GET', `/apps/${APP.name}/config-vars`, 'reset')
+      const r = await run(['salesforce:connect', 'new_org', '-a', APP.name])
+      expect(r.exitCode, r.stderr).to.equal(0)
+      expect(server.injections[0].times, 'the fault was served').to.equal(0)
+      expect(server.seen('GET', `/apps/${APP.name}/config-vars`)).to.have.length(2)
+      expect(server.seen('POST').map(q => q.path)).to.deep.equal([`${BASE}/connections/salesforce`])
+    })
+
+    it('a persistent 503 on the POST\'s add-on lookup: no POST is sent', async () => {
       server.inject('GET', `/apps/${APP.name}/config-vars`, {status: 503}, {times: FOREVER})
       const r = await run(['salesforce:connect', 'new_org', '-a', APP.name])
       expectCleanFailure(r)

@@ -8,7 +8,7 @@ import {captureOutput, runCommand} from '@oclif/test'
 import nock from 'nock'
 import {fileURLToPath} from 'node:url'
 
-import {ADDON, APP, APPLINK_TOKEN, HEROKU_TOKEN, resolutionAnswers, SECRETS, SSO_HEADER} from './fixture.js'
+import {ADDON, APP, APPLINK_TOKEN, HEROKU_TOKEN, resolutionAnswers, SECRETS, SSO_HEADER, USER_AGENT} from './fixture.js'
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -43,7 +43,7 @@ export function applinkApi(origin = APPLINK_ORIGIN): nock.Scope {
     reqheaders: {
       accept: 'application/json',
       authorization: `Bearer ${APPLINK_TOKEN}`,
-      'user-agent': /^heroku-plugin-applink-plus\/\d+\.\d+\.\d+/,
+      'user-agent': USER_AGENT,
       'x-addon-sso': SSO_HEADER,
       'x-app-uuid': APP.id,
     },

@@ -6,6 +6,13 @@
  * (backend.ts `seedFixture`) all take their data from here. No side effects: the integration
  * tests import it without nock or oclif.
  */
+import {readFileSync} from 'node:fs'
+
+/** This package's version, as the User-Agent must carry it. */
+const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version
+/** The whole User-Agent of every AppLink request (docs/applink-api.md §2): the plugin, its version, node's version. */
+export const USER_AGENT = new RegExp(`^heroku-plugin-applink-plus/${VERSION.replaceAll('.', String.raw`\.`)} node-v\\d+\\.\\d+\\.\\d+$`)
+
 export const HEROKU_TOKEN = 'heroku-token-7f3a9c1e2b'
 export const APPLINK_TOKEN = 'applink-token-5d8e2f4a6c'
 export const APP = {id: '11111111-2222-4333-8444-555555555555', name: 'my-app'}

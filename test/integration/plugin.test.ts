@@ -10,7 +10,7 @@ import {chmodSync, existsSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {unzipSync} from 'fflate'
 
-import {ADDON, APP, APPLINK_TOKEN, BASE, HEROKU_TOKEN, SECRETS, SSO_BODY, SSO_HEADER} from '../helpers/fixture.js'
+import {ADDON, APP, APPLINK_TOKEN, BASE, HEROKU_TOKEN, SECRETS, SSO_BODY, SSO_HEADER, USER_AGENT} from '../helpers/fixture.js'
 import {type CliResult, expectNoSecrets, explain, heroku} from './helpers/cli.js'
 import {scriptResolution, useScriptedWorld} from './helpers/scripted.js'
 import {parseMultipart, type Recorded, type ScriptedServer} from './helpers/server.js'
@@ -89,7 +89,7 @@ describe('integration: the plugin through the real heroku CLI, against scripted 
     expect(JSON.parse(Buffer.from(String(r.headers['x-addon-sso']), 'base64').toString('utf8'))).to.deep.equal(SSO_BODY)
     expect(r.headers['x-app-uuid'], `${r.method} ${r.path} x-app-uuid`).to.equal(APP.id)
     expect(r.headers.accept).to.equal('application/json')
-    expect(r.headers['user-agent']).to.match(/^heroku-plugin-applink-plus\/\d+\.\d+\.\d+/)
+    expect(r.headers['user-agent'], `${r.method} ${r.path} user-agent`).to.match(USER_AGENT)
   }
 
   function applinkCalls(): string[] {
@@ -128,6 +128,8 @@ describe('integration: the plugin through the real heroku CLI, against scripted 
     expect(r.stdout).to.equal('')
     expect(r.stderr).to.contain('Error: The AppLink service at 127.0.0.1:')
     expect(r.stderr).to.contain('refused the add-on\'s token (HTTP 401: Invalid credentials)')
+    expect(r.stderr).to.contain(`  › The token comes from the add-on's _TOKEN config var. If the add-on was just created or its credentials rotated, wait a minute and retry; otherwise check it with: heroku addons -a ${APP.name}\n`)
+    expect(applinkCalls()).to.deep.equal([`GET ${BASE}/connections`])
     expectNoSecrets(r.stdout + r.stderr, SECRETS)
   })
 

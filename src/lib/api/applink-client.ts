@@ -13,6 +13,11 @@ import type {Authorization, Connection, DataActionTarget, OrgKind, Publication} 
 
 export interface AppLinkClientOptions {
   addonId: string
+  /**
+   * The app's name, for the Heroku commands an error suggests (`heroku addons -a NAME`); without
+   * it (a script) they show the placeholder `APP`.
+   */
+  app?: string
   /** `{ATTACHMENT}_API_URL`; only its origin is used */
   apiUrl: string
   appId: string
@@ -60,7 +65,7 @@ export class AppLinkClient {
     try {
       url = new URL(opts.apiUrl)
     } catch {
-      throw new AppLinkError('The AppLink add-on\'s API URL config var is not a valid URL.', {hints: ['Check the add-on\'s config vars with: heroku config -a APP'], id: 'invalid_api_url'})
+      throw new AppLinkError('The AppLink add-on\'s API URL config var is not a valid URL.', {hints: [`Check the add-on's config vars with: heroku config -a ${opts.app ?? 'APP'}`], id: 'invalid_api_url'})
     }
 
     this.origin = url.origin
@@ -193,7 +198,7 @@ export class AppLinkClient {
       }
 
       const wait = retryDelay(method, res, attempt, maxAttempts)
-      if (wait === undefined) return decode<T>(res, label, url.host, options.expect, attempt)
+      if (wait === undefined) return decode<T>(res, {app: this.opts.app ?? 'APP', attempts: attempt, expect: options.expect, host: url.host, label})
       debugLog(`retrying ${label} in ${wait} ms after HTTP ${res.status} (attempt ${attempt + 1} of ${maxAttempts})`)
       await sleep(wait)
     }

@@ -40,8 +40,23 @@ export function shapeProblem(value: unknown, expect: Expect | undefined): string
   return isObject(value) || Array.isArray(value) ? undefined : `expected a JSON object or list, got ${shapeOf(value)}`
 }
 
-/** The decoded answer of `label` after `attempts` tries, or the AppLinkError it amounts to. */
-export function decode<T>(res: HttpResponse, label: string, host: string, expect: Expect | undefined, attempts: number): T {
+/** Which request an answer is for, to word its errors. */
+export interface AnswerOf {
+  /** the app's name, in the Heroku commands a hint suggests (`heroku addons -a APP`) */
+  app: string
+  /** how many times the request was sent */
+  attempts: number
+  /** the JSON shape a 2xx answer must have */
+  expect?: Expect
+  /** the AppLink service's host */
+  host: string
+  /** `METHOD /path` */
+  label: string
+}
+
+/** The decoded answer of a request, or the AppLinkError it amounts to. */
+export function decode<T>(res: HttpResponse, of: AnswerOf): T {
+  const {expect, label} = of
   const text = res.body.toString('utf8')
   let parsed: unknown
   let parseFailed = false
@@ -53,7 +68,7 @@ export function decode<T>(res: HttpResponse, label: string, host: string, expect
     }
   }
 
-  if (res.status < 200 || res.status >= 300) throw failure(res, text, parsed, label, host, attempts)
+  if (res.status < 200 || res.status >= 300) throw failure(res, text, parsed, of)
   if (parseFailed) {
     const type = String(res.headers['content-type'] ?? '').split(';')[0].trim()
     const what = looksLikeHtml(text) ? 'an HTML page' : type && type !== 'application/json' ? `${type}` : 'cut off or malformed JSON'
@@ -66,7 +81,7 @@ export function decode<T>(res: HttpResponse, label: string, host: string, expect
 }
 
 /** A non-2xx answer as an AppLinkError: the service's id and message, or ours; hints by status. */
-function failure(res: HttpResponse, text: string, parsed: unknown, label: string, host: string, attempts: number): AppLinkError {
+function failure(res: HttpResponse, text: string, parsed: unknown, {app, attempts, host, label}: AnswerOf): AppLinkError {
   const body = (parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {}) as {id?: unknown; message?: unknown}
   const id = typeof body.id === 'string' && body.id ? body.id : statusId(res.status)
   const serviceMessage = typeof body.message === 'string' && body.message.trim() ? body.message.trim() : undefined
@@ -75,7 +90,7 @@ function failure(res: HttpResponse, text: string, parsed: unknown, label: string
   const hints: string[] = []
   if (res.status === 401) {
     message = `The AppLink service at ${host} refused the add-on's token (HTTP 401: ${message}).`
-    hints.push('The token comes from the add-on\'s _TOKEN config var. If the add-on was just created or its credentials rotated, wait a minute and retry; otherwise check it with: heroku addons -a APP')
+    hints.push(`The token comes from the add-on's _TOKEN config var. If the add-on was just created or its credentials rotated, wait a minute and retry; otherwise check it with: heroku addons -a ${app}`)
   } else if (res.status === 429) {
     const wait = retryAfterMs(res.headers['retry-after'])
     if (!serviceMessage) message = `${label} was rate limited by the AppLink service (HTTP 429${tries}).`

@@ -140,6 +140,7 @@ export abstract class AppLinkCommand extends Command {
     const client = new AppLinkClient({
       addonId: context.addon.id,
       apiUrl: context.apiUrl,
+      app: context.app.name,
       appId: context.app.id,
       sso: context.sso,
       token: context.token,

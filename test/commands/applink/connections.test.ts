@@ -57,7 +57,7 @@ describe('applink:connections', () => {
     applinkApi().get(`${BASE}/connections`).reply(401, {id: 'unauthorized', message: 'Invalid credentials'})
     const {exitCode, json, stderr, stdout} = await run(['applink:connections', '-a', APP.name, '--json'])
     expect(exitCode).to.equal(1)
-    expect(json).to.deep.include({error: {exit_code: 1, hints: (json as {error: {hints: string[]}}).error.hints, id: 'unauthorized', message: 'The AppLink service at applink.example.com refused the add-on\'s token (HTTP 401: Invalid credentials).', request: `GET ${BASE}/connections`, status: 401}})
+    expect(json).to.deep.include({error: {exit_code: 1, hints: [`The token comes from the add-on's _TOKEN config var. If the add-on was just created or its credentials rotated, wait a minute and retry; otherwise check it with: heroku addons -a ${APP.name}`], id: 'unauthorized', message: 'The AppLink service at applink.example.com refused the add-on\'s token (HTTP 401: Invalid credentials).', request: `GET ${BASE}/connections`, status: 401}})
     assertNoSecrets(stdout + stderr)
   })
 })

@@ -306,13 +306,24 @@ describe('applink:invoke', () => {
 
   it('calls http://127.0.0.1:$APP_PORT (then $PORT) without --url', async () => {
     const saved = {APP_PORT: process.env.APP_PORT, PORT: process.env.PORT}
+    const port = new URL(app.url).port
+    // APP_PORT wins over PORT; PORT is used when APP_PORT is unset or not a number
+    const cases: [string, {APP_PORT?: string; PORT: string}][] = [
+      ['APP_PORT', {APP_PORT: port, PORT: '1'}],
+      ['PORT, APP_PORT unset', {PORT: port}],
+      ['PORT, APP_PORT not a number', {APP_PORT: 'abc', PORT: port}],
+    ]
     try {
-      process.env.PORT = '1'
-      process.env.APP_PORT = new URL(app.url).port
-      services()
-      const {exitCode} = await run(['applink:invoke', 'listAccounts', '-a', APP.name, '--authorization', 'my_auth', '--spec', SPEC])
-      expect(exitCode).to.equal(0)
-      expect(app.requests).to.have.length(1)
+      for (const [name, env] of cases) {
+        delete process.env.APP_PORT
+        Object.assign(process.env, env)
+        app.requests.length = 0
+        services()
+        const {exitCode, stderr} = await run(['applink:invoke', 'listAccounts', '-a', APP.name, '--authorization', 'my_auth', '--spec', SPEC])
+        expect(exitCode, `${name}: ${stderr}`).to.equal(0)
+        expect(app.requests.map(r => `${r.method} ${r.path}`), name).to.deep.equal(['GET /accounts'])
+        expect(stderr, name).to.match(new RegExp(`^200 OK {2}GET http://127\\.0\\.0\\.1:${port}/accounts \\(\\d+ ms\\)\n$`))
+      }
     } finally {
       for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]
       else process.env[k] = v
@@ -391,7 +402,7 @@ describe('applink:invoke', () => {
   })
 
   // DEBUG=*, HEROKU_DEBUG and NODE_DEBUG change process-wide state: they are tested through the
-  // real heroku CLI in test/integration/invoke.test.ts
+  // real heroku CLI in test/e2e/invoke.test.ts
   it('never shows the token in its debug traces (DEBUG=applink, APPLINK_DEBUG=1)', async () => {
     const switches: Array<Record<string, string>> = [{DEBUG: 'applink'}, {APPLINK_DEBUG: '1'}]
     for (const env of switches) {

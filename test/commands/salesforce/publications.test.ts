@@ -33,6 +33,7 @@ describe('salesforce:publications', () => {
     // the first publications request is answered only once the second one has arrived
     let held: (() => void) | undefined
     let overlapped = false
+    let timedOut = false
     const answer = (body: nock.ReplyBody) => (_uri: string, _body: nock.Body, cb: (err: null, result: nock.ReplyFnResult) => void) => {
       const send = () => cb(null, [200, body])
       if (held) {
@@ -42,7 +43,14 @@ describe('salesforce:publications', () => {
         send()
       } else {
         held = send
-        setTimeout(() => held?.(), 3000)
+        // a fallback so a sequential command still ends: it answers the first request and clears
+        // `held`, so a second request arriving after it does not count as overlapping
+        setTimeout(() => {
+          if (held !== send) return
+          held = undefined
+          timedOut = true
+          send()
+        }, 3000)
       }
     }
 
@@ -57,6 +65,7 @@ describe('salesforce:publications', () => {
     .get(appsPath('other_org')).reply(answer([publication('other_org', '00D000000000003EAA', 'OtherApi'), publication('other_org', '00D000000000003EAA', 'OtherApi2')]))
     const {exitCode, stderr, stdout} = await run(['salesforce:publications', '-a', APP.name])
     expect(exitCode).to.equal(0)
+    expect(timedOut, 'the first publications request was answered by the fallback timer').to.equal(false)
     expect(overlapped, 'both publications requests in flight at once').to.equal(true)
     expect(stdout).to.contain(`Heroku AppLink publications for app ${APP.name}`)
     expect(stdout).to.match(/Connection Name\s+Org ID\s+External Service\s+Created Date\s+Created By\s+Last Modified/)

@@ -195,8 +195,22 @@ describe('salesforce:publish', () => {
 
   describe('checks before sending', () => {
     it('lists every problem of a broken spec, exits 2 and sends nothing (no credentials read either)', async () => {
-      const {exitCode, stderr, stdout} = await run(['salesforce:publish', fixture('broken/operation-ids.yaml'), '-c', 'OrdersAPI', '--connection-name', 'my_org', '-a', APP.name])
-      expect(exitCode).to.equal(2)
+      // no credentials anywhere: no HEROKU_API_KEY, and a HOME without a netrc; a command that
+      // looked for them would end "not logged in" instead
+      delete process.env.HEROKU_API_KEY
+      const home = process.env.HOME
+      const emptyHome = mkdtempSync(join(tmpdir(), 'publish-home-'))
+      process.env.HOME = emptyHome
+      let result
+      try {
+        result = await run(['salesforce:publish', fixture('broken/operation-ids.yaml'), '-c', 'OrdersAPI', '--connection-name', 'my_org', '-a', APP.name])
+      } finally {
+        process.env.HOME = home
+        rmSync(emptyHome, {force: true, recursive: true})
+      }
+
+      const {exitCode, stderr, stdout} = result
+      expect(exitCode, stderr).to.equal(2)
       expect(stdout).to.equal('')
       const file = fixture('broken/operation-ids.yaml')
       expect(stderr).to.contain(`${file}:13:5  error  POST /orders has no operationId\n  fix: Add operationId: postOrders (unique in the document).\n`)
@@ -240,9 +254,12 @@ describe('salesforce:publish', () => {
     })
 
     it('checks the connection name before anything else', async () => {
-      const {exitCode, stderr} = await run(['salesforce:publish', fixture('small.yaml'), '-c', 'OrdersAPI', '--connection-name', 'my-org', '-a', APP.name])
+      // a broken spec too: checked first, the name is the only error shown
+      const {exitCode, stderr, stdout} = await run(['salesforce:publish', fixture('broken/operation-ids.yaml'), '-c', 'OrdersAPI', '--connection-name', 'my-org', '-a', APP.name])
       expect(exitCode).to.equal(2)
-      expect(stderr).to.contain('Invalid connection name "my-org": it contains "-"')
+      expect(stdout).to.equal('')
+      expect(stderr).to.equal('Error: Invalid connection name "my-org": it contains "-"; use only letters, digits and underscores.\n'
+        + '  › A connection name has 3–30 characters, starts with a letter, ends with a letter or digit, and holds only letters, digits and single underscores (e.g. my_org_1).\n')
     })
 
     it('needs an app unless it is a dry run', async () => {

@@ -104,7 +104,11 @@ describe('recovery after an ambiguous failure', () => {
 
   it('create: a refused connection (nothing sent) is not ambiguous', async () => {
     const offline = new AppLinkClient({addonId: ADDON.id, apiUrl: 'http://127.0.0.1:1/addons/x', appId: APP.id, retries: 0, sso, token: APPLINK_TOKEN})
-    const error = await offline.createConnection('salesforce', {connection_name: 'x'}).catch(error_ => error_)
+    const error = await offline.createConnection('salesforce', {connection_name: 'x'}).then(() => undefined, error_ => error_)
+    // the failure is the refused connection itself, known never to have left
+    expect(error).to.be.instanceOf(AppLinkError)
+    expect(error).to.include({id: 'network_error', sent: false})
+    expect(error.message).to.equal(`POST ${BASE}/connections/salesforce failed: 127.0.0.1:1 refused the connection.`)
     expect(isAmbiguous(error)).to.equal(false)
   })
 

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import nock from 'nock'
 
-import {APP, applinkApi, assertNoSecrets, authorization, BASE, platformApi, run} from '../../../helpers/applink.js'
+import {APP, applinkApi, assertNoSecrets, authorization, BASE, platformApi, run, SECRETS} from '../../../helpers/applink.js'
 import {nothingSent} from '../../../helpers/requests.js'
 import {asPipe} from '../../../helpers/terminal.js'
 
@@ -56,8 +56,17 @@ describe('applink:authorizations:info', () => {
       }))
       const {exitCode, json, stderr, stdout} = await run(['applink:authorizations:info', 'my_auth', '-a', APP.name, ...args])
       expect(exitCode).to.equal(0)
-      assertNoSecrets(stdout + stderr, [accessToken])
-      if (json) expect((json as {org: {user_auth: unknown}}).org.user_auth).to.deep.equal({user_id: '005000000000002AAA', username: 'user@my-org.example'})
+      // the whole token, and its secret part after the org id
+      assertNoSecrets(stdout + stderr, [...SECRETS, accessToken, accessToken.split('!')[1]])
+      if (args.length === 0) {
+        // the record itself was shown
+        expect(stdout).to.contain(`=== Heroku AppLink authorization my_auth for app ${APP.name}\n`)
+        expect(stdout).to.match(/Status:\s+authorized\n/)
+      } else {
+        // user_auth kept, without the token
+        expect(json, stdout).to.not.equal(undefined)
+        expect((json as {org: {user_auth: unknown}}).org.user_auth).to.deep.equal({user_id: '005000000000002AAA', username: 'user@my-org.example'})
+      }
     }
   })
 

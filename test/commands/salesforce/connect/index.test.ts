@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import nock from 'nock'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -100,8 +101,23 @@ describe('salesforce:connect', () => {
   })
 
   it('takes the timeout from APPLINK_WAIT_TIMEOUT too, and rejects a bad one before any request (exit 2)', async () => {
-    process.env.APPLINK_WAIT_TIMEOUT = 'soon'
     try {
+      // a valid one ends the wait as --wait-timeout does
+      process.env.APPLINK_WAIT_TIMEOUT = '0.05'
+      platformApi()
+      const create = applinkApi().post(`${BASE}/connections/salesforce`, {connection_name: 'new_org'}).reply(202, pending)
+      // polled every 1 ms (APPLINK_POLL_INTERVAL_MS), 0.05 s takes about 50 polls: far fewer than
+      // these, so a wait that ignored the variable (10 minutes) ends on the unanswered poll instead of hanging
+      applinkApi().get(`${BASE}/connections/${ID}`).times(300).reply(200, pending)
+      const waited = await run(['salesforce:connect', 'new_org', '-a', APP.name])
+      expect(waited.exitCode, waited.stderr).to.equal(3)
+      expect(waited.stdout).to.equal('')
+      expect(waited.stderr).to.contain('Error: Timed out after 0.05 seconds waiting for Salesforce connection new_org (status connecting). It may still complete.')
+      expect(linesStarting(waited.stderr, LABEL)).to.deep.equal([`${LABEL}: connecting`, `${LABEL}: timed out`])
+      expect(create.isDone(), 'the connection was created').to.equal(true)
+      nock.cleanAll()
+
+      process.env.APPLINK_WAIT_TIMEOUT = 'soon'
       const sent = nothingSent()
       const {exitCode, stderr} = await run(['salesforce:connect', 'new_org', '-a', APP.name])
       sent.check()
