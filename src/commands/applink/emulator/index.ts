@@ -1,9 +1,9 @@
-import {Command, Flags} from '../../lib/ui/oclif.js'
+import {Command, Flags} from '../../../lib/ui/oclif.js'
 import {join} from 'node:path'
 
-import {AppLinkError, ExitCode} from '../../lib/api/errors.js'
-import {interrupts} from '../../lib/ui/interrupt.js'
-import {createIO} from '../../lib/ui/io.js'
+import {AppLinkError, ExitCode} from '../../../lib/api/errors.js'
+import {interrupts} from '../../../lib/ui/interrupt.js'
+import {createIO} from '../../../lib/ui/io.js'
 
 export default class Emulator extends Command {
   static description = `run a local AppLink emulator: the Heroku Platform API calls AppLink needs, the AppLink API, a Salesforce login page and a dashboard, on 127.0.0.1
@@ -38,7 +38,7 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
     const {flags} = await this.parse(Emulator)
     const dataDir = flags['data-dir'] ?? join(this.config.dataDir, 'applink-emulator')
     if (flags.stop) return this.stopRunning(dataDir)
-    const cli = await import('../../emulator/process/cli.js')
+    const cli = await import('../../../emulator/process/cli.js')
     // --detach: stdout holds only shell lines, so `eval "$(heroku applink:emulator --detach)"` works
     if (flags.detach) return this.io.out(await cli.startInBackground(dataDir, flags, this.argv, text => this.io.err(text)).catch(failed))
     // Ctrl-C / SIGTERM: stop synchronously (under the heroku CLI the process exits right after), exit 0
@@ -49,7 +49,7 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
   }
 
   private async stopRunning(dataDir: string): Promise<void> {
-    const {stopEmulator} = await import('../../emulator/process/detach.js')
+    const {stopEmulator} = await import('../../../emulator/process/detach.js')
     const pid = await stopEmulator(dataDir).catch(failed)
     if (pid === undefined) throw new AppLinkError(`No emulator is running on ${dataDir}.`, {hints: ['Start one with: heroku applink:emulator --detach'], id: 'emulator_not_running'})
     this.io.err(`AppLink emulator (pid ${pid}) on ${dataDir}: stopped\n`)
