@@ -3,7 +3,8 @@
  * `{"service": "applink-emulator", "status": "ok"}`) until it answers, for scripts that started one
  * in the background.
  */
-import {HEALTH_PATH} from '../server/server.js'
+/** server/server.ts's HEALTH_PATH, written out so that waiting does not load the emulator */
+const HEALTH_PATH = '/__emulator/health'
 
 export interface WaitOutcome {
   ok: boolean

@@ -7,7 +7,7 @@
  *   const emu = await startEmulator({port: 0, dataDir})
  *   // emu.url, emu.apiKey … await emu.close()
  *
- * Only the entry points (process/cli.ts for the command, process/daemon.ts) import this file: the services
+ * Only the entry points (process/cli.ts for the command, process/daemon.ts, process/exec.ts for exec) import this file: the services
  * get what they need from http/ (router.ts, state.ts, reply.ts) below them.
  */
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
