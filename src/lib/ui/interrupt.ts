@@ -131,8 +131,9 @@ export const interrupts: InterruptGuard = createInterruptGuard(process as unknow
 
 /** The slice of `process` `holdSignals` uses (a fake in tests). */
 export interface SignalOwner {
-  listeners(event: string): ((...args: any[]) => void)[]
-  on(event: string, fn: (signal: NodeJS.Signals) => void): unknown
+  // EventEmitter's listeners() says Function[]; they are put back with on() as they were
+  listeners(event: string): any[]
+  on(event: string, fn: (...args: any[]) => void): unknown
   removeAllListeners(event: string): unknown
   removeListener(event: string, fn: (...args: any[]) => void): unknown
 }
