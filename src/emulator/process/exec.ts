@@ -231,6 +231,8 @@ async function startEmulatorFor(options: ExecOptions, dataDir: string, note: (li
 export async function execWithEmulator(options: ExecOptions, hooks: ExecHooks): Promise<number> {
   const [command, ...args] = options.command
   checkCommand(command, process.env.PATH)
+  const tempDir = options.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'applink-emulator-exec-')) : undefined
+  const dataDir = options.dataDir ?? tempDir!
   let interrupted: NodeJS.Signals | undefined
   let child: ChildProcess | undefined
   let signals = 0
@@ -244,8 +246,6 @@ export async function execWithEmulator(options: ExecOptions, hooks: ExecHooks): 
     if (interrupted) throw new ExecError(`Interrupted before ${command} started.`, {exitCode: signalExitCode(interrupted), id: 'interrupted'})
   }
 
-  const tempDir = options.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'applink-emulator-exec-')) : undefined
-  const dataDir = options.dataDir ?? tempDir!
   let emu: Emulator | undefined
   let watchdog: ChildProcess | undefined
   try {
