@@ -57,13 +57,14 @@ const commandRules = {files: ['src/commands/**/*.ts'], rules: {'no-restricted-im
 const emulatorMessage = 'src/emulator/ may import only src/contract/ and src/lib/openapi/ from src/ (docs/ARCHITECTURE.md)'
 const emulatorBanned = String.raw`^([.][.]\x2F)+(lib\x2F(?!openapi\x2F)|commands\x2F)`
 const importNodes = ['ImportDeclaration', 'ImportExpression', 'ExportNamedDeclaration', 'ExportAllDeclaration']
-const emulatorFolders = ['process', 'server', 'dashboard', 'applink', 'login', 'platform', 'org', 'http', 'store']
+const emulatorFolders = ['process', 'server', 'dashboard', 'applink', 'login', 'logs', 'platform', 'org', 'http', 'store']
 const emulatorMayImport = {
   process: ['server', 'store'],
-  server: ['dashboard', 'applink', 'login', 'platform', 'org', 'http', 'store'],
+  server: ['dashboard', 'applink', 'login', 'logs', 'platform', 'org', 'http', 'store'],
   dashboard: ['applink', 'platform', 'org', 'http', 'store'],
   applink: ['login', 'platform', 'org', 'http', 'store'],
   login: ['org', 'http', 'store'],
+  logs: ['platform', 'http', 'store'],
   platform: ['http', 'store'],
   org: ['http'],
   http: ['store'],

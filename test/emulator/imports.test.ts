@@ -87,10 +87,10 @@ describe('emulator imports', () => {
     expect(outside).to.deep.equal([])
   })
 
-  it('only the entry points (the command\'s process/cli.ts, the daemon) import server/server.ts', () => {
+  it('only the entry points (the command\'s process/cli.ts, the daemon, exec) import server/server.ts', () => {
     const server = join(EMULATOR, 'server/server.ts')
     expect(edges.has(server)).to.equal(true)
     const importers = [...edges].filter(([, targets]) => targets.includes(server)).map(([file]) => relative(ROOT, file))
-    expect(importers.sort()).to.deep.equal(['src/emulator/process/cli.ts', 'src/emulator/process/daemon.ts'])
+    expect(importers.sort()).to.deep.equal(['src/emulator/process/cli.ts', 'src/emulator/process/daemon.ts', 'src/emulator/process/exec.ts'])
   })
 })

@@ -26,6 +26,19 @@ describe('lint: the emulator\'s folders import downwards only', function () {
     ])
   })
 
+  it('places logs/ above platform/: it may read apps and the key check, and no service below imports it', async () => {
+    const allowed = "import {requireApp} from '../platform/model.js'\nimport {sendJson} from '../http/reply.js'\nexport {requireApp, sendJson}\n"
+    expect(await messages('src/emulator/logs/example.ts', allowed)).to.deep.equal([])
+    const refused = "import {startEmulator} from '../server/server.js'\nimport {authenticate} from '../applink/caller.js'\nexport {authenticate, startEmulator}\n"
+    expect(await messages('src/emulator/logs/example.ts', refused)).to.deep.equal([
+      '1:no-restricted-syntax:src/emulator/logs/ may import only platform/, http/, store/ (src/emulator/logs/index.ts)',
+      '2:no-restricted-syntax:src/emulator/logs/ may import only platform/, http/, store/ (src/emulator/logs/index.ts)',
+    ])
+    expect(await messages('src/emulator/platform/example.ts', "export {logBook} from '../logs/book.js'\n")).to.deep.equal([
+      '1:no-restricted-syntax:src/emulator/platform/ may import only http/, store/ (src/emulator/platform/index.ts)',
+    ])
+  })
+
   it('counts a file one level down (org/routes/) by its folder', async () => {
     const code = "import {linkOrg} from '../../login/oauth.js'\nimport {sendSalesforce} from '../../http/reply.js'\nexport {linkOrg, sendSalesforce}\n"
     expect(await messages('src/emulator/org/routes/example.ts', code)).to.deep.equal([

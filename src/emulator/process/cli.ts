@@ -2,7 +2,7 @@
  * What `applink:emulator` runs: start the emulator in the foreground or in the background, and
  * the lines that announce it (notes the command writes on stderr, and for stdout only the shell
  * lines, so that `eval "$(heroku applink:emulator --detach)"` works). The command file
- * (src/commands/applink/emulator.ts) hands in its IO and turns failures into the plugin's errors.
+ * (src/commands/applink/emulator/index.ts) hands in its IO and turns failures into the plugin's errors.
  */
 import type {Emulator} from '../server/server.js'
 

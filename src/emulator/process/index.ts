@@ -3,7 +3,7 @@
  * log lines, notes, the export lines, Ctrl-C / SIGTERM), `--detach` and `--stop` (`detach.ts`), and
  * the background process they start (`daemon.ts`).
  *
- * May import: `server/`, `store/`. `src/commands/applink/emulator.ts` imports it. This index exports
+ * May import: `server/`, `store/`. `src/commands/applink/emulator/` (its commands) import it. This index exports
  * nothing.
  */
 export {}

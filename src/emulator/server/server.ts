@@ -7,13 +7,13 @@
  *   const emu = await startEmulator({port: 0, dataDir})
  *   // emu.url, emu.apiKey … await emu.close()
  *
- * Only the entry points (process/cli.ts for the command, process/daemon.ts) import this file: the services
+ * Only the entry points (process/cli.ts for the command, process/daemon.ts, process/exec.ts for exec) import this file: the services
  * get what they need from http/ (router.ts, state.ts, reply.ts) below them.
  */
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo, Socket} from 'node:net'
 
-import {HttpError, sendError} from '../http/reply.js'
+import {HttpError, sendError, sendJson} from '../http/reply.js'
 import {type Faults, faultsFromEnv, withFaults} from '../http/faults.js'
 import {loadSeedFile, registerOrgRoutes, syncOrgs, useSeed} from '../org/index.js'
 import {ClientGone, Router} from '../http/router.js'
@@ -24,6 +24,8 @@ import {registerOauthRoutes} from '../login/routes.js'
 import {registerPlatformRoutes} from '../platform/routes.js'
 import {resumePendingFlows} from '../login/oauth.js'
 import {EmulatorState} from '../http/state.js'
+import {afterRequest, startLogs} from '../logs/observe.js'
+import {registerLogRoutes} from '../logs/routes.js'
 import {Store} from '../store/store.js'
 import {resumeTargets} from '../applink/targets.js'
 
@@ -45,6 +47,8 @@ export interface EmulatorOptions {
   log?: (line: string, kind: 'error' | 'request') => void
   /** a JSON file that new emulated orgs are seeded from, in place of the default data (docs/emulated-org.md) */
   orgData?: string
+  /** how often an open `heroku logs --tail` stream gets a comment line (default 15 s) */
+  logKeepAliveMs?: number
   /** 0 picks a free port */
   port?: number
   /** empty the store before starting */
@@ -75,14 +79,19 @@ export function allowedHosts(host: string, port: number): Set<string> {
   return new Set(names.map(n => `${n.toLowerCase()}:${port}`))
 }
 
-function buildRouter(): Router {
+/** The health route scripts wait on (`applink:emulator:wait`): 200 once the emulator serves. */
+export const HEALTH_PATH = '/__emulator/health'
+
+function buildRouter(options: EmulatorOptions): Router {
   const router = new Router()
+  router.get(HEALTH_PATH, ctx => sendJson(ctx.res, 200, {service: 'applink-emulator', status: 'ok'}))
   registerPlatformRoutes(router)
   registerAddonRoutes(router)
   registerApplinkRoutes(router)
   registerOauthRoutes(router)
   registerDashboardRoutes(router)
   registerOrgRoutes(router)
+  registerLogRoutes(router, {keepAliveMs: options.logKeepAliveMs})
   return router
 }
 
@@ -96,7 +105,16 @@ function requestPath(req: IncomingMessage): string {
  */
 async function onRequest(router: Router, emu: EmulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now()
-  res.on('finish', () => emu.log(`${req.method} ${requestPath(req)} ${res.statusCode} ${Date.now() - started}ms`, 'request'))
+  res.on('finish', () => {
+    const ms = Date.now() - started
+    emu.log(`${req.method} ${requestPath(req)} ${res.statusCode} ${ms}ms`, 'request')
+    // the app's log: the AppLink request line of its add-on, its new releases
+    try {
+      afterRequest(emu.store, req, res.statusCode, ms)
+    } catch (error) {
+      emu.log(`writing the log line of ${req.method} ${requestPath(req)} failed: ${(error as Error).message}`)
+    }
+  })
   try {
     const host = String(req.headers.host ?? '').toLowerCase()
     if (!emu.hosts.has(host)) {
@@ -158,8 +176,9 @@ function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
 }
 
 /** The HTTP server, with the set of its open sockets (dropped on close). */
-function createHttpServer(emu: EmulatorState, faults: Faults | undefined): {server: Server; sockets: Set<Socket>} {
-  const router = buildRouter()
+function createHttpServer(emu: EmulatorState, options: EmulatorOptions): {server: Server; sockets: Set<Socket>} {
+  const router = buildRouter(options)
+  const {faults} = options
   const sockets = new Set<Socket>()
   const server = createServer(withFaults(faults ?? faultsFromEnv(), (req, res) => {
     onRequest(router, emu, req, res)
@@ -207,7 +226,8 @@ async function openStore(options: EmulatorOptions): Promise<Store> {
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const store = await openStore(options)
   const emu = new EmulatorState(store, options)
-  const {server, sockets} = createHttpServer(emu, options.faults)
+  startLogs(store)
+  const {server, sockets} = createHttpServer(emu, options)
   const host = options.host ?? '127.0.0.1'
   const port = await listen(server, host, options.port).catch(async error => {
     await store.close()

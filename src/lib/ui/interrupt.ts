@@ -128,3 +128,37 @@ export function createInterruptGuard(target: SignalTarget, defer: (fn: () => voi
 
 /** The guard of this process. */
 export const interrupts: InterruptGuard = createInterruptGuard(process as unknown as SignalTarget)
+
+/** The slice of `process` `holdSignals` uses (a fake in tests). */
+export interface SignalOwner {
+  // EventEmitter's listeners() says Function[]; they are put back with on() as they were
+  listeners(event: string): any[]
+  on(event: string, fn: (...args: any[]) => void): unknown
+  removeAllListeners(event: string): unknown
+  removeListener(event: string, fn: (...args: any[]) => void): unknown
+}
+
+/**
+ * Takes SIGINT and SIGTERM over until the returned function is called: `handler` gets each one and
+ * nobody else does. The other listeners (the guard above, the heroku CLI's own, which exit at once)
+ * are set aside and put back, in their order, on release. For a command that must go on after a
+ * signal: `applink:emulator:exec` forwards it to the command it runs, waits for that to end, then
+ * stops the emulator and exits with the code it chose (the CLI's telemetry does not record it).
+ */
+export function holdSignals(handler: (signal: NodeJS.Signals) => void, owner: SignalOwner = process): () => void {
+  const saved = SIGNALS.map(signal => ({listeners: owner.listeners(signal), signal}))
+  for (const signal of SIGNALS) {
+    owner.removeAllListeners(signal)
+    owner.on(signal, handler)
+  }
+
+  let released = false
+  return () => {
+    if (released) return
+    released = true
+    for (const {listeners, signal} of saved) {
+      owner.removeListener(signal, handler)
+      for (const listener of listeners) owner.on(signal, listener)
+    }
+  }
+}

@@ -8,7 +8,7 @@ import {spawnSync} from 'node:child_process'
 import {EventEmitter} from 'node:events'
 
 import {AppLinkError} from '../../../src/lib/api/errors.js'
-import {createInterruptGuard, interruptedError} from '../../../src/lib/ui/interrupt.js'
+import {createInterruptGuard, holdSignals, interruptedError} from '../../../src/lib/ui/interrupt.js'
 
 function fakeProcess() {
   const calls: string[] = []
@@ -84,5 +84,28 @@ describe('interrupt guard', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {encoding: 'utf8', timeout: 20_000})
     expect(r.status, r.stderr).to.equal(130)
     expect(r.stderr).to.equal('Error: stopped\n')
+  })
+})
+
+describe('holdSignals', () => {
+  it('gives SIGINT and SIGTERM to its handler alone while held, then puts the other listeners back in their order', () => {
+    const owner = new EventEmitter()
+    const calls: string[] = []
+    const first = () => calls.push('first')
+    const second = () => calls.push('second')
+    owner.on('SIGINT', first)
+    owner.on('SIGINT', second)
+    owner.on('SIGTERM', first)
+    const release = holdSignals(signal => calls.push(`held ${signal}`), owner)
+    owner.emit('SIGINT', 'SIGINT')
+    owner.emit('SIGTERM', 'SIGTERM')
+    expect(calls).to.deep.equal(['held SIGINT', 'held SIGTERM'])
+    release()
+    release()
+    calls.length = 0
+    owner.emit('SIGINT', 'SIGINT')
+    owner.emit('SIGTERM', 'SIGTERM')
+    expect(calls).to.deep.equal(['first', 'second', 'first'])
+    expect(owner.listenerCount('SIGINT')).to.equal(2)
   })
 })

@@ -1,11 +1,11 @@
-import {Command, Flags} from '../../lib/ui/oclif.js'
+import {Flags} from '../../../lib/ui/oclif.js'
 import {join} from 'node:path'
 
-import {AppLinkError, ExitCode} from '../../lib/api/errors.js'
-import {interrupts} from '../../lib/ui/interrupt.js'
-import {createIO} from '../../lib/ui/io.js'
+import {AppLinkError, ExitCode} from '../../../lib/api/errors.js'
+import {interrupts} from '../../../lib/ui/interrupt.js'
+import {EmulatorCommand} from '../../../lib/cli/emulator-command.js'
 
-export default class Emulator extends Command {
+export default class Emulator extends EmulatorCommand {
   static description = `run a local AppLink emulator: the Heroku Platform API calls AppLink needs, the AppLink API, a Salesforce login page and a dashboard, on 127.0.0.1
 
 It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that point the heroku CLI at it, then "listening on URL". With --detach it starts in the background instead, prints only the "export" lines once it is ready, and returns; stop it with --stop. State is kept in --data-dir and survives restarts.`
@@ -31,14 +31,11 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
     verbose: Flags.boolean({char: 'v', description: 'log every request on stderr'}),
   }
 
-  /** The command's streams, made once (as AppLinkCommand does; this command takes none of its flags). */
-  private readonly io = createIO()
-
   async run(): Promise<void> {
     const {flags} = await this.parse(Emulator)
     const dataDir = flags['data-dir'] ?? join(this.config.dataDir, 'applink-emulator')
     if (flags.stop) return this.stopRunning(dataDir)
-    const cli = await import('../../emulator/process/cli.js')
+    const cli = await import('../../../emulator/process/cli.js')
     // --detach: stdout holds only shell lines, so `eval "$(heroku applink:emulator --detach)"` works
     if (flags.detach) return this.io.out(await cli.startInBackground(dataDir, flags, this.argv, text => this.io.err(text)).catch(failed))
     // Ctrl-C / SIGTERM: stop synchronously (under the heroku CLI the process exits right after), exit 0
@@ -49,22 +46,10 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
   }
 
   private async stopRunning(dataDir: string): Promise<void> {
-    const {stopEmulator} = await import('../../emulator/process/detach.js')
+    const {stopEmulator} = await import('../../../emulator/process/detach.js')
     const pid = await stopEmulator(dataDir).catch(failed)
     if (pid === undefined) throw new AppLinkError(`No emulator is running on ${dataDir}.`, {hints: ['Start one with: heroku applink:emulator --detach'], id: 'emulator_not_running'})
     this.io.err(`AppLink emulator (pid ${pid}) on ${dataDir}: stopped\n`)
-  }
-
-  async catch(err: Error & {code?: string; oclif?: {exit?: number}}): Promise<void> {
-    if (err.code === 'EEXIT') throw err
-    const parseError = err.oclif?.exit !== undefined
-    const exitCode = err instanceof AppLinkError ? err.exitCode : parseError ? ExitCode.INVALID_INPUT : ExitCode.FAILED
-    const hints = err instanceof AppLinkError ? err.hints : []
-    this.io.err([`Error: ${err.message}`, ...hints.map(h => `  › ${h}`)].join('\n') + '\n')
-    process.exitCode = exitCode
-    // not this.exit(): the heroku CLI's own copy of oclif does not know our ExitError class and
-    // would print "EEXIT: 1" after the message (see AppLinkCommand.catch)
-    throw Object.assign(new Error(`EEXIT: ${exitCode}`), {code: 'EEXIT', oclif: {exit: exitCode}, skipOclifErrorHandling: true})
   }
 }
 
