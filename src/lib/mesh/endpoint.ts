@@ -7,6 +7,7 @@
 import type {AppLinkContext} from '../api/addon.js'
 import {AppLinkError} from '../api/errors.js'
 import {findToken} from '../api/platform.js'
+import {registerSecret} from '../api/redact.js'
 import type {AppLinkEndpoint} from './authenticate.js'
 import type {LogStoreTarget} from './log-store.js'
 
@@ -39,6 +40,8 @@ export async function meshEndpoint(input: EndpointInput): Promise<{applink: AppL
   const extraEnv: Record<string, string> = {}
   if (!input.named && env.HEROKU_APPLINK_API_URL && env.HEROKU_APPLINK_TOKEN) {
     applink = {apiUrl: env.HEROKU_APPLINK_API_URL, token: env.HEROKU_APPLINK_TOKEN}
+    // masked wherever the mesh writes (an AppLink answer that echoes it, the app's output)
+    registerSecret(applink.token)
   } else if (input.app) {
     const context = await input.resolve(input.app, input.addon)
     applink = {apiUrl: context.apiUrl, token: context.token}
