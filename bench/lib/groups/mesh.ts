@@ -7,8 +7,9 @@
  *   p50(through the mesh) − p50(direct) of each round. Two paths: an invocation (checked, then
  *   authenticated by the emulator's invocation check, then forwarded: the goal) and the health
  *   check (forwarded only: the proxy alone, shown);
- * - from the app listening (its line reaching the bench) to the mesh ready to forward (its
- *   "App listening, forwarding requests" line reaching the bench), one mesh started per run.
+ * - from the app listening (the instant its listen callback ran, which it prints) to the mesh
+ *   ready to forward (its "App listening, forwarding requests" line reaching the bench), on the
+ *   system clock both processes share, one mesh started per round.
  */
 import {spawn} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
@@ -25,7 +26,7 @@ const GOAL_ADDED_MS = 2
 const GOAL_READY_MS = 300
 const REQUESTS = 200
 // the app: answers every request with a small JSON body; says when it listens
-const APP = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {'content-type': 'application/json'}); s.end('{"ok":true}') }) }).listen(Number(process.env.APP_PORT), '127.0.0.1', () => console.log('bench-app listening'))`
+const APP = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {'content-type': 'application/json'}); s.end('{"ok":true}') }) }).listen(Number(process.env.APP_PORT), '127.0.0.1', () => console.log('bench-app listening at ' + (performance.timeOrigin + performance.now())))`
 
 async function freePort(): Promise<number> {
   const s = createServer()
@@ -86,12 +87,13 @@ function startMesh(target: Target, server: Backend, env: Record<string, string>,
 
     child.stdout.on('data', (c: Buffer) => {
       text += c
-      if (!appListenedAt && text.includes('bench-app listening')) appListenedAt = performance.now()
+      const at = /bench-app listening at ([\d.]+)/.exec(text)
+      if (!appListenedAt && at) appListenedAt = Number(at[1])
       check()
     })
     child.stderr.on('data', (c: Buffer) => {
       text += c
-      if (!readyAt && text.includes('msg="App listening, forwarding requests"')) readyAt = performance.now()
+      if (!readyAt && text.includes('msg="App listening, forwarding requests"')) readyAt = performance.timeOrigin + performance.now()
       check()
     })
     child.once('close', code => reject(new Error(`applink:mesh exited ${code}: ${text.trim().split('\n').slice(-3).join(' | ')}`)))

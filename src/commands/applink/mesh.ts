@@ -29,7 +29,7 @@ The mesh listens on --port (else $PORT, else 8070), starts COMMAND with APP_PORT
 
   static strict = false
 
-  static usage = 'applink:mesh [-a APP] [-p PORT] [--app-port PORT] [--config FILE] [--] COMMAND [ARGS...]'
+  static usage = 'applink:mesh [FLAGS] [--] COMMAND [ARGS...]'
 
   async run(): Promise<void> {
     const split = splitCommandLine(this.argv)
