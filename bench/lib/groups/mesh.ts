@@ -14,7 +14,6 @@
 import {spawn} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
 import {Agent, request} from 'node:http'
-import {createServer} from 'node:net'
 import {performance} from 'node:perf_hooks'
 
 import {type Backend, BENCH_APP, BENCH_AUTHORIZATION} from '../backend.js'
@@ -27,18 +26,6 @@ const GOAL_READY_MS = 300
 const REQUESTS = 200
 // the app: answers every request with a small JSON body; says when it listens
 const APP = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {'content-type': 'application/json'}); s.end('{"ok":true}') }) }).listen(Number(process.env.APP_PORT), '127.0.0.1', () => console.log('bench-app listening at ' + (performance.timeOrigin + performance.now())))`
-
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>(resolve => {
-    s.listen(0, '127.0.0.1', resolve)
-  })
-  const {port} = s.address() as {port: number}
-  await new Promise(resolve => {
-    s.close(resolve)
-  })
-  return port
-}
 
 async function getJson(url: string, headers: Record<string, string>): Promise<any> {
   const res = await fetch(url, {headers})
@@ -66,15 +53,18 @@ interface Started {
 }
 
 /** Starts the mesh with the app; resolves once both the app's line and the mesh's ready line arrived. */
-function startMesh(target: Target, server: Backend, env: Record<string, string>, port: number, appPort: number): Promise<Started> {
-  const cmd = argv(ownCli(target), ['applink:mesh', '--port', String(port), '--app-port', String(appPort), '--', process.execPath, '-e', APP])
+function startMesh(target: Target, server: Backend, env: Record<string, string>): Promise<Started> {
+  // port 0 for both: the mesh picks them and says which in its environment line
+  const cmd = argv(ownCli(target), ['applink:mesh', '--port', '0', '--app-port', '0', '--', process.execPath, '-e', APP])
   const child = spawn(cmd[0], cmd.slice(1), {cwd: runDir, detached: true, env: {...envOf(target, server), ...env} as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe']})
   return new Promise((resolve, reject) => {
     let appListenedAt = 0
     let readyAt = 0
     let text = ''
     const check = () => {
-      if (appListenedAt && readyAt) {
+      const ports = /msg=environment .*http_port=(\d+) .*app_port=(\d+)/.exec(text)
+      if (appListenedAt && readyAt && ports) {
+        const [port, appPort] = [Number(ports[1]), Number(ports[2])]
         resolve({
           appListenedAt, appPort, port, readyAt,
           stop: () => new Promise(done => {
@@ -134,7 +124,7 @@ export async function meshRows(ours: Target, server: Backend): Promise<Row[]> {
   let problem: string | undefined
   try {
     for (let round = 0; round < Math.max(3, Math.min(runs, 5)); round++) {
-      const mesh = await startMesh(ours, server, env, await freePort(), await freePort())
+      const mesh = await startMesh(ours, server, env)
       ready.push(mesh.readyAt - mesh.appListenedAt)
       const agent = new Agent({keepAlive: true, maxSockets: 1})
       try {

@@ -114,4 +114,10 @@ describe('mesh: a run with its app, and the copy of its lines to the emulator\'s
     const warnings = err.split('\n').filter(l => l.startsWith('Warning:'))
     expect(warnings).to.deep.equal(['Warning: the mesh\'s log lines do not reach the emulator\'s log store for my-app (the emulator answered 404); `heroku logs` will not show them. The mesh runs on.'])
   })
+  it('a command that does not exist: one error, exit 2, the mesh closed', async () => {
+    const settings = await meshSettings({appPort: 0, port: 0}, {}, dir)
+    const io = createIO({env: {}, stderr: new PassThrough(), stdout: new PassThrough()})
+    const error = await startMesh({applink: {apiUrl: b.p.apiUrl, token: b.p.token}, command: ['no-such-command-for-the-mesh', 'start'], cwd: dir, env: {PATH: process.env.PATH}, io, settings, version: '9.9.9'}).catch(e => e)
+    expect([error.message, error.exitCode]).to.deep.equal(['Cannot run no-such-command-for-the-mesh: no such command (ENOENT).', 2])
+  })
 })
