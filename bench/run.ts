@@ -8,7 +8,7 @@
  *   npm run bench -- --official ../shared/anchors/heroku-cli-plugin-applink-2.0.3.tgz   # both, side by side
  *   npm run bench -- --runs 20          # more runs
  *   npm run bench -- --no-build         # reuse dist/ from an earlier `npm run build`
- *   npm run bench -- --only help,read   # some groups: version,help,startup,read,platform,oauth,publish,validate,invoke
+ *   npm run bench -- --only help,read   # some groups: version,help,startup,read,platform,oauth,publish,validate,invoke,mesh
  *   npm run bench -- --write-docs       # also write the table into docs/performance.md
  *   npm run bench -- --work DIR         # work files in DIR instead of .bench/
  *
@@ -31,6 +31,7 @@ import {helpRows, platformRows, readRows, startupRows, versionRows} from './lib/
 import {oauthRows} from './lib/groups/oauth.js'
 import {publishRows, validateRows} from './lib/groups/publish.js'
 import {invokeRows} from './lib/groups/invoke.js'
+import {meshRows} from './lib/groups/mesh.js'
 
 /** The rows of the groups --only names (all by default), in the table's order. */
 async function measureGroups(bare: Installed, targets: Target[], server: Backend): Promise<Row[]> {
@@ -46,6 +47,8 @@ async function measureGroups(bare: Installed, targets: Target[], server: Backend
   // ours only: the official plugin has neither applink:invoke nor applink:spec:validate
   if (only.has('invoke')) rows.push(...await invokeRows(targets[0], server))
   if (only.has('validate')) rows.push(...await validateRows(targets, specs))
+  // ours only: the official plugin has no local mesh
+  if (only.has('mesh')) rows.push(...await meshRows(targets[0], server))
   return rows
 }
 

@@ -186,7 +186,7 @@ function backendOf(emu: {apiKey: string; close(): Promise<void>; url: string}, f
  */
 export async function emulatorBackend(file: string): Promise<Backend> {
   const {startEmulator} = await import(pathToFileURL(file).href) as EmulatorModule
-  const {Faults} = await import(pathToFileURL(join(dirname(file), 'faults.js')).href) as FaultsModule
+  const {Faults} = await import(pathToFileURL(join(dirname(file), '..', 'http', 'faults.js')).href) as FaultsModule
   const faults = new Faults()
   const dataDir = mkdtempSync(join(tmpdir(), 'applink-bench-emu-'))
   const emu = await startEmulator({

@@ -12,7 +12,7 @@ export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 /** where every measured command runs: outside any git checkout, so no git remote is picked up */
 export const runDir = mkdtempSync(join(tmpdir(), 'applink-bench-cwd-'))
 
-export const GROUPS = ['version', 'help', 'startup', 'read', 'platform', 'oauth', 'publish', 'validate', 'invoke'] as const
+export const GROUPS = ['version', 'help', 'startup', 'read', 'platform', 'oauth', 'publish', 'validate', 'invoke', 'mesh'] as const
 export type Group = typeof GROUPS[number]
 /** Issue 13's goals. */
 export const GOAL = {invokeSeconds: 0.7, oauthExitSeconds: 0.5, oauthRatio: 0.25, publishMiB: 250, publishSeconds: 2, ratio: 0.7, validateSeconds: 1.5}

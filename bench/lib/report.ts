@@ -1,7 +1,7 @@
 /** The bench's result rows and their rendering as a text table and a Markdown table. */
 import type {Stats} from './measure.js'
 
-export type Unit = 'MiB' | 'rounds' | 's'
+export type Unit = 'MiB' | 'ms' | 'rounds' | 's'
 
 /** A figure of one plugin: measured, or not available (with the reason). */
 export type Figure =
@@ -23,7 +23,7 @@ export interface Row {
   ratio?: number
 }
 
-const fmt = (v: number, unit: Unit) => unit === 's' ? v.toFixed(2) : unit === 'MiB' ? v.toFixed(0) : v.toFixed(0)
+const fmt = (v: number, unit: Unit) => unit === 's' || unit === 'ms' ? v.toFixed(2) : v.toFixed(0)
 
 export function figureText(f: Figure, unit: Unit): string {
   if (f.kind === 'na') return 'n/a'

@@ -145,4 +145,10 @@ describe('hints on an app with several AppLink add-ons', () => {
     expect(exitCode).to.equal(1)
     expect(stderr).to.contain(`  › Check it with: heroku applink:authorizations:info my_auth ${AT}\n  › Re-authorize with: heroku salesforce:authorizations:add my_auth ${AT}\n`)
   })
+  it('applink:invoke --mesh against the hosted service: the command to invoke without the mesh names --addon', async () => {
+    twoAddons()
+    const {exitCode, stderr} = await run(['applink:invoke', 'listAccounts', '--mesh', '-a', APP.name, '--addon', ADDON.name, '--authorization', 'my_auth', '--spec', join(root, 'test/fixtures/invoke/api-spec.yaml'), '--url', 'http://127.0.0.1:9'])
+    expect(exitCode).to.equal(2)
+    expect(stderr).to.contain(`  › Invoke the app itself, without the mesh: heroku applink:invoke OPERATION ${AT} --authorization NAME (the app on http://127.0.0.1:$APP_PORT)\n`)
+  })
 })

@@ -8,7 +8,7 @@ import {AppLinkError, ExitCode, invalidInput} from '../api/errors.js'
 import {NetworkError, send} from '../api/http.js'
 import {registerSecret} from '../api/redact.js'
 import type {Authorization} from '../api/types.js'
-import {addCommand, type CommandTarget, infoCommand} from '../ui/hints.js'
+import {addCommand, type CommandTarget, herokuCommand, infoCommand} from '../ui/hints.js'
 import {orgKindOf} from '../ui/output.js'
 import {type Body, buildUrl, defaultBaseUrl, type Identity, type NameValue, readData, salesforceHeaders, type SalesforceHeaders, applyHeaderFlags} from './request.js'
 import {compileSchema, type Problem} from './schema.js'
@@ -25,6 +25,8 @@ export interface InvokeInput {
   spec?: string
   /** the command's streams: `--data -` reads its stdin */
   io: IO
+  /** through the local service mesh (`applink:mesh`): its address by default, its answers explained */
+  mesh?: boolean
   url?: string
   validate: boolean
 }
@@ -36,6 +38,7 @@ export interface PreparedInvocation {
   doc: Doc
   headerParams: NameValue[]
   op: Operation
+  mesh: boolean
   specFile: string
   url: URL
   validate: boolean
@@ -52,7 +55,7 @@ export async function prepareInvocation(input: InvokeInput): Promise<PreparedInv
   const specFile = await findSpecFile(input.spec)
   const {doc} = await loadInvokeSpec(specFile)
   const op = findOperation(doc, input.operation, specFile)
-  const {headerParams, url} = buildUrl(input.url ?? defaultBaseUrl(), op, input.params)
+  const {headerParams, url} = buildUrl(input.url ?? defaultBaseUrl(process.env, input.mesh), op, input.params)
   const media = op.requestBody ? jsonMedia(op.requestBody.content) ?? op.requestBody.content[0] : undefined
   const asJson = !media || isJsonType(media.mediaType)
   const body = await readData(input.data, {io: input.io, json: asJson})
@@ -75,7 +78,7 @@ export async function prepareInvocation(input: InvokeInput): Promise<PreparedInv
     if (problems.length > 0) throw new InvalidRequestError(op, specFile, problems)
   }
 
-  return {body, contentType: body ? (media?.mediaType && !media.mediaType.includes('*') ? media.mediaType : 'application/json') : undefined, doc, headerParams, op, specFile, url, validate: input.validate}
+  return {body, contentType: body ? (media?.mediaType && !media.mediaType.includes('*') ? media.mediaType : 'application/json') : undefined, doc, headerParams, mesh: Boolean(input.mesh), op, specFile, url, validate: input.validate}
 }
 
 /** Query and header parameter values checked against their schemas (strings turned to the schema's type). */
@@ -192,6 +195,42 @@ export function identityFrom(authorization: Authorization, accessToken: string |
 
 export const DEFAULT_API_VERSION = '62.0'
 
+// ------------------------------------------------------------------ through the service mesh
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
+
+/**
+ * `--mesh` against the hosted AppLink service: the mesh sends `x-request-context.auth` to it, and
+ * it accepts only a token Salesforce minted for the invocation, which no local tool can mint. The
+ * emulator (an AppLink API on this machine) accepts the user's access token that invoke sends.
+ */
+export function assertMeshCanAuthenticate(apiUrl: string, target: CommandTarget): void {
+  let host = ''
+  try {
+    host = new URL(apiUrl).hostname
+  } catch {}
+
+  if (LOOPBACK.test(host)) return
+  throw new AppLinkError(`--mesh: a service mesh authenticates each invocation with the AppLink service (${host || 'its HEROKU_APPLINK_API_URL'}), which accepts only an x-request-context.auth that Salesforce minted for that invocation; applink:invoke cannot mint one on this machine, so the mesh would answer 403 Forbidden. Nothing was sent.`, {
+    exitCode: ExitCode.INVALID_INPUT,
+    hints: [
+      `Invoke the app itself, without the mesh: ${herokuCommand('applink:invoke OPERATION', target, '--authorization NAME')} (the app on http://127.0.0.1:$APP_PORT)`,
+      'Or run the app behind applink:mesh against the local emulator, which accepts the user\'s access token (docs/mesh.md).',
+    ],
+    id: 'mesh_auth_not_mintable',
+  })
+}
+
+/** A note for the answer of a service mesh that refused the invocation (403 Forbidden as Go writes it), or undefined. */
+export function meshRefusalNote(result: InvocationResult): string | undefined {
+  const {response} = result
+  const plain = String(response.headers['content-type'] ?? '').startsWith('text/plain') && response.headers['x-content-type-options'] === 'nosniff'
+  if (response.status !== 403 || !plain || response.text !== 'Forbidden\n') return undefined
+  return LOOPBACK.test(new URL(result.url).hostname)
+    ? 'This 403 is the service mesh\'s: the AppLink API it asked refused x-request-context.auth. Against the emulator, check that the authorization\'s org is connected to this app\'s add-on and that the mesh runs with this app\'s config vars (heroku applink:mesh -a APP).'
+    : 'This 403 is the service mesh\'s: the hosted AppLink service accepts only an x-request-context.auth that Salesforce minted, which cannot be minted locally. Invoke the app without the mesh (docs/invoke.md).'
+}
+
 // ------------------------------------------------------------------ sending
 
 export interface InvocationResult {
@@ -230,7 +269,7 @@ export async function sendInvocation(prepared: PreparedInvocation, identity: Ide
   try {
     res = await send({body: prepared.body?.text, headers, method: op.method as 'GET', timeoutMs, url})
   } catch (error) {
-    if (error instanceof NetworkError) throw appUnreachable(error, url)
+    if (error instanceof NetworkError) throw appUnreachable(error, url, prepared.mesh)
     throw error
   } finally {
     process.off('SIGINT', onSignal)
@@ -256,11 +295,13 @@ export async function sendInvocation(prepared: PreparedInvocation, identity: Ide
   return {duration_ms: duration, headers, method: op.method, problems, response: {body, headers: responseHeaders, status: res.status, text}, salesforce, url: url.toString()}
 }
 
-function appUnreachable(error: NetworkError, url: URL): AppLinkError {
+function appUnreachable(error: NetworkError, url: URL, mesh: boolean): AppLinkError {
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
   if (error.code === 'ECONNREFUSED') {
     return new AppLinkError(`Nothing is listening at ${url.origin} (connection refused); nothing was sent.`, {
-      hints: local
+      hints: mesh
+        ? ['Start the app behind the mesh with: heroku applink:mesh -a APP -- npm start, then invoke again.', 'With --mesh the default address is the mesh\'s, http://127.0.0.1:$PORT (else 8070); give another with --url URL.']
+        : local
         ? ['Start your app with: heroku local web (or npm start), then invoke again.', 'The default address is http://127.0.0.1:$APP_PORT (then $PORT, then 3000); give another with --url URL.']
         : ['Start your app (or check that it is up), then invoke again; give another address with --url URL.'],
       id: 'app_unreachable',

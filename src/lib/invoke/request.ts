@@ -39,9 +39,13 @@ export function parseHeaders(list: string[] = []): NameValue[] {
   })
 }
 
-/** Default origin of the local app: http://127.0.0.1:$APP_PORT, then $PORT, then 3000. */
-export function defaultBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  const port = [env.APP_PORT, env.PORT].map(p => p?.trim()).find(p => p && /^\d+$/.test(p)) ?? '3000'
+/**
+ * Default origin of the local app: http://127.0.0.1:$APP_PORT, then $PORT, then 3000. Through the
+ * local service mesh (`--mesh`), the mesh's: $PORT, then 8070, as `applink:mesh` listens.
+ */
+export function defaultBaseUrl(env: NodeJS.ProcessEnv = process.env, mesh = false): string {
+  const vars = mesh ? [env.PORT] : [env.APP_PORT, env.PORT]
+  const port = vars.map(p => p?.trim()).find(p => p && /^\d+$/.test(p)) ?? (mesh ? '8070' : '3000')
   return `http://127.0.0.1:${port}`
 }
 

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {PassThrough} from 'node:stream'
 
-import {APP, applinkApi, assertNoSecrets, authorization, BASE, platformApi, root, run as runLoose, SECRETS} from '../../helpers/applink.js'
+import {API_URL, APP, applinkApi, assertNoSecrets, authorization, BASE, platformApi, root, run as runLoose, SECRETS} from '../../helpers/applink.js'
 import {type InvokeApp, startInvokeApp} from '../../helpers/invoke-app.js'
 import {nothingSent} from '../../helpers/requests.js'
 import {asPipe} from '../../helpers/terminal.js'
@@ -459,5 +459,25 @@ describe('applink:invoke', () => {
     expect(h.exitCode).to.equal(2)
     expect(h.stderr).to.contain('-H "no colon" is not a header')
     watch.check()
+  })
+  it('--mesh against the hosted AppLink service: says what cannot be minted locally, exit 2, nothing sent to the app', async () => {
+    platformApi()
+    const {exitCode, stderr, stdout} = await invoke('listAccounts', '--mesh')
+    expect(exitCode).to.equal(2)
+    expect(stdout).to.equal('')
+    const {host} = new URL(API_URL)
+    expect(stderr).to.equal(`Error: --mesh: a service mesh authenticates each invocation with the AppLink service (${host}), which accepts only an x-request-context.auth that Salesforce minted for that invocation; applink:invoke cannot mint one on this machine, so the mesh would answer 403 Forbidden. Nothing was sent.\n`
+      + `  › Invoke the app itself, without the mesh: heroku applink:invoke OPERATION -a ${APP.name} --authorization NAME (the app on http://127.0.0.1:$APP_PORT)\n`
+      + '  › Or run the app behind applink:mesh against the local emulator, which accepts the user\'s access token (docs/mesh.md).\n')
+    expect(app.requests).to.deep.equal([])
+  })
+
+  it('explains a service mesh\'s 403 Forbidden answer', async () => {
+    services()
+    app.next = {headers: {'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff'}, raw: 'Forbidden\n', status: 403}
+    const {exitCode, stderr, stdout} = await invoke('listAccounts')
+    expect(exitCode).to.equal(1)
+    expect(stdout).to.equal('Forbidden\n')
+    expect(stderr).to.contain('This 403 is the service mesh\'s: the AppLink API it asked refused x-request-context.auth. Against the emulator, check that the authorization\'s org is connected to this app\'s add-on and that the mesh runs with this app\'s config vars (heroku applink:mesh -a APP).\n')
   })
 })
