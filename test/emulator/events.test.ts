@@ -236,6 +236,23 @@ describe('emulator: data action events', function () {
       expect((await trigger()).body.replay_id).to.equal(300)
     })
 
+    it('makes the event of a row of the org\'s emulated Data Cloud (from_record), values given on top', async () => {
+      const org = emu.store.data.orgs.find(o => o.id === orgId)!
+      org.datacloud.Account_Home__dlm = [{Amount__c: 7, Id__c: 'r1', Name__c: 'Acme'}]
+      org.datacloud.Contact_Home__dlm = [{Id: 'r2', LastName__c: 'Doe'}]
+      const r = (await trigger({from_record: 'r1', values: {Amount__c: 8}})).body
+      const [event] = JSON.parse(r.payload).events
+      expect(event).to.deep.include({PayloadCurrentValue: {Amount__c: 8, Id__c: 'r1', Name__c: 'Acme'}, SourceObjectDeveloperName: 'Account_Home__dlm'})
+      expect(JSON.parse((await trigger({from_record: 'r2'})).body.payload).events[0].PayloadCurrentValue).to.deep.equal({Id: 'r2', LastName__c: 'Doe'})
+
+      const missing = await trigger({from_record: 'r9'})
+      expect([missing.status, missing.body.message]).to.deep.equal([404, 'No row of the Data Cloud of this org has Id, id, Id__c = "r9": ingest it first (POST {instance_url}/api/v1/ingest/sources/{source}/{object}).'])
+      org.datacloud.Contact_Home__dlm.push({Id: 'r1'})
+      const twice = await trigger({from_record: 'r1'})
+      expect([twice.status, twice.body.message]).to.deep.equal([409, 'Rows of Account_Home__dlm and Contact_Home__dlm have the id "r1": name the object (object).'])
+      expect(JSON.parse((await trigger({from_record: 'r1', object: 'Contact_Home__dlm'})).body.payload).events[0].PayloadCurrentValue).to.deep.equal({Id: 'r1'})
+    })
+
     it('signs a body given whole (--data) as it is', async () => {
       const payload = '{"count": 1, "events": [{"EventUuid": "my-own", "ReplayId": "7"}]}'
       const r = (await trigger({payload})).body

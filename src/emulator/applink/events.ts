@@ -9,8 +9,9 @@
  *   created target `api_name` on `org_id`, and that org's Data Cloud connection is `connected`;
  *   401 otherwise (the mesh answers 401 and 403 alike, with 403 Forbidden). Each call is logged.
  * - `POST /addons/{addon}/data_action_targets/{api_name}/events`, an emulator extension that plays
- *   Data Cloud for `applink:events:trigger`: it builds an event (or takes the caller's payload),
- *   keeps it for resends, and answers the body with its signature; the caller delivers it.
+ *   Data Cloud for `applink:events:trigger`: it builds an event (from given values, or from a row
+ *   of the org's emulated Data Cloud), or takes the caller's payload, keeps it for resends, and
+ *   answers the body with its signature; the caller delivers it.
  */
 import {createHmac, randomBytes, randomUUID} from 'node:crypto'
 
@@ -168,8 +169,28 @@ function lastOf<T>(list: T[], test: (item: T) => boolean): T | undefined {
   return undefined
 }
 
+/** The fields a Data Cloud row is found by, in this order. */
+export const ROW_ID_FIELDS = ['Id', 'id', 'Id__c']
+
+/** The row of the org's Data Cloud whose id field is `id` (in `object` only, when given). */
+function findRow(rows: Record<string, Array<Record<string, unknown>>>, id: string, object: string | undefined): {object: string; values: Record<string, unknown>} {
+  const found: Array<{object: string; values: Record<string, unknown>}> = []
+  for (const [name, list] of Object.entries(rows)) {
+    if (object !== undefined && name !== object) continue
+    for (const row of list) {
+      const field = ROW_ID_FIELDS.find(f => Object.hasOwn(row, f))
+      if (field && String(row[field]) === id) found.push({object: name, values: {...row}})
+    }
+  }
+
+  const where = object === undefined ? 'the Data Cloud of this org' : `Data Cloud object ${object}`
+  if (found.length === 0) throw new HttpError(404, 'record_not_found', `No row of ${where} has ${ROW_ID_FIELDS.join(', ')} = ${JSON.stringify(id)}: ingest it first (POST {instance_url}/api/v1/ingest/sources/{source}/{object}).`)
+  if (new Set(found.map(f => f.object)).size > 1) throw conflict(`Rows of ${[...new Set(found.map(f => f.object))].join(' and ')} have the id ${JSON.stringify(id)}: name the object (object).`)
+  return found.at(-1)!
+}
+
 /** The event a trigger asks for; changes the target's history (call inside a store update). */
-function buildEvent(target: DataActionTargetRecord, body: Record<string, unknown>): Pick<BuiltEvent, 'kind' | 'sent'> {
+function buildEvent(target: DataActionTargetRecord, body: Record<string, unknown>, rows: Record<string, Array<Record<string, unknown>>>): Pick<BuiltEvent, 'kind' | 'sent'> {
   const history = target.events ?? []
   const resend = optionalString(body, 'resend')
   if (resend) {
@@ -206,9 +227,12 @@ function buildEvent(target: DataActionTargetRecord, body: Record<string, unknown
     return {kind: 'duplicate', sent: record({...last, payload, sent_at: new Date(now).toISOString()})}
   }
 
-  const object = optionalString(body, 'object') ?? 'Emulated_Record__dlm'
-  if (!NAME.test(object)) throw badRequest(`object ${JSON.stringify(object)} is not an object API name: letters, digits and underscores, a letter first (e.g. Account_Home__dlm).`)
-  const current = values(body)
+  const given = optionalString(body, 'object')
+  if (given !== undefined && !NAME.test(given)) throw badRequest(`object ${JSON.stringify(given)} is not an object API name: letters, digits and underscores, a letter first (e.g. Account_Home__dlm).`)
+  const fromRecord = optionalString(body, 'from_record')
+  const row = fromRecord === undefined ? undefined : findRow(rows, fromRecord, given)
+  const object = row?.object ?? given ?? 'Emulated_Record__dlm'
+  const current = row ? {...row.values, ...(body.values === undefined ? {} : values(body))} : values(body)
   if (body.out_of_order === true) {
     // older than the newest event sent, and older than every one sent after it
     const newest = history.reduce<SentEventRecord | undefined>((a, e) => (e.replay_id > 0 && (!a || e.replay_id >= a.replay_id) ? e : a), undefined)
@@ -245,7 +269,8 @@ async function triggerEvent(ctx: Ctx): Promise<void> {
     const {conn, target} = findTarget(data, caller.addon, ctx.params.api, optionalString(body, 'connection_name'))
     if (conn.status !== 'connected') throw conflict(`The connection ${conn.name} is ${conn.status}, not connected: Data Cloud sends no events for it.`)
     if (target.status !== 'created' || !target.signing_key) throw conflict(`The data action target ${target.api_name} is ${target.status}, not created: Data Cloud sends events only to a created target.`)
-    return {conn, target, ...buildEvent(target, body)}
+    const rows = data.orgs.find(o => o.id === conn.org.id)?.datacloud ?? {}
+    return {conn, target, ...buildEvent(target, body, rows)}
   })
   const {conn, kind, sent, target} = built
   const orgId = conn.org.id ?? ''

@@ -87,6 +87,8 @@ export interface DataActionTarget extends AuditFields {
 export interface DataActionEventParams {
   connection_name?: string
   duplicate?: boolean
+  /** the id of a row of the org's emulated Data Cloud: its values become PayloadCurrentValue */
+  from_record?: string
   object?: string
   out_of_order?: boolean
   /** the body to sign and send as it is (--data, --file) */

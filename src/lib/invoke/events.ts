@@ -21,6 +21,7 @@ export interface TriggerFlags {
   data?: string
   duplicate?: boolean
   file?: string
+  'from-record'?: string
   object?: string
   'out-of-order'?: boolean
   resend?: string
@@ -91,9 +92,9 @@ function baseUrl(value: string | undefined): URL {
 /** Everything local: flag combinations, --set, --data / --file, --url. Throws exit-2 errors before any request. */
 export async function triggerRequest(flags: TriggerFlags): Promise<TriggerRequest> {
   exclusive(flags, 'data', ['file'], 'give the body one way')
-  exclusive(flags, 'resend', ['data', 'file', 'object', 'set', 'duplicate', 'out-of-order'], 'a resent event has the same body and signature as the first time')
-  exclusive(flags, 'duplicate', ['data', 'file', 'object', 'set', 'out-of-order'], 'a duplicate carries the same event as the last one sent')
-  for (const f of ['data', 'file'] as const) exclusive(flags, f, ['object', 'set', 'out-of-order'], `--${f} is the whole body, sent as it is`)
+  exclusive(flags, 'resend', ['data', 'file', 'from-record', 'object', 'set', 'duplicate', 'out-of-order'], 'a resent event has the same body and signature as the first time')
+  exclusive(flags, 'duplicate', ['data', 'file', 'from-record', 'object', 'set', 'out-of-order'], 'a duplicate carries the same event as the last one sent')
+  for (const f of ['data', 'file'] as const) exclusive(flags, f, ['from-record', 'object', 'set', 'out-of-order'], `--${f} is the whole body, sent as it is`)
   const base = baseUrl(flags.url)
   const params: DataActionEventParams = {}
   if (flags['connection-name']) params.connection_name = flags['connection-name']
@@ -108,6 +109,11 @@ export async function triggerRequest(flags: TriggerFlags): Promise<TriggerReques
   if (flags.object !== undefined) {
     if (!FIELD.test(flags.object)) throw invalidInput('invalid_object', `--object ${JSON.stringify(flags.object)} is not an object API name.`, ['Give the Data Cloud object\'s API name, e.g. --object Account_Home__dlm.'])
     params.object = flags.object
+  }
+
+  if (flags['from-record'] !== undefined) {
+    if (!/^[\w.:-]{1,80}$/.test(flags['from-record'])) throw invalidInput('invalid_record_id', `--from-record ${JSON.stringify(flags['from-record'])} is not a record id.`, ['Give the Id (or id, Id__c) of a row ingested into the emulated Data Cloud.'])
+    params.from_record = flags['from-record']
   }
 
   if (flags.set?.length) params.values = parseSets(flags.set)

@@ -20,6 +20,7 @@ export default class EventsTrigger extends AppLinkCommand {
     '$ heroku applink:events:trigger My_Target -a my-app --file event.json --url http://127.0.0.1:8080',
     '$ heroku applink:events:trigger My_Target -a my-app --resend 5b0e7a40-2a53-4c1e-9f57-0b6a1d3f8e21',
     '$ heroku applink:events:trigger My_Target -a my-app --duplicate',
+    '$ heroku applink:events:trigger My_Target -a my-app --from-record 001xx0000001 --set Status__c=Closed',
   ]
 
   static flags = {
@@ -27,6 +28,7 @@ export default class EventsTrigger extends AppLinkCommand {
     data: Flags.string({char: 'd', description: 'the whole event body as JSON, signed and sent as it is'}),
     duplicate: Flags.boolean({description: 'send the last event again as a new delivery (same EventUuid)'}),
     file: Flags.string({description: 'read the whole event body from a JSON file'}),
+    'from-record': Flags.string({description: 'a row of the emulated Data Cloud (by Id, id or Id__c): its object and values make the event'}),
     object: Flags.string({description: 'SourceObjectDeveloperName of the event (default Emulated_Record__dlm)'}),
     'out-of-order': Flags.boolean({description: 'send a new event older (EventPublishDateTime, ReplayId) than the last one sent'}),
     resend: Flags.string({description: 'send the event with this EventUuid again: same body and signature'}),

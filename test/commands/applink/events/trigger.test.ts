@@ -124,11 +124,12 @@ describe('applink:events:trigger', () => {
     expect(doc.response).to.deep.include({body: {ok: true}, status: 201})
   })
 
-  it('--resend, --duplicate and --out-of-order ask for that event, and the --> line says which', async () => {
+  it('--resend, --duplicate, --out-of-order and --from-record ask for that event, and the --> line says which', async () => {
     const cases: Array<[string[], nock.DataMatcherMap, string, string]> = [
       [['--resend', UUID], {resend: UUID}, 'resend', ' (resent: same body and signature)'],
       [['--duplicate'], {duplicate: true}, 'duplicate', ' (duplicate: same EventUuid, new delivery)'],
       [['--out-of-order', '--set', 'Name__c=Late'], {out_of_order: true, values: {Name__c: 'Late'}}, 'out_of_order', ' (out of order: older than the last event sent)'],
+      [['--from-record', 'r1', '--object', 'Account_Home__dlm', '--set', 'Amount__c:=8'], {from_record: 'r1', object: 'Account_Home__dlm', values: {Amount__c: 8}}, 'new', ''],
     ]
     for (const [flags, body, kind, note] of cases) {
       emulated()
@@ -228,6 +229,8 @@ describe('applink:events:trigger', () => {
       [['--resend', UUID, '--set', 'A=1'], 'Error: --resend cannot be combined with --set: a resent event has the same body and signature as the first time; nothing was sent.'],
       [['--duplicate', '--out-of-order'], 'Error: --duplicate cannot be combined with --out-of-order: a duplicate carries the same event as the last one sent; nothing was sent.'],
       [['--data', '{}', '--object', 'X__dlm'], 'Error: --data cannot be combined with --object: --data is the whole body, sent as it is; nothing was sent.'],
+      [['--file', 'x.json', '--from-record', 'r1'], 'Error: --file cannot be combined with --from-record: --file is the whole body, sent as it is; nothing was sent.'],
+      [['--from-record', 'a b'], 'Error: --from-record "a b" is not a record id.'],
       [['--set', 'no-equals'], 'Error: --set "no-equals" is not Field=Value.'],
       [['--set', 'Amount__c:=forty'], 'Error: --set Amount__c:=forty: the value is not JSON.'],
       [['--data', '{not json'], 'Error: The body from --data is not valid JSON'],
