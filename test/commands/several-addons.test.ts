@@ -8,7 +8,7 @@ import {expect} from 'chai'
 import nock from 'nock'
 import {join} from 'node:path'
 
-import {ADDON, APP, applinkApi, authorization, BASE, connection, platformApi, root, run} from '../helpers/applink.js'
+import {ADDON, APP, applinkApi, authorization, BASE, connection, localHerokuHost, platformApi, root, run} from '../helpers/applink.js'
 import {ATTACHMENT, PG_ADDON, resolutionAnswers} from '../helpers/fixture.js'
 import {asPipe} from '../helpers/terminal.js'
 
@@ -146,12 +146,15 @@ describe('hints on an app with several AppLink add-ons', () => {
     expect(stderr).to.contain(`  › Check it with: heroku applink:authorizations:info my_auth ${AT}\n  › Re-authorize with: heroku salesforce:authorizations:add my_auth ${AT}\n`)
   })
 
-  it('applink:events:trigger: an app not listening names the --resend command with --addon', async () => {
+  describe('on the emulator (HEROKU_HOST on this machine)', () => {
+    const host = localHerokuHost()
+    it('applink:events:trigger: an app not listening names the --resend command with --addon', async () => {
     const emulator = 'http://127.0.0.1:5050'
     platformApi({
       addons: [ADDON, OTHER, PG_ADDON],
       attachments: [ATTACHMENT, {addon: {id: OTHER.id, name: OTHER.name}, name: 'HEROKU_APPLINK_SLOPED'}],
       config: resolutionAnswers(`${emulator}${BASE}`).configVars,
+      origin: host.url,
     })
     const uuid = '5b0e7a40-2a53-4c1e-9f57-0b6a1d3f8e21'
     applinkApi(emulator).post(`${BASE}/data_action_targets/My_Target/events`, {}).reply(200, {api_name: 'My_Target', connection_name: 'dc_org', event_uuid: uuid, kind: 'new', org_id: '00D000000000001EAA', path: '/h', payload: '{}', replay_id: 100, signature: 'c2ln'})
@@ -160,5 +163,6 @@ describe('hints on an app with several AppLink add-ons', () => {
     const {exitCode, stderr} = await run(['applink:events:trigger', 'My_Target', '-a', APP.name, '--addon', ADDON.name, '--url', 'http://127.0.0.1:9'])
     expect(exitCode).to.equal(1)
     expect(stderr).to.contain(`  › Send the same event again once the app is up: heroku applink:events:trigger My_Target ${AT} --resend ${uuid}\n`)
+    })
   })
 })

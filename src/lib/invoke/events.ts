@@ -143,15 +143,19 @@ export async function triggerRequest(flags: TriggerFlags): Promise<TriggerReques
 
 const LOCAL_NAMES = new Set(['localhost', '[::1]', '::1'])
 
-/** Data action events come from Data Cloud: only the local emulator can play it. Exit 2 otherwise. */
-export function assertEmulated(apiUrl: string, target: CommandTarget): void {
+/** True for a URL on this machine (localhost, ::1, 127.0.0.0/8), as the emulator's. */
+export function isLocalUrl(url: string): boolean {
   let host = ''
   try {
-    host = new URL(apiUrl).hostname.toLowerCase()
+    host = new URL(url).hostname.toLowerCase()
   } catch {}
 
-  if (LOCAL_NAMES.has(host) || /^127(\.\d{1,3}){3}$/.test(host)) return
-  throw invalidInput('not_emulated', `Data action events are sent by Data Cloud: they cannot be triggered locally against the hosted Heroku AppLink (app ${target.app}); nothing was sent.`, [
+  return LOCAL_NAMES.has(host) || /^127(\.\d{1,3}){3}$/.test(host)
+}
+
+/** Data action events come from Data Cloud: only the local emulator can play it (exit 2, nothing sent). */
+export function notEmulated(target: CommandTarget): AppLinkError {
+  return invalidInput('not_emulated', `Data action events are sent by Data Cloud: they cannot be triggered locally against the hosted Heroku AppLink (app ${target.app}); nothing was sent.`, [
     'On Salesforce, change a record of the object the data action watches: Data Cloud then sends the event to your app.',
     'To try your app with signed events on this machine, use the emulator: heroku applink:emulator (docs/events.md).',
   ])

@@ -5,7 +5,8 @@ import {ExitCode} from '../../../lib/api/errors.js'
 import {defaultTimeoutMs} from '../../../lib/api/http.js'
 import {assertValidName} from '../../../lib/api/names.js'
 import type {DeliveryDocument} from '../../../lib/invoke/events.js'
-import {targetOf} from '../../../lib/ui/hints.js'
+import {flagTarget, targetOf} from '../../../lib/ui/hints.js'
+import {localHerokuHost} from '../../../lib/cli/first-run.js'
 
 export default class EventsTrigger extends AppLinkCommand {
   static args = {
@@ -42,9 +43,11 @@ export default class EventsTrigger extends AppLinkCommand {
     const events = await import('../../../lib/invoke/events.js')
     // everything local first: a problem here exits 2 before any request
     const request = await events.triggerRequest(flags)
+    // the Heroku Platform API means the hosted AppLink: refused before any request
+    if (!localHerokuHost()) throw events.notEmulated(flagTarget(flags.app, flags.addon))
     const {client, context} = await this.applink(flags.app, flags.addon)
     const target = targetOf(context)
-    events.assertEmulated(context.apiUrl, target)
+    if (!events.isLocalUrl(context.apiUrl)) throw events.notEmulated(target)
     const event = await client.emulatedDataActionEvent(args.target, request.params)
     const delivery = await events.deliverEvent(event, request.base, defaultTimeoutMs(), target)
     if (delivery.response.status < 200 || delivery.response.status >= 300) process.exitCode = ExitCode.FAILED

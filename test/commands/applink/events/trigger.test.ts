@@ -10,7 +10,7 @@ import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {APP, applinkApi, assertNoSecrets, BASE, platformApi, run as runLoose} from '../../../helpers/applink.js'
+import {APP, applinkApi, assertNoSecrets, BASE, localHerokuHost, platformApi, run as runLoose} from '../../../helpers/applink.js'
 import {resolutionAnswers} from '../../../helpers/fixture.js'
 import {nothingSent} from '../../../helpers/requests.js'
 import {asPipe} from '../../../helpers/terminal.js'
@@ -28,9 +28,12 @@ function event(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {api_name: 'My_Target', connection_name: 'dc_org', event_uuid: UUID, kind: 'new', org_id: ORG_ID, path: PATH, payload: PAYLOAD, replay_id: 100, signature: SIGNATURE, ...over}
 }
 
+/** HEROKU_HOST on this machine, as the emulator's (set for every test of this file but the hosted ones). */
+let platformOrigin = ''
+
 /** The Platform API with the add-on's AppLink API on this machine (the emulator). */
 function emulated(): void {
-  platformApi({config: resolutionAnswers(`${EMULATOR}${BASE}`).configVars})
+  platformApi({config: resolutionAnswers(`${EMULATOR}${BASE}`).configVars, origin: platformOrigin})
 }
 
 interface Received {
@@ -49,7 +52,9 @@ function app(received: Received[], status = 201, answer: unknown = {ok: true}, o
 
 describe('applink:events:trigger', () => {
   asPipe()
+  const host = localHerokuHost()
   beforeEach(() => {
+    platformOrigin = host.url
     nock.disableNetConnect()
   })
   afterEach(() => {
@@ -206,20 +211,43 @@ describe('applink:events:trigger', () => {
     expect(stderr).to.contain('Error: The data action target My_Target is creating, not created: Data Cloud sends events only to a created target.')
   })
 
-  it('against the hosted AppLink: says events come from Data Cloud, exit 2, nothing sent to AppLink or the app', async () => {
+  const HOSTED = [
+    `Error: Data action events are sent by Data Cloud: they cannot be triggered locally against the hosted Heroku AppLink (app ${APP.name}); nothing was sent.`,
+    '  › On Salesforce, change a record of the object the data action watches: Data Cloud then sends the event to your app.',
+    '  › To try your app with signed events on this machine, use the emulator: heroku applink:emulator (docs/events.md).',
+    '',
+  ].join('\n')
+
+  it('against Heroku (HEROKU_HOST not on this machine): says events come from Data Cloud, exit 2, no request at all', async () => {
+    const saved = process.env.HEROKU_HOST
+    try {
+      for (const value of [undefined, 'https://api.heroku.com']) {
+        if (value === undefined) delete process.env.HEROKU_HOST
+        else process.env.HEROKU_HOST = value
+        platformApi()
+        applinkApi().post(/.*/).reply(200, event())
+        app([])
+        const sent = nothingSent()
+        const {exitCode, stderr, stdout} = await trigger('--url', APP_URL)
+        expect(exitCode).to.equal(2)
+        expect(stdout).to.equal('')
+        expect(stderr).to.equal(HOSTED)
+        sent.check()
+      }
+    } finally {
+      process.env.HEROKU_HOST = saved
+    }
+  })
+
+  it('an add-on whose AppLink API is not on this machine: the same refusal, nothing sent to AppLink or the app', async () => {
     applinkApi().post(/.*/).reply(200, event())
     app([])
     const sent = nothingSent()
-    platformApi()
+    platformApi({origin: platformOrigin})
     const {exitCode, stderr, stdout} = await trigger('--url', APP_URL)
     expect(exitCode).to.equal(2)
     expect(stdout).to.equal('')
-    expect(stderr).to.equal([
-      `Error: Data action events are sent by Data Cloud: they cannot be triggered locally against the hosted Heroku AppLink (app ${APP.name}); nothing was sent.`,
-      '  › On Salesforce, change a record of the object the data action watches: Data Cloud then sends the event to your app.',
-      '  › To try your app with signed events on this machine, use the emulator: heroku applink:emulator (docs/events.md).',
-      '',
-    ].join('\n'))
+    expect(stderr).to.equal(HOSTED)
     sent.check()
   })
 
