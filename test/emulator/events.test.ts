@@ -42,6 +42,16 @@ describe('emulator: data action events', function () {
     await waitFor(async () => ((await applink(emu, app, 'GET', `/connections/datacloud/${conn}/data_action_targets/${apiName}`)).body.status === 'created' ? true : undefined), 'the target to be created')
   }
 
+  /** A target New_Target still being created, held there (its timers have run out, so it stays). */
+  async function notCreatedYet(): Promise<void> {
+    await createdTarget('New_Target')
+    await emu.store.update(data => {
+      const t = data.data_action_targets.find(x => x.api_name === 'New_Target')!
+      t.status = 'creating'
+      delete t.signing_key
+    })
+  }
+
   const keyOf = (apiName = 'My_Target') => emu.store.data.data_action_targets.find(t => t.api_name === apiName)!.signing_key!
 
   const authenticate = (body: unknown, token = p.token, addonId = p.addon.id) => request(`${emu.url}/addons/${addonId}/data_action_targets/authenticate`, {
@@ -144,9 +154,9 @@ describe('emulator: data action events', function () {
       }
 
       expect(lines.filter(l => l.endsWith('(401)'))).to.have.length(cases.length)
-      await applink(emu, p, 'POST', '/connections/datacloud/dc_org/data_action_targets', {api_name: 'New_Target', label: 'New', target_endpoint: '/x', type: 'webhook'})
+      await notCreatedYet()
       const early = await authenticate(body({api_name: 'New_Target'}))
-      expect([early.status, early.body.message]).to.deep.equal([401, 'Data action target request not authenticated: data action target \'New_Target\' is pending, not created: it has no signing key yet.'])
+      expect([early.status, early.body.message]).to.deep.equal([401, 'Data action target request not authenticated: data action target \'New_Target\' is creating, not created: it has no signing key yet.'])
     })
 
     it('answers 401 for a bearer that is not the add-on\'s token, and for another add-on\'s token (its org is not connected there)', async () => {
@@ -262,9 +272,9 @@ describe('emulator: data action events', function () {
     it('refuses: an unknown target 404, a target not created 409, nothing to duplicate 409, an unknown resend 404', async () => {
       const unknown = await trigger({}, 'No_Target')
       expect([unknown.status, unknown.body]).to.deep.equal([404, {id: 'record_not_found', message: 'Couldn\'t find a data action target named "No_Target" on this add-on.'}])
-      await applink(emu, p, 'POST', '/connections/datacloud/dc_org/data_action_targets', {api_name: 'New_Target', label: 'New', target_endpoint: '/x', type: 'webhook'})
+      await notCreatedYet()
       const early = await trigger({}, 'New_Target')
-      expect([early.status, early.body.message]).to.deep.equal([409, 'The data action target New_Target is pending, not created: Data Cloud sends events only to a created target.'])
+      expect([early.status, early.body.message]).to.deep.equal([409, 'The data action target New_Target is creating, not created: Data Cloud sends events only to a created target.'])
       const dup = await trigger({duplicate: true})
       expect([dup.status, dup.body.message]).to.deep.equal([409, 'No event to duplicate: send one to My_Target first.'])
       const late = await trigger({out_of_order: true})

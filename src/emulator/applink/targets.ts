@@ -61,13 +61,15 @@ function scheduleTarget(emu: EmulatorState, id: string): void {
   const step = Math.max(1, Math.round(emu.dataActionTargetMs / 3))
   emu.schedule(step, async () => {
     const t = emu.store.data.data_action_targets.find(x => x.id === id)
-    if (!t || !NEXT[t.status]) return
+    const next = t && NEXT[t.status]
+    if (!t || !next) return
     await emu.store.update(data => {
       if (t.status === 'generating_signing_key') t.signing_key ??= newSigningKey()
-      t.status = NEXT[t.status]
+      t.status = next
       touch(data, t)
     })
-    if (t.status !== 'created') scheduleTarget(emu, id)
+    // from the step taken, not the status now: a change made while this one was written stays
+    if (next !== 'created') scheduleTarget(emu, id)
   })
 }
 
