@@ -126,7 +126,7 @@ function schemaOf(object: string, current: Record<string, unknown>): string {
   return JSON.stringify({fields: Object.entries(current).map(([name, v]) => ({name, type: type(v)})), name: object, type: 'record'})
 }
 
-/** A new event for the target, as Data Cloud sends it (mesh-events-logs §4.3): one event, objects for the values. */
+/** A new event for the target, as Data Cloud sends it (docs/events.md): one event, objects for the values. */
 function envelope(target: DataActionTargetRecord, event: {current: Record<string, unknown>; object: string; publishedAt: number; replayId: number; uuid: string}): string {
   const published = new Date(event.publishedAt).toISOString()
   return JSON.stringify({
