@@ -8,8 +8,8 @@ import {expect} from 'chai'
 import nock from 'nock'
 import {join} from 'node:path'
 
-import {ADDON, APP, applinkApi, authorization, BASE, connection, platformApi, root, run} from '../helpers/applink.js'
-import {ATTACHMENT, PG_ADDON} from '../helpers/fixture.js'
+import {ADDON, APP, applinkApi, authorization, BASE, connection, localHerokuHost, platformApi, root, run} from '../helpers/applink.js'
+import {ATTACHMENT, PG_ADDON, resolutionAnswers} from '../helpers/fixture.js'
 import {asPipe} from '../helpers/terminal.js'
 
 const OTHER = {addon_service: {name: 'heroku-applink'}, id: 'bbbbbbbb-cccc-4ddd-8eee-ffffffffffff', name: 'applink-sloped-67890'}
@@ -145,10 +145,31 @@ describe('hints on an app with several AppLink add-ons', () => {
     expect(exitCode).to.equal(1)
     expect(stderr).to.contain(`  › Check it with: heroku applink:authorizations:info my_auth ${AT}\n  › Re-authorize with: heroku salesforce:authorizations:add my_auth ${AT}\n`)
   })
+
   it('applink:invoke --mesh against the hosted service: the command to invoke without the mesh names --addon', async () => {
     twoAddons()
     const {exitCode, stderr} = await run(['applink:invoke', 'listAccounts', '--mesh', '-a', APP.name, '--addon', ADDON.name, '--authorization', 'my_auth', '--spec', join(root, 'test/fixtures/invoke/api-spec.yaml'), '--url', 'http://127.0.0.1:9'])
     expect(exitCode).to.equal(2)
     expect(stderr).to.contain(`  › Invoke the app itself, without the mesh: heroku applink:invoke OPERATION ${AT} --authorization NAME (the app on http://127.0.0.1:$APP_PORT)\n`)
+  })
+
+  describe('on the emulator (HEROKU_HOST on this machine)', () => {
+    const host = localHerokuHost()
+    it('applink:events:trigger: an app not listening names the --resend command with --addon', async () => {
+    const emulator = 'http://127.0.0.1:5050'
+    platformApi({
+      addons: [ADDON, OTHER, PG_ADDON],
+      attachments: [ATTACHMENT, {addon: {id: OTHER.id, name: OTHER.name}, name: 'HEROKU_APPLINK_SLOPED'}],
+      config: resolutionAnswers(`${emulator}${BASE}`).configVars,
+      origin: host.url,
+    })
+    const uuid = '5b0e7a40-2a53-4c1e-9f57-0b6a1d3f8e21'
+    applinkApi(emulator).post(`${BASE}/data_action_targets/My_Target/events`, {}).reply(200, {api_name: 'My_Target', connection_name: 'dc_org', event_uuid: uuid, kind: 'new', org_id: '00D000000000001EAA', path: '/h', payload: '{}', replay_id: 100, signature: 'c2ln'})
+    // port 9 (discard): nothing listens there
+    nock.enableNetConnect('127.0.0.1:9')
+    const {exitCode, stderr} = await run(['applink:events:trigger', 'My_Target', '-a', APP.name, '--addon', ADDON.name, '--url', 'http://127.0.0.1:9'])
+    expect(exitCode).to.equal(1)
+    expect(stderr).to.contain(`  › Send the same event again once the app is up: heroku applink:events:trigger My_Target ${AT} --resend ${uuid}\n`)
+    })
   })
 })

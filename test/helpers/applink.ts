@@ -21,9 +21,9 @@ delete process.env.HEROKU_APP
 delete process.env.HEROKU_APPLINK_ADDON
 
 /** The Platform API calls of add-on resolution (docs/applink-api.md §1), answered for APP with one add-on. */
-export function platformApi(options: {addons?: unknown[]; attachments?: unknown[]; config?: Record<string, string>; sso?: boolean} = {}): nock.Scope {
+export function platformApi(options: {addons?: unknown[]; attachments?: unknown[]; config?: Record<string, string>; origin?: string; sso?: boolean} = {}): nock.Scope {
   const answers = resolutionAnswers(API_URL)
-  const scope = nock('https://api.heroku.com', {reqheaders: {authorization: `Bearer ${HEROKU_TOKEN}`}})
+  const scope = nock(options.origin ?? 'https://api.heroku.com', {reqheaders: {authorization: `Bearer ${HEROKU_TOKEN}`}})
     .get(`/apps/${APP.name}`).reply(200, answers.app)
     .get(`/apps/${APP.name}/addons`).reply(200, options.addons ?? answers.addons)
     .get(`/apps/${APP.name}/addon-attachments`).reply(200, options.attachments ?? answers.attachments)
@@ -48,6 +48,35 @@ export function applinkApi(origin = APPLINK_ORIGIN): nock.Scope {
       'x-app-uuid': APP.id,
     },
   })
+}
+
+/**
+ * HEROKU_HOST on this machine, as with the emulator, for the tests of a describe block: a bare TCP
+ * listener on 127.0.0.1 (so the first-run check finds something listening) whose HTTP nock answers
+ * (`platformApi({origin: host.url})`). Returns the origin once `before` has run.
+ */
+export function localHerokuHost(): {url: string} {
+  const host = {url: ''}
+  let server: import('node:net').Server | undefined
+  let saved: string | undefined
+  before(async () => {
+    const {createServer} = await import('node:net')
+    server = createServer(socket => socket.destroy())
+    await new Promise<void>(resolve => {
+      server!.listen(0, '127.0.0.1', () => resolve())
+    })
+    host.url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`
+    saved = process.env.HEROKU_HOST
+    process.env.HEROKU_HOST = host.url
+  })
+  after(async () => {
+    if (saved === undefined) delete process.env.HEROKU_HOST
+    else process.env.HEROKU_HOST = saved
+    await new Promise(resolve => {
+      server?.close(resolve)
+    })
+  })
+  return host
 }
 
 export interface RunResult {

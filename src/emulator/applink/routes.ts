@@ -1,6 +1,6 @@
 /**
- * The AppLink API routes of one add-on (docs/applink-api.md §2–§5), under `/addons/{addon}`:
- * connections, authorizations, data action targets and publications. Every one authenticates the
+ * The AppLink API routes of one add-on (docs/applink-api.md §2–§6), under `/addons/{addon}`:
+ * connections, authorizations, data action targets (with their events) and publications. Every one authenticates the
  * caller first (caller.ts).
  */
 import {type Caller, authenticate} from './caller.js'
@@ -13,6 +13,7 @@ import type {StoreData} from '../store/records.js'
 import {authorizationJson, byCreation, connectionJson, dataCloudConnection, requireAuthorization, targetJson, targetsOf} from './resources.js'
 import {type Ctx, PUBLISH_LIMIT, type Router} from '../http/router.js'
 import {createTarget} from './targets.js'
+import {registerEventRoutes} from './events.js'
 
 const BASE = '/addons/:addon'
 
@@ -61,6 +62,8 @@ function registerTargetRoutes(router: Router): void {
     sendJson(ctx.res, 200, targetJson(data, t, ctx.emu.origin))
   })
   router.post(`${BASE}/connections/datacloud/:name/data_action_targets`, ctx => createTarget(ctx))
+  // the mesh's signature check, and the emulated Data Cloud's events (events.ts)
+  registerEventRoutes(router)
 }
 
 function registerPublicationRoutes(router: Router): void {

@@ -1,6 +1,7 @@
 /**
  * Data action targets of a Data Cloud connection (docs/applink-api.md §2, §3): created `pending`,
- * they move along pending → creating → created on the emulator's timers, also after a restart.
+ * they move along pending → generating_signing_key → creating → created on the emulator's timers,
+ * also after a restart. The signing key is made on the way out of `generating_signing_key`.
  */
 import {authenticate} from './caller.js'
 import {badRequest, conflict, sendJson} from '../http/reply.js'
@@ -10,6 +11,7 @@ import {targetJson} from './resources.js'
 import type {Ctx} from '../http/router.js'
 import type {EmulatorState} from '../http/state.js'
 import {asObject, newId, requiredString} from '../http/util.js'
+import {newSigningKey} from './events.js'
 import {validName} from './names.js'
 
 const TARGET_TYPES = new Set(['webhook'])
@@ -51,22 +53,37 @@ export async function createTarget(ctx: Ctx): Promise<void> {
   sendJson(ctx.res, 202, targetJson(store.data, target, ctx.emu.origin))
 }
 
-/** Moves a data action target along pending → creating → created. */
+/** The status after each one, as a poller sees them (docs/applink-api.md §3). */
+const NEXT: Record<string, string> = {creating: 'created', generating_signing_key: 'creating', pending: 'generating_signing_key'}
+
+/** Moves a data action target along pending → generating_signing_key → creating → created. */
 function scheduleTarget(emu: EmulatorState, id: string): void {
-  const step = Math.max(1, Math.round(emu.dataActionTargetMs / 2))
+  const step = Math.max(1, Math.round(emu.dataActionTargetMs / 3))
   emu.schedule(step, async () => {
-    const next: Record<string, string> = {creating: 'created', generating_signing_key: 'creating', pending: 'creating'}
     const t = emu.store.data.data_action_targets.find(x => x.id === id)
-    if (!t || !next[t.status]) return
+    const next = t && NEXT[t.status]
+    if (!t || !next) return
     await emu.store.update(data => {
-      t.status = next[t.status]
+      if (t.status === 'generating_signing_key') t.signing_key ??= newSigningKey()
+      t.status = next
       touch(data, t)
     })
-    if (t.status !== 'created') scheduleTarget(emu, id)
+    // from the step taken, not the status now: a change made while this one was written stays
+    if (next !== 'created') scheduleTarget(emu, id)
   })
 }
 
-/** After a restart: carries on with data action targets that were still being created. */
-export function resumeTargets(emu: EmulatorState): void {
+/**
+ * After a restart: carries on with data action targets that were still being created, and gives a
+ * key to a created target of a store written before targets had keys.
+ */
+export async function resumeTargets(emu: EmulatorState): Promise<void> {
+  const unkeyed = emu.store.data.data_action_targets.filter(t => t.status === 'created' && !t.signing_key)
+  if (unkeyed.length > 0) {
+    await emu.store.update(() => {
+      for (const t of unkeyed) t.signing_key = newSigningKey()
+    })
+  }
+
   for (const t of emu.store.data.data_action_targets) if (!['created', 'creation_failed'].includes(t.status)) scheduleTarget(emu, t.id)
 }

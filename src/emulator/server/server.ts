@@ -236,7 +236,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   emu.origin = `http://${host}:${port}`
   emu.hosts = allowedHosts(host, port)
   resumePendingFlows(emu)
-  resumeTargets(emu)
+  await resumeTargets(emu)
 
   let closing: Promise<void> | undefined
   return {

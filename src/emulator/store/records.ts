@@ -118,14 +118,32 @@ export interface PublicationRecord extends Audit {
   topic?: string
 }
 
+/** A data action event the emulated Data Cloud built for a target (kept for --resend and --duplicate). */
+export interface SentEventRecord {
+  event_uuid: string
+  /** the body exactly as signed and sent */
+  payload: string
+  replay_id: number
+  sent_at: string
+}
+
 export interface DataActionTargetRecord extends Audit {
   addon_id: string
   api_name: string
   app_id: string
   connection_id: string
   error?: ApiErrorBody
+  /** the last events built for it, oldest first (at most EVENTS_KEPT, applink/events.ts) */
+  events?: SentEventRecord[]
   id: string
   label: string
+  /** the last ReplayId handed out */
+  replay_id?: number
+  /**
+   * the HMAC-SHA256 key Data Cloud signs its events with (x-signature); made while the target is
+   * `generating_signing_key`, kept across restarts, never answered, shown or logged
+   */
+  signing_key?: string
   status: string
   target_endpoint: string
   type: string

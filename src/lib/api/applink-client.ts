@@ -9,7 +9,7 @@ import {AppLinkError} from './errors.js'
 import {defaultTimeoutMs, type HttpRequest, type HttpResponse, NetworkError, networkHints, send} from './http.js'
 import {registerSecret} from './redact.js'
 import {DEFAULT_RETRIES, retryDelay, sleep as sleepMs} from './retry.js'
-import type {Authorization, Connection, DataActionTarget, OrgKind, Publication} from './types.js'
+import type {Authorization, Connection, DataActionEvent, DataActionEventParams, DataActionTarget, OrgKind, Publication} from './types.js'
 
 export interface AppLinkClientOptions {
   addonId: string
@@ -152,6 +152,11 @@ export class AppLinkClient {
 
   getDataActionTarget(connectionName: string, apiName: string): Promise<DataActionTarget> {
     return this.request<DataActionTarget>('GET', `${this.base}/connections/datacloud/${seg(connectionName)}/data_action_targets/${seg(apiName)}`, {expect: 'object'})
+  }
+
+  /** The emulator only (docs/applink-api.md §6): an event of the target, built and signed by the emulated Data Cloud. */
+  emulatedDataActionEvent(apiName: string, body: DataActionEventParams): Promise<DataActionEvent> {
+    return this.request<DataActionEvent>('POST', `${this.base}/data_action_targets/${seg(apiName)}/events`, {expect: 'object', json: body})
   }
 
   /**

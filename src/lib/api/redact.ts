@@ -16,7 +16,7 @@ const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization'
 /** Body fields / query parameters whose values are secrets wherever they appear. */
 const SECRET_KEY_LIST = [
   'access_token', 'api_key', 'assertion', 'authorization', 'client_assertion', 'client_secret', 'code', 'cookie',
-  'id_token', 'jwt', 'jwt_private_key', 'password', 'private_key', 'refresh_token', 'secret', 'sso', 'token', 'x-addon-sso',
+  'id_token', 'jwt', 'jwt_private_key', 'password', 'private_key', 'refresh_token', 'secret', 'signing_key', 'sso', 'token', 'x-addon-sso',
 ]
 const SECRET_KEYS = new RegExp(`^(${SECRET_KEY_LIST.join('|')})$`, 'i')
 

@@ -83,6 +83,36 @@ export interface DataActionTarget extends AuditFields {
   type: string
 }
 
+/** What `applink:events:trigger` asks the emulated Data Cloud for (docs/applink-api.md §6, an emulator extension). */
+export interface DataActionEventParams {
+  connection_name?: string
+  duplicate?: boolean
+  /** the id of a row of the org's emulated Data Cloud: its values become PayloadCurrentValue */
+  from_record?: string
+  object?: string
+  out_of_order?: boolean
+  /** the body to sign and send as it is (--data, --file) */
+  payload?: string
+  resend?: string
+  values?: Record<string, unknown>
+}
+
+/** A data action event as the emulated Data Cloud built and signed it; the caller delivers it. */
+export interface DataActionEvent {
+  api_name: string
+  connection_name: string
+  event_uuid: null | string
+  kind: 'duplicate' | 'new' | 'out_of_order' | 'payload' | 'resend'
+  org_id: string
+  /** the target's endpoint path with ?orgId=&apiName= */
+  path: string
+  /** the body, exactly as signed */
+  payload: string
+  replay_id: null | number
+  /** base64 HMAC-SHA256 of the payload with the target's key: the x-signature header */
+  signature: string
+}
+
 export type OrgKind = 'datacloud' | 'salesforce'
 
 /** `DatacloudOrg` has been seen from the service too: both mean Data Cloud. */
