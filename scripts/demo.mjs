@@ -9,7 +9,8 @@
  * listings. Then it runs the example app (examples/accounts-app, the real @heroku/applink SDK) with
  * the config vars a dyno would have, publishes its API, calls two of its operations with
  * applink:invoke as Salesforce would, and reads back from the emulated org, through the SDK, the
- * records they created. Stops the app and the emulator at the end, also on failure or Ctrl-C. Exit 0
+ * records they created. Every login is approved as the emulator's one default admin user, so the
+ * connections and the authorization share one org: the app is published to the org it works in. Stops the app and the emulator at the end, also on failure or Ctrl-C. Exit 0
  * when every step passed.
  *
  * Run `npm run build` first (`npm run demo` does). DEMO_VERBOSE=1 also prints the emulator's request
@@ -201,6 +202,8 @@ async function showRecords(dyno) {
   Object.assign(process.env, dyno)
   const {default: applink} = await import('@heroku/applink')
   const org = await applink.init().addons.applink.getAuthorization('demo_auth')
+  // one org: the authorization, both connections and the publications all reach it (the emulator logs every approval in as one admin user)
+  out(`getAuthorization("demo_auth"): org ${org.id}, user ${org.user.username} (the org of demo_org and demo_datacloud too, where both APIs were published)\n`)
   const soql = `SELECT Id, Name, Industry, (SELECT Id, FirstName, LastName, Email FROM Contacts) FROM Account WHERE Name = '${NEW_ACCOUNT.name}'`
   out(`dataApi.query("${soql}")\n`)
   const result = await org.dataApi.query(soql)

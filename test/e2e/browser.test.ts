@@ -2,8 +2,8 @@
  * End to end with a real headless browser (Debian's chromium driven by playwright-core): the
  * `heroku` CLI runs `salesforce:connect` without a TTY against the emulator (no --auto-approve), so
  * it prints the login URL on stderr and polls; the browser opens that URL, fills the login form and
- * clicks Allow (the command then exits 0) or Deny (exit 1 with the reason). Then the browser reads
- * the emulator's dashboard.
+ * clicks Allow (the command then exits 0) or Deny (exit 1 with the reason), or picks an existing org
+ * on the page for a user of another domain. Then the browser reads the emulator's dashboard.
  */
 import {expect} from 'chai'
 import {type Browser, chromium, type Page} from 'playwright-core'
@@ -113,7 +113,31 @@ describe('e2e: OAuth login in a headless browser, and the dashboard', function (
     expectNoSecrets(r.stdout + r.stderr, [applinkToken, emu.env.HEROKU_API_KEY])
   })
 
-  it('the dashboard lists the app, its add-on and both connections with their statuses, and no token', async () => {
+  it('picking an org on the login page: a user of another domain joins that org, and the command shows it', async () => {
+    const {handle, url} = await startConnect('picked_org')
+    await page.goto(url)
+    const options = await page.$$eval('#login_as option', list => list.map(o => [(o as HTMLOptionElement).value, o.textContent]))
+    // the org web_org's login started (named after its user's domain), with that user
+    const webOrg = options.find(([, text]) => text === 'the username above, in web')?.[0] ?? ''
+    expect(webOrg).to.match(/^org:00D\w{15}$/)
+    expect(options.map(([, text]) => text)).to.include('alice@web.example')
+    await page.fill('#username', 'bob@elsewhere.example')
+    await page.selectOption('#login_as', webOrg)
+    await page.click('#allow')
+    await page.waitForSelector('#result')
+    expect(await page.getAttribute('#result', 'data-status')).to.equal('connected')
+    expect(await page.textContent('#result-username')).to.equal('bob@elsewhere.example')
+    expect(await page.textContent('#result-org-name')).to.equal('web')
+    const orgId = webOrg.slice('org:'.length)
+    expect(await page.textContent('#result-org-id')).to.equal(orgId)
+
+    const r = await finished(handle)
+    expect(r.code, explain(r)).to.equal(0)
+    expect(r.stdout).to.match(new RegExp(`Org ID:\\s+${orgId}\\n`))
+    expect(r.stdout).to.match(/Username:\s+bob@elsewhere\.example\n/)
+  })
+
+  it('the dashboard lists the app, its add-on, the connections with their statuses and the one org with its users, and no token', async () => {
     await page.goto(`${emu.emulator.url}/`)
     expect(await page.title()).to.equal('AppLink emulator')
     const apps = await page.$$eval('#apps tr.row td.name', cells => cells.map(c => c.textContent))
@@ -122,6 +146,10 @@ describe('e2e: OAuth login in a headless browser, and the dashboard', function (
     expect(addonApp).to.deep.equal([APP])
     const connections = await page.$$eval('#connections tr.row', rows => rows.map(r => [r.querySelector('td.name')?.textContent, r.querySelector('td.status .status')?.textContent, r.querySelector('td.username')?.textContent]))
     expect(connections).to.deep.include(['web_org', 'connected', 'alice@web.example'])
+    expect(connections).to.deep.include(['picked_org', 'connected', 'bob@elsewhere.example'])
+    // one org, web, with both users
+    const orgs = await page.$$eval('#orgs .org', list => list.map(o => [o.querySelector('h3')?.textContent, o.querySelector('.org-users')?.textContent]))
+    expect(orgs.map(([h3, users]) => [h3?.replace(/ 00D\w{15}$/, ''), users])).to.deep.equal([['web', 'alice@web.example, bob@elsewhere.example']])
     expect(connections.find(c => c[0] === 'denied_org')?.[1]).to.equal('failed')
     const html = await page.content()
     expectNoSecrets(html, [applinkToken, emu.env.HEROKU_API_KEY])

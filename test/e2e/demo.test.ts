@@ -92,9 +92,11 @@ describe('e2e: npm run demo (scripts/demo.mjs)', function () {
       'salesforce:publish', 'applink:invoke', 'applink:invoke',
     ])
     expect(stdout).to.match(/==> Start the emulator \$ heroku applink:emulator --port 0 --auto-approve --data-dir \S+/)
-    expect(stdout).to.match(/demo_org\s+Salesforce Org\s+\S+\s+connected/)
-    expect(stdout).to.match(/demo_datacloud\s+Data Cloud Org\s+\S+\s+connected/)
-    expect(stdout).to.match(/demo_auth\s+Salesforce Org\s+\S+\s+authorized/)
+    // one org: every login was approved as the one default admin user
+    const orgId = /demo_org\s+Salesforce Org\s+(00D\w{15})\s+connected\s+admin@emulated-org\.example\n/.exec(stdout)?.[1]
+    expect(orgId, 'demo_org in the connections').to.be.a('string')
+    expect(stdout).to.match(new RegExp(`demo_datacloud\\s+Data Cloud Org\\s+${orgId}\\s+connected\\s+admin@emulated-org\\.example\\n`))
+    expect(stdout).to.match(new RegExp(`demo_auth\\s+Salesforce Org\\s+${orgId}\\s+authorized`))
     expect(stdout).to.contain('Published orders-api.yaml to connection demo_org as OrdersAPI')
     expect(stdout).to.match(/getOrderStatus\s+Agentforce action/)
     expect(stdout).to.match(/demo_org\s+00D\w+\s+OrdersAPI/)
@@ -105,6 +107,7 @@ describe('e2e: npm run demo (scripts/demo.mjs)', function () {
     expect(created, 'createAccount answered with both ids').to.not.equal(null)
     expect(stdout).to.match(/201 Created {2}POST http:\/\/127\.0\.0\.1:\d+\/accounts/)
     expect(stdout).to.contain(`"id": "${created![1]}",\n      "industry": "Energy",\n      "name": "Dunes Energy Ltd"`)
+    expect(stdout).to.contain(`getAuthorization("demo_auth"): org ${orgId}, user admin@emulated-org.example (the org of demo_org and demo_datacloud too, where both APIs were published)\n`)
     expect(stdout).to.contain(`  Account ${created![1]}  Dunes Energy Ltd  (Energy)\n    Contact ${created![2]}  Ada Lovelace  ada@dunes.example\n`)
     // no org access token or add-on token on the way: neither the token's config var with its
     // value nor the value alone (the demo hands it to the example app), in the emulator's token

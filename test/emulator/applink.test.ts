@@ -50,9 +50,10 @@ describe('emulator: AppLink API', () => {
       const page = await request(created.redirect_uri!)
       expect(page.status).to.equal(200)
       expect(page.headers.get('content-type')).to.equal('text/html; charset=utf-8')
-      for (const id of ['login-form', 'username', 'org_type', 'allow', 'deny']) expect(page.text).to.contain(`id="${id}"`)
+      for (const id of ['login-form', 'username', 'login_as', 'org_type', 'allow', 'deny']) expect(page.text).to.contain(`id="${id}"`)
       expect(page.text).to.contain('<option value="sandbox">Sandbox</option>')
-      expect(page.text).to.contain('value="admin@my-org.example"')
+      // the one default admin user, whatever the connection is called
+      expect(page.text).to.contain('value="admin@emulated-org.example"')
 
       const result = await answerLogin(created.redirect_uri!, {decision: 'allow', org_type: 'production', username: 'ceo@acme.example'})
       expect(result.status).to.equal(200)
@@ -87,7 +88,10 @@ describe('emulator: AppLink API', () => {
       const page = await request(sandbox.redirect_uri!)
       expect(page.text).to.contain('<option value="sandbox" selected>')
       await answerLogin(sandbox.redirect_uri!, {decision: 'allow', org_type: 'sandbox', username: ''})
-      expect((await client.getConnection('sb_org')).org).to.deep.include({instance_url: emu.url, username: 'admin@sb-org.example'})
+      const sb = (await client.getConnection('sb_org')).org
+      expect(sb).to.deep.include({instance_url: emu.url, username: 'admin@emulated-org.example'})
+      // the org it started is a sandbox (the instance_url answered is the emulator's own)
+      expect(emu.store.data.orgs.map(o => [o.id, o.edition, o.instance_url])).to.deep.equal([[sb.id, 'sandbox', 'https://emulated-org--sandbox.sandbox.my.salesforce.com']])
     })
 
     it('makes Data Cloud connections of type DataCloudOrg', async () => {
@@ -109,7 +113,7 @@ describe('emulator: AppLink API', () => {
         return c.status === 'connecting' ? undefined : c
       }, 'auto-approval', 30_000)
       expect(done.status).to.equal('connected')
-      expect(done.org).to.deep.include({instance_url: emu.url, username: 'admin@auto-org.example'})
+      expect(done.org).to.deep.include({instance_url: emu.url, username: 'admin@emulated-org.example'})
     })
 
     it('refuses a second live connection of the same name, but reconnects a failed one in place', async () => {

@@ -16,7 +16,7 @@ import {join} from 'node:path'
 import nock from 'nock'
 
 import {type Fault, type FaultRule, Faults, type RecordedRequest} from '../../src/emulator/http/faults.js'
-import {orgFor} from '../../src/emulator/login/oauth.js'
+import {type Pending, settleLogin} from '../../src/emulator/login/oauth.js'
 import {type Emulator, startEmulator} from '../../src/emulator/server/server.js'
 import type {StoreData} from '../../src/emulator/store/records.js'
 // through applink.ts: its environment set-up comes with the fixture
@@ -179,11 +179,9 @@ export class Backend {
     const n = (this.reads.get(record.id) ?? 0) + 1
     this.reads.set(record.id, n)
     if (n < (this.options.settleAfter ?? 1)) return
-    if ('kind' in record) {
-      record.org = orgFor(record.name, record.kind, undefined, record.login_url)
-      record.state = undefined
-      record.status = m[1] === 'connections' ? 'connected' : 'authorized'
-    } else record.status = 'created'
+    // Allow on the login page, as the default admin user
+    if ('kind' in record) settleLogin(data, this.emu.store, {kind: m[1] === 'connections' ? 'connection' : 'authorization', record} as Pending, {decision: 'allow'})
+    else record.status = 'created'
   }
 
   private armIdleTimer(): void {

@@ -10,9 +10,9 @@ import {type Caller, authenticate} from './caller.js'
 import {conflict, HttpError, sendJson} from '../http/reply.js'
 import {audit, requireConnection} from '../platform/model.js'
 import {validName} from './names.js'
-import {API_VERSION, orgFor, startOauth} from '../login/oauth.js'
-import {linkOrg, refreshToken} from '../org/index.js'
-import type {AuthorizationRecord, ConnectionRecord, OrgKind, StoreData} from '../store/records.js'
+import {API_VERSION, defaultEdition, linkedOrg, startOauth} from '../login/oauth.js'
+import {linkOrg, logIn, refreshToken} from '../org/index.js'
+import type {AuthorizationRecord, ConnectionRecord, OrgKind, OrgRecord, StoreData} from '../store/records.js'
 import {ORG_TYPE} from '../store/records.js'
 import {authorizationJson, connectionJson, requireAuthorization} from './resources.js'
 import type {Ctx} from '../http/router.js'
@@ -134,8 +134,14 @@ const JWT_FAILED = {id: 'authentication_failed', message: 'JWT bearer authentica
 /** a record of the same name in one of these may be replaced by a new one */
 const FINISHED = new Set(['disconnected', 'failed'])
 
+/** The org and user a JWT login reaches: its username decides, as an OAuth login's does. */
+function jwtOrg(ctx: Ctx, data: StoreData, kind: OrgKind, input: LinkRequest): OrgRecord {
+  const login = logIn(data, ctx.emu.store, {dataCloud: kind === 'datacloud', edition: defaultEdition(input.loginUrl), username: input.username!})
+  return linkedOrg(login, kind)
+}
+
 /** The record a create makes: pending an OAuth login, or finished by JWT. */
-function newRecord(link: Link<LinkRecord>, data: StoreData, caller: Caller, id: string, kind: OrgKind, method: Method, input: LinkRequest): LinkRecord {
+function newRecord(link: Link<LinkRecord>, ctx: Ctx, data: StoreData, caller: Caller, id: string, kind: OrgKind, method: Method, input: LinkRequest): LinkRecord {
   const jwt = method === 'JWT'
   return {
     ...audit(data, caller.app),
@@ -150,7 +156,7 @@ function newRecord(link: Link<LinkRecord>, data: StoreData, caller: Caller, id: 
     kind,
     login_url: input.loginUrl,
     name: input.name,
-    org: jwt && input.keyOk ? orgFor(input.name, kind, input.username, input.loginUrl) : {type: ORG_TYPE[kind], ...(jwt ? {username: input.username} : {})},
+    org: jwt && input.keyOk ? jwtOrg(ctx, data, kind, input) : {type: ORG_TYPE[kind], ...(jwt ? {username: input.username} : {})},
     state: undefined,
     status: jwt ? (input.keyOk ? link.done : 'failed') : link.pending,
   } as LinkRecord
@@ -173,7 +179,7 @@ export async function createLink(ctx: Ctx, link: Link<LinkRecord>, method: Metho
       throw conflict(`Another ${link.what} on this add-on already has the alias ${input.alias}.`)
     }
 
-    const fresh = newRecord(link, data, caller, old?.id ?? newId(), kind, method, input)
+    const fresh = newRecord(link, ctx, data, caller, old?.id ?? newId(), kind, method, input)
     if (method === 'OAuth') startOauth(ctx.emu, fresh)
     const stored = old ? Object.assign(old, fresh) : fresh
     if (!old) list.push(stored)

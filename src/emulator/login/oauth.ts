@@ -1,39 +1,32 @@
 /**
  * The Salesforce side of the OAuth flows. A pending connection or authorization carries a random
  * `state`; its `redirect_uri` is this emulator's login page for that state: a real HTML form
- * (username, org type, Allow / Deny) whose answer completes the record. With --auto-approve the
- * emulator answers Allow by itself about a second after the flow starts.
+ * (username, the org or user to log in as, the org type of a new org, Allow / Deny) whose answer
+ * completes the record. Who logs in decides the org (org/logins.ts), never the record's name. With
+ * --auto-approve the emulator answers Allow by itself about a second after the flow starts, as the
+ * one default admin user.
  */
-import {linkOrg, refreshToken} from '../org/index.js'
-import type {AuthorizationRecord, ConnectionRecord, OrgKind, OrgRecord, StoreData} from '../store/records.js'
+import {DEFAULT_ADMIN, EDITIONS, type LoginRequest, logIn, type OrgLogin, linkOrg, refreshToken, usersOf} from '../org/index.js'
+import type {OrgEdition} from '../org/types.js'
+import type {AuthorizationRecord, ConnectionRecord, OrgRecord, StoreData} from '../store/records.js'
 import type {EmulatorState} from '../http/state.js'
 import {escapeHtml, newToken, now} from '../http/util.js'
-import {salesforceId} from '../org/ids.js'
 import {ORG_TYPE} from '../store/records.js'
 
 export const API_VERSION = '62.0'
-export const ORG_TYPES = {production: 'Production or Developer Edition', sandbox: 'Sandbox', scratch: 'Scratch org'} as const
-export type LoginOrgType = keyof typeof ORG_TYPES
-
-function slug(name: string): string {
-  return name.toLowerCase().replaceAll('_', '-')
-}
 
 function isSandboxLogin(loginUrl?: string): boolean {
   return Boolean(loginUrl && /(^|\/\/)test\.salesforce\.com/i.test(loginUrl))
 }
 
-export function defaultUsername(name: string): string {
-  return `admin@${slug(name)}.example`
+/** The org type a new org gets when the login does not say: a sandbox for a test.salesforce.com login URL. */
+export function defaultEdition(loginUrl?: string): OrgEdition {
+  return isSandboxLogin(loginUrl) ? 'sandbox' : 'production'
 }
 
-/** The org a login reaches: instance URL from the record's name and the org type; ids derived from it. */
-export function orgFor(name: string, kind: OrgKind, username: string | undefined, loginUrl?: string, orgType?: LoginOrgType): OrgRecord {
-  const type = orgType ?? (isSandboxLogin(loginUrl) ? 'sandbox' : 'production')
-  const host = type === 'sandbox' ? `${slug(name)}--sandbox.sandbox.my.salesforce.com` : type === 'scratch' ? `${slug(name)}.scratch.my.salesforce.com` : `${slug(name)}.my.salesforce.com`
-  const instanceUrl = `https://${host}`
-  const user = username || defaultUsername(name)
-  return {id: salesforceId('00D', instanceUrl), instance_url: instanceUrl, type: ORG_TYPE[kind], user_id: salesforceId('005', `${instanceUrl} ${user}`), username: user}
+/** What a connection or authorization records of the org and user a login reached. */
+export function linkedOrg(login: OrgLogin, kind: 'datacloud' | 'salesforce'): OrgRecord {
+  return {id: login.org.id, instance_url: login.org.instance_url, type: ORG_TYPE[kind], user_id: login.userId, username: login.username}
 }
 
 export type Pending = {kind: 'authorization'; record: AuthorizationRecord} | {kind: 'connection'; record: ConnectionRecord}
@@ -68,38 +61,61 @@ export function resumePendingFlows(emu: EmulatorState): void {
 
 export interface LoginAnswer {
   decision: 'allow' | 'deny'
-  orgType?: LoginOrgType
+  /** the org type of a new org (default: from the login URL) */
+  orgType?: OrgEdition
+  /** an org, or an org's user, picked on the page */
+  pick?: {orgId: string; userId?: string}
+  /** default: the default admin user */
   username?: string
 }
 
-/** Completes the pending flow of `state`; undefined when there is none (unknown or already used). */
+const DENIED = 'The Salesforce user denied access (OAuth error access_denied: end-user denied authorization).'
+
+/**
+ * Answers a pending login in the store: Deny fails the record; Allow logs in (org/logins.ts) and
+ * completes it with its org (an authorization also gets its access token). Call inside a store
+ * update; a LoginError (the page's choice cannot be done) is thrown before anything changes.
+ */
+export function settleLogin(data: StoreData, store: object, pending: Pending, answer: LoginAnswer): void {
+  const {record} = pending
+  let login: OrgLogin | undefined
+  if (answer.decision === 'allow') {
+    const request: LoginRequest = {
+      dataCloud: record.kind === 'datacloud',
+      edition: answer.orgType ?? defaultEdition(record.login_url),
+      orgId: answer.pick?.orgId,
+      userId: answer.pick?.userId,
+      username: answer.username ?? DEFAULT_ADMIN,
+    }
+    login = logIn(data, store, request)
+  }
+
+  record.state = undefined
+  record.last_modified_at = now()
+  record.last_modified_by = data.account.email
+  if (!login) {
+    record.status = 'failed'
+    record.error = {id: pending.kind === 'connection' ? 'org_connection_failed' : 'authentication_failed', message: DENIED}
+    return
+  }
+
+  record.org = linkedOrg(login, record.kind)
+  record.error = undefined
+  if (pending.kind === 'connection') {
+    pending.record.status = 'connected'
+    linkOrg(data, store, pending.record)
+  } else {
+    pending.record.status = 'authorized'
+    pending.record.access_token = undefined
+    refreshToken(data, store, pending.record)
+  }
+}
+
+/** Completes the pending flow of `state`; undefined when there is none (unknown or already used). Throws LoginError with nothing changed. */
 export async function completeLogin(emu: EmulatorState, state: string, answer: LoginAnswer): Promise<Pending | undefined> {
   const pending = findPending(emu.store.data, state)
   if (!pending) return undefined
-  await emu.store.update(data => {
-    const {record} = pending
-    record.state = undefined
-    record.last_modified_at = now()
-    record.last_modified_by = data.account.email
-    if (answer.decision === 'deny') {
-      record.status = 'failed'
-      record.error = pending.kind === 'connection'
-        ? {id: 'org_connection_failed', message: 'The Salesforce user denied access (OAuth error access_denied: end-user denied authorization).'}
-        : {id: 'authentication_failed', message: 'The Salesforce user denied access (OAuth error access_denied: end-user denied authorization).'}
-      return
-    }
-
-    record.org = orgFor(record.name, record.kind, answer.username, record.login_url, answer.orgType)
-    record.error = undefined
-    if (pending.kind === 'connection') {
-      pending.record.status = 'connected'
-      linkOrg(data, emu.store, pending.record)
-    } else {
-      pending.record.status = 'authorized'
-      pending.record.access_token = undefined
-      refreshToken(data, emu.store, pending.record)
-    }
-  })
+  await emu.store.update(data => settleLogin(data, emu.store, pending, answer))
   return pending
 }
 
@@ -129,25 +145,38 @@ function describe(p: Pending, data: StoreData): {app: string; what: string} {
   return {app, what: p.kind === 'connection' ? `connect the ${kindText} connection` : `add the ${kindText} authorization`}
 }
 
-export function loginPage(p: Pending, data: StoreData): string {
+/** The select of orgs and their users: the username's own rule, an org to add it to, or one of the org's users. */
+function loginAsOptions(data: StoreData): string {
+  const groups = data.orgs.map(org => {
+    const users = usersOf(org).map(u => `<option value="user:${escapeHtml(org.id)}:${escapeHtml(u.id)}">${escapeHtml(u.username)}</option>`).join('')
+    return `<optgroup label="${escapeHtml(`${org.name} · ${org.id} · ${EDITIONS[org.edition]}${org.data_cloud ? ' · Data Cloud' : ''}`)}"><option value="org:${escapeHtml(org.id)}">the username above, in ${escapeHtml(org.name)}</option>${users}</optgroup>`
+  })
+  return `<option value="" selected>the username above: its org, else its domain's org, else a new org</option>${groups.join('')}`
+}
+
+/** The login form of a pending flow; `error` (a choice that could not be done) is shown above it. */
+export function loginPage(p: Pending, data: StoreData, error?: string): string {
   const {record} = p
   const {app, what} = describe(p, data)
-  const sandbox = isSandboxLogin(record.login_url)
-  const options = Object.entries(ORG_TYPES).map(([value, text]) => `<option value="${value}"${(value === 'sandbox') === sandbox && (value !== 'scratch') ? ' selected' : ''}>${escapeHtml(text)}</option>`).join('')
+  const edition = defaultEdition(record.login_url)
+  const options = Object.entries(EDITIONS).map(([value, text]) => `<option value="${value}"${value === edition ? ' selected' : ''}>${escapeHtml(text)}</option>`).join('')
   return page('Log in to Salesforce · AppLink emulator', `<main id="login" data-kind="${p.kind}" data-name="${escapeHtml(record.name)}">
 <h1>Log in to Salesforce</h1>
 <p>Heroku AppLink wants to ${escapeHtml(what)} <strong id="record-name">${escapeHtml(record.name)}</strong>${app ? ` for app <strong id="app-name">${escapeHtml(app)}</strong>` : ''}.</p>
-<form id="login-form" method="post" action="/oauth/login">
+${error ? `<p id="login-error" class="failed" role="alert">${escapeHtml(error)}</p>\n` : ''}<form id="login-form" method="post" action="/oauth/login">
 <input type="hidden" name="state" value="${escapeHtml(record.state)}">
 <label for="username">Username</label>
-<input id="username" name="username" type="text" value="${escapeHtml(defaultUsername(record.name))}" autocomplete="username" maxlength="80">
-<label for="org_type">Org type</label>
+<input id="username" name="username" type="text" value="${escapeHtml(DEFAULT_ADMIN)}" autocomplete="username" maxlength="80">
+<label for="login_as">Log in to</label>
+<select id="login_as" name="login_as">${loginAsOptions(data)}</select>
+<label for="org_type">Org type (of a new org)</label>
 <select id="org_type" name="org_type">${options}</select>
 <div class="buttons">
 <button id="allow" type="submit" name="decision" value="allow">Allow</button>
 <button id="deny" type="submit" name="decision" value="deny">Deny</button>
 </div>
 </form>
+<p class="note">The org is decided by who logs in, as in Salesforce: a username belongs to one org. A username the emulator has not seen joins the org whose users share its domain (the part after @), or starts a new org. Picking a user logs in as that user (the username above is then not read).</p>
 <p class="note">Served by the local AppLink emulator${record.login_url ? ` in place of ${escapeHtml(record.login_url)}` : ''}: no real Salesforce org is contacted.</p>
 </main>`)
 }
@@ -157,7 +186,7 @@ export function resultPage(p: Pending, data: StoreData): string {
   const ok = record.status === 'connected' || record.status === 'authorized'
   const heading = ok ? (p.kind === 'connection' ? 'Connected' : 'Authorized') : 'Access denied'
   const detail = ok
-    ? `${escapeHtml(record.name)} is ${escapeHtml(record.status)} as <span id="result-username">${escapeHtml(record.org.username)}</span> (org <span id="result-org-id">${escapeHtml(record.org.id)}</span>).`
+    ? `${escapeHtml(record.name)} is ${escapeHtml(record.status)} as <span id="result-username">${escapeHtml(record.org.username)}</span> (org <span id="result-org-name">${escapeHtml(orgNameOf(data, record.org.id))}</span>, <span id="result-org-id">${escapeHtml(record.org.id)}</span>).`
     : `${p.kind === 'connection' ? 'The connection' : 'The authorization'} ${escapeHtml(record.name)} was not ${p.kind === 'connection' ? 'made' : 'added'}: ${escapeHtml(lowerFirst(record.error?.message ?? 'access was denied.'))}`
   return page(`${heading} · AppLink emulator`, `<main id="result" data-status="${escapeHtml(record.status)}" data-kind="${p.kind}" data-name="${escapeHtml(record.name)}">
 <h1 class="${ok ? 'ok' : 'failed'}">${heading}</h1>
@@ -165,6 +194,10 @@ export function resultPage(p: Pending, data: StoreData): string {
 <p>You can close this window and go back to the terminal.</p>
 <p class="note"><a href="/">Open the emulator dashboard</a> (${escapeHtml(data.apps.length)} app${data.apps.length === 1 ? '' : 's'}).</p>
 </main>`)
+}
+
+function orgNameOf(data: StoreData, id: string | undefined): string {
+  return data.orgs.find(o => o.id === id)?.name ?? ''
 }
 
 function lowerFirst(text: string): string {

@@ -1,8 +1,9 @@
 /**
- * The dashboard's section on the emulated orgs: for each org its objects with record counts and
- * latest records, and its Data Cloud tables. Never a token.
+ * The dashboard's section on the emulated orgs: for each org its type, its users, its objects with
+ * record counts and latest records, and its Data Cloud tables. Never a token.
  */
 import {escapeHtml as h} from '../http/util.js'
+import {EDITIONS, usersOf} from './logins.js'
 import type {OrgData, SObjectRecord} from './types.js'
 
 const LATEST = 5
@@ -26,11 +27,19 @@ function dataCloudRows(org: OrgData): string {
   return Object.entries(org.datacloud).map(([name, rows]) => `<tr class="row" data-id="${h(`${org.id}:dc:${name}`)}"><td class="name">${h(name)}</td><td class="count">${rows.length}</td></tr>`).join('\n')
 }
 
+/** The usernames of the org's users: the first few, then how many more. */
+function users(org: OrgData): string {
+  const names = usersOf(org).map(u => u.username)
+  const shown = names.slice(0, LATEST * 2).map(n => h(n)).join(', ')
+  return names.length > LATEST * 2 ? `${shown} and ${names.length - LATEST * 2} more` : shown
+}
+
 export function renderOrgs(orgs: OrgData[]): string {
   const blocks = orgs.map(org => {
     const dc = dataCloudRows(org)
     return `<div class="org" id="org-${h(org.id)}">
 <h3>${h(org.name)} <code>${h(org.id)}</code></h3>
+<p class="org-about"><span class="org-edition">${h(EDITIONS[org.edition] ?? org.edition)}</span>${org.data_cloud ? ' · <span class="org-datacloud">with Data Cloud</span>' : ''} · users: <span class="org-users">${users(org)}</span></p>
 <table class="org-objects"><thead><tr><th>Object</th><th>Records</th><th>Latest records</th></tr></thead>
 <tbody>
 ${objectRows(org)}
@@ -40,6 +49,6 @@ ${dc ? `<table class="org-datacloud"><thead><tr><th>Data Cloud table</th><th>Row
   })
   return `<section id="orgs">
 <h2>Emulated orgs <span class="count">${orgs.length}</span></h2>
-${orgs.length === 0 ? '<p class="empty">No org yet: a connection or authorization creates one, with sample records.</p>' : blocks.join('\n')}
+${orgs.length === 0 ? '<p class="empty">No org yet: the first login of a connection or authorization starts one, with sample records.</p>' : blocks.join('\n')}
 </section>`
 }

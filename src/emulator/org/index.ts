@@ -6,11 +6,13 @@
  *   schema.ts   objects, fields, relationships      records.ts   create/read/update/delete rules
  *   ids.ts      18-character ids                    soql*.ts     SOQL evaluation (paths, WHERE, plan)
  *   orgs.ts     orgs, users, sessions, runtime      sql.ts       Data Cloud SQL evaluation
- *   seed.ts     default data and --org-data files   routes/      REST, composite graph, Data Cloud, mesh
+ *   logins.ts   which org and user a login reaches  routes/      REST, composite graph, Data Cloud, mesh
+ *   seed.ts     default data and --org-data files
  *
  * May import: `http/` (replies, the router's types, HTML escaping); `store/` imports its data's type
  * (`types.ts`).
  */
+import {editionOf} from './logins.js'
 import {findSession, type OrgStoreData, ensureOrg, issueSession, runtime} from './orgs.js'
 import type {RouteTable} from './http.js'
 import {registerDataCloudRoutes} from './routes/datacloud.js'
@@ -22,12 +24,14 @@ import type {OrgData} from './types.js'
 
 export {loadSeedFile, SeedError} from './seed.js'
 export {findOrg, issueSession} from './orgs.js'
+export {DEFAULT_ADMIN, EDITIONS, LoginError, type LoginRequest, logIn, type OrgLogin, usersOf} from './logins.js'
 
 /** A connection or authorization, as far as its org goes. */
 interface OrgLink {
   access_token?: string
+  kind: 'datacloud' | 'salesforce'
   name: string
-  org: {id?: string; user_id?: string; username?: string}
+  org: {id?: string; instance_url?: string; user_id?: string; username?: string}
   status: string
 }
 
@@ -43,11 +47,17 @@ export function useSeed(store: object, seed: OrgSeed | undefined): void {
   runtime(store).seed = seed
 }
 
-/** The org of a completed connection or authorization, created and seeded when new. Call inside a store update. */
+/**
+ * The org of a completed connection or authorization, with its user. The login made both (logIn);
+ * an org missing from the store (a version 1 store's links) is created and seeded here, named after
+ * the link as orgs then were. Call inside a store update.
+ */
 export function linkOrg(data: OrgStoreData, store: object, link: OrgLink): OrgData | undefined {
   const {id, user_id: userId, username} = link.org
   if (!id || !userId || !username) return undefined
-  return ensureOrg(data, store, {id, name: link.name}, {id: userId, username})
+  const instanceUrl = link.org.instance_url ?? `https://${link.name.toLowerCase().replaceAll('_', '-')}.my.salesforce.com`
+  const org = {data_cloud: link.kind === 'datacloud', edition: editionOf(instanceUrl), id, instance_url: instanceUrl, name: link.name}
+  return ensureOrg(data, store, org, {id: userId, username})
 }
 
 /**

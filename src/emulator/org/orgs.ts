@@ -1,14 +1,14 @@
 /**
- * The emulated orgs in the store: one per org id that a connection or an authorization reaches,
- * created (and seeded) the first time a login reaches it, with a User record for each user who
- * logged in, and the access tokens (sessions) it accepts. Things kept in memory only (query cursors,
- * the seed of this run) hang off the store object.
+ * The emulated orgs in the store: each created (and seeded) the first time a login reaches it
+ * (logins.ts decides which org a login reaches), with a User record for each user who logged in,
+ * and the access tokens (sessions) it accepts. Things kept in memory only (query cursors, the seed
+ * of this run) hang off the store object.
  */
 import {randomBytes} from 'node:crypto'
 
 import {createRecord, findRecord} from './records.js'
 import {applySeed, blankOrg, defaultSeed, type OrgSeed} from './seed.js'
-import type {OrgData, OrgSession} from './types.js'
+import type {OrgData, OrgEdition, OrgSession} from './types.js'
 
 /** How long an access token works: Salesforce's default session timeout, two hours. */
 export const SESSION_TTL_MS = 2 * 60 * 60 * 1000
@@ -70,7 +70,7 @@ function userFields(username: string): Record<string, unknown> {
 }
 
 /** Makes sure the user exists in the org, with the id the login gave it. */
-function ensureUser(org: OrgData, user: OrgUser): void {
+export function ensureUser(org: OrgData, user: OrgUser): void {
   if (findRecord(org, 'User', user.id)) return
   const id = createRecord(org, 'User', userFields(user.username), user.id)
   const record = findRecord(org, 'User', id)!
@@ -79,19 +79,30 @@ function ensureUser(org: OrgData, user: OrgUser): void {
   record.LastModifiedById = user.id
 }
 
+/** What a new org is made of. */
+export interface NewOrg {
+  data_cloud: boolean
+  edition: OrgEdition
+  id: string
+  instance_url: string
+  name: string
+}
+
 /**
  * The org with this id, created and seeded when it is new, with `user` among its users.
  * Call inside a store update.
  */
-export function ensureOrg(data: OrgStoreData, store: object, org: {id: string; name: string}, user: OrgUser): OrgData {
+export function ensureOrg(data: OrgStoreData, store: object, org: NewOrg, user: OrgUser): OrgData {
   let found = findOrg(data, org.id)
   if (!found) {
-    found = blankOrg(org.id, org.name)
+    found = blankOrg(org.id, org.name, org.instance_url, org.edition)
+    found.data_cloud = org.data_cloud
     ensureUser(found, user)
     applySeed(found, runtime(store).seed ?? defaultSeed(), user.id)
     data.orgs.push(found)
   } else {
     ensureUser(found, user)
+    if (org.data_cloud) found.data_cloud = true
   }
 
   return found

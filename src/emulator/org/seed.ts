@@ -13,7 +13,7 @@ import {readFileSync} from 'node:fs'
 
 import {SfError} from './errors.js'
 import {createRecord} from './records.js'
-import type {OrgData} from './types.js'
+import type {OrgData, OrgEdition} from './types.js'
 
 export interface OrgSeed {
   datacloud: Record<string, Record<string, unknown>[]>
@@ -114,8 +114,9 @@ export function loadSeedFile(file: string): OrgSeed {
   return seed
 }
 
-export function blankOrg(id: string, name: string): OrgData {
-  return {created_at: new Date().toISOString(), custom_fields: {}, custom_objects: {}, datacloud: {}, deleted: {}, id, name, objects: {}, sessions: []}
+/** An org with no records; its My Domain URL is `https://{name}.my.salesforce.com` unless given. */
+export function blankOrg(id: string, name: string, instanceUrl = `https://${name}.my.salesforce.com`, edition: OrgEdition = 'production'): OrgData {
+  return {created_at: new Date().toISOString(), custom_fields: {}, custom_objects: {}, data_cloud: false, datacloud: {}, deleted: {}, edition, id, instance_url: instanceUrl, name, objects: {}, sessions: []}
 }
 
 const REF = /^@\{([^.{}]+)\.id\}$/

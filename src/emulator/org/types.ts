@@ -10,6 +10,9 @@ export interface OrgSession {
   user_id: string
 }
 
+/** What kind of org it is, chosen on the login page when the org starts (Salesforce's words on the page: Production or Developer Edition, Sandbox, Scratch org). */
+export type OrgEdition = 'production' | 'sandbox' | 'scratch'
+
 /** A field added by a first write (custom `__c` fields, custom objects). */
 export interface CustomField {
   type: 'boolean' | 'double' | 'reference' | 'string'
@@ -23,12 +26,21 @@ export interface OrgData {
   custom_fields: Record<string, Record<string, CustomField>>
   /** key prefixes of custom objects added by writes */
   custom_objects: Record<string, string>
+  /** true once a Data Cloud connection or authorization reached the org: it is then also a Data Cloud org */
+  data_cloud: boolean
   /** Data Cloud rows, by object (table) name */
   datacloud: Record<string, Record<string, unknown>[]>
   /** ids of deleted records, with their type (for ENTITY_IS_DELETED) */
   deleted: Record<string, string>
+  /** what kind of org: production (or Developer Edition), sandbox, scratch */
+  edition: OrgEdition
   id: string
-  /** the My Domain name the org was created for (from the connection or authorization name) */
+  /**
+   * the org's My Domain URL (`https://{name}.my.salesforce.com`, a sandbox's
+   * `https://{name}--sandbox.sandbox.my.salesforce.com`); answers carry the emulator's origin instead
+   */
+  instance_url: string
+  /** the My Domain name: from the domain of the username that started the org (before store version 3: the connection or authorization name) */
   name: string
   /** records by object API name */
   objects: Record<string, SObjectRecord[]>

@@ -16,7 +16,7 @@ import type {StoreData} from './records.js'
 export {LOCK_FILE, StoreError} from './lock.js'
 
 /** The store format written by this version. Bump it and add a migration when the shape changes. */
-export const STORE_VERSION = 2
+export const STORE_VERSION = 3
 export const STORE_FILE = 'data.json'
 
 export function emptyStore(previous?: Partial<StoreData>): StoreData {
@@ -39,11 +39,36 @@ export function emptyStore(previous?: Partial<StoreData>): StoreData {
 
 const COLLECTIONS = ['addons', 'apps', 'attachments', 'authorizations', 'connections', 'data_action_targets', 'orgs', 'publications'] as const
 
+/** Version 2 → 3: the edition of an org of version 2, from the My Domain URL its links carry. */
+function editionOfV2(instanceUrl: string): string {
+  if (/\.sandbox\.my\.salesforce\.com$/i.test(instanceUrl)) return 'sandbox'
+  if (/\.scratch\.my\.salesforce\.com$/i.test(instanceUrl)) return 'scratch'
+  return 'production'
+}
+
+/**
+ * Version 2 → 3: an org is decided by who logs in, no longer by the link's name. Each org keeps its
+ * id, name and records, and gets what version 3 keeps of it: its My Domain URL (from a connection or
+ * authorization that reaches it; orgs of version 2 were named after one), its edition, and whether a
+ * Data Cloud link reached it.
+ */
+function orgsToV3(data: Record<string, unknown>): void {
+  const links = [data.connections, data.authorizations].flatMap(l => (Array.isArray(l) ? l : [])) as Array<{kind?: string; name?: string; org?: {id?: string; instance_url?: string}}>
+  for (const org of (Array.isArray(data.orgs) ? data.orgs : []) as Array<Record<string, unknown>>) {
+    if (!org || typeof org !== 'object') continue
+    const own = links.filter(l => l?.org?.id === org.id)
+    const url = own.find(l => typeof l.org?.instance_url === 'string')?.org?.instance_url ?? `https://${String(org.name).toLowerCase().replaceAll('_', '-')}.my.salesforce.com`
+    org.instance_url ??= url
+    org.edition ??= editionOfV2(url)
+    org.data_cloud ??= own.some(l => l.kind === 'datacloud')
+  }
+}
+
 /**
  * Upgrades a parsed store to STORE_VERSION, or explains why it cannot. Each step takes version N
  * to N+1. Version 2 added the emulated orgs (`orgs`, filled from the connections and authorizations
- * when the emulator starts). A store that lacks a collection (written before that collection
- * existed) gets an empty one.
+ * when the emulator starts). Version 3 decides an org by who logs in (orgsToV3). A store that lacks
+ * a collection (written before that collection existed) gets an empty one.
  */
 export function migrate(raw: unknown, file: string): StoreData {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -63,6 +88,11 @@ export function migrate(raw: unknown, file: string): StoreData {
   if (data.version === 1) {
     data.orgs ??= []
     data.version = 2
+  }
+
+  if (data.version === 2) {
+    orgsToV3(data)
+    data.version = 3
   }
 
   for (const key of COLLECTIONS) {

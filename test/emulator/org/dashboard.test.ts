@@ -19,7 +19,8 @@ describe('emulated org: dashboard', () => {
       await orgCall(org, 'POST', '/api/v1/ingest/sources/Web/Click', {data: [{n: 1}, {n: 2}]})
       const page = await request(`${emu.url}/`)
       const section = /<section id="orgs">([\s\S]*?)<\/section>/.exec(page.text)![1]
-      expect(section).to.contain(`<h3>my_auth <code>${org.id}</code></h3>`)
+      // named after the domain of the user who started it (int@acme.example)
+      expect(section).to.contain(`<h3>acme <code>${org.id}</code></h3>\n<p class="org-about"><span class="org-edition">Production or Developer Edition</span> · users: <span class="org-users">int@acme.example</span></p>`)
       const cells = (name: string) => new RegExp(`<td class="name">${name}</td><td class="count">(\\d+)</td>(?:<td class="latest"><ul>([\\s\\S]*?)</ul></td>)?`).exec(section)
       expect(cells('Account')?.[1]).to.equal('6')
       expect(cells('Contact')?.[1]).to.equal('8')

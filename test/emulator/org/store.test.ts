@@ -1,11 +1,13 @@
 /**
  * Org data in the emulator's store: it survives a restart, new orgs are seeded from a
  * `--org-data FILE` (in the foreground and with `--detach`), a malformed seed file stops the start
- * with a clear error (and exit 2 from the command, with nothing written), and a version 1 store gets its orgs when it is migrated.
+ * with a clear error (and exit 2 from the command, with nothing written), a version 1 store gets its
+ * orgs when it is migrated, and a version 2 store (test/emulator/fixtures/store-v2.json, as the
+ * emulator wrote it when orgs were named after connections) keeps every org, its id and its records.
  */
 import {expect} from 'chai'
 import {execFile} from 'node:child_process'
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {copyFileSync, existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
@@ -13,7 +15,7 @@ import {promisify} from 'node:util'
 import {SeedError} from '../../../src/emulator/org/seed.js'
 import type {Emulator} from '../../../src/emulator/server/server.js'
 import {STORE_FILE} from '../../../src/emulator/store/store.js'
-import {applink, provision, removeTempDirs, start, tempDir, testKeys} from '../helpers.js'
+import {answerLogin, applink, provision, type Provisioned, removeTempDirs, start, tempDir, testKeys} from '../helpers.js'
 import {authorize, orgCall, sdkOrg} from './helpers.js'
 
 const run = promisify(execFile)
@@ -162,11 +164,66 @@ describe('emulated org: the store', function () {
 
     emu = await start({dataDir})
     expect(existsSync(`${file}.v1.bak`)).to.equal(true)
-    expect(emu.store.data.version).to.equal(2)
+    expect(emu.store.data.version).to.equal(3)
     const read = await applink(emu, p, 'GET', '/authorizations/old_auth')
     const token = read.body.org.user_auth.access_token
     expect(token).to.not.equal(`${read.body.org.id}!old`)
     const org = {accessToken: token, apiVersion: '62.0', id: read.body.org.id, instanceUrl: emu.url, type: 'SalesforceOrg', userId: read.body.org.user_id, username: 'old@acme.example'}
     expect((await sdkOrg(org).dataApi.query('SELECT COUNT() FROM Account')).totalSize).to.equal(5)
+  })
+
+  it('migrates a version 2 store: every org keeps its id and records, and a login by one of its users reaches it', async () => {
+    const fixture = fileURLToPath(new URL('../fixtures/store-v2.json', import.meta.url))
+    const text = readFileSync(fixture, 'utf8')
+    const v2 = JSON.parse(text)
+    const dataDir = tempDir()
+    const file = join(dataDir, STORE_FILE)
+    copyFileSync(fixture, file)
+    emu = await start({dataDir})
+    expect(readFileSync(`${file}.v2.bak`, 'utf8')).to.equal(text)
+    expect(emu.store.data.version).to.equal(3)
+    expect(JSON.parse(readFileSync(file, 'utf8')).version).to.equal(3)
+
+    // the same orgs, ids and records; each gets its My Domain, edition and Data Cloud mark
+    const kept = (o: any) => ({custom_fields: o.custom_fields, custom_objects: o.custom_objects, datacloud: o.datacloud, deleted: o.deleted, id: o.id, name: o.name, objects: o.objects})
+    expect(emu.store.data.orgs.map(o => kept(o))).to.deep.equal(v2.orgs.map((o: any) => kept(o)))
+    expect(emu.store.data.orgs.map(o => [o.name, o.edition, o.instance_url, o.data_cloud])).to.deep.equal([
+      ['my_org', 'production', 'https://my-org.my.salesforce.com', false],
+      ['my_auth', 'production', 'https://my-auth.my.salesforce.com', false],
+      ['dc_org', 'production', 'https://dc-org.my.salesforce.com', true],
+      ['jwt_auth', 'production', 'https://jwt-auth.my.salesforce.com', false],
+      ['dup_auth', 'sandbox', 'https://dup-auth--sandbox.sandbox.my.salesforce.com', false],
+    ])
+    expect([...emu.store.data.connections, ...emu.store.data.authorizations].map(l => [l.name, l.org])).to.deep.equal([...v2.connections, ...v2.authorizations].map((l: any) => [l.name, l.org]))
+
+    const [myOrg, myAuth, dcOrg, jwtAuth] = v2.orgs.map((o: any) => o.id)
+    const app = v2.apps[0]
+    const addon = v2.addons[0]
+    const p = {addon, app, headers: {accept: 'application/json', authorization: `Bearer ${addon.token}`, 'x-app-uuid': app.id}} as unknown as Provisioned
+    // the authorization's token is refreshed; its org answers with the record it had
+    const read = await applink(emu, p, 'GET', '/authorizations/my_auth')
+    expect(read.body.org.id).to.equal(myAuth)
+    const org = {accessToken: read.body.org.user_auth.access_token, apiVersion: '62.0', id: myAuth, instanceUrl: emu.url, type: 'SalesforceOrg', userId: read.body.org.user_id, username: 'admin@my-auth.example'}
+    const found = await sdkOrg(org).dataApi.query('SELECT Id, Name FROM Account WHERE Name = \'Kept Ltd\'')
+    expect(found.records.map((r: any) => r.fields.id)).to.deep.equal([v2.orgs[1].objects.Account.find((a: any) => a.Name === 'Kept Ltd').Id])
+
+    // logins now: who logs in decides
+    const login = async (kind: 'datacloud' | 'salesforce', name: string, username: string) => {
+      const made = await applink(emu!, p, 'POST', `/connections/${kind}`, {connection_name: name})
+      await answerLogin(made.body.redirect_uri, {decision: 'allow', username})
+      return (await applink(emu!, p, 'GET', `/connections/${name}`)).body.org
+    }
+
+    expect(await login('salesforce', 'again_auth_org', 'admin@my-auth.example')).to.deep.include({id: myAuth, user_id: v2.authorizations[0].org.user_id})
+    expect((await login('salesforce', 'new_user', 'new@my-auth.example')).id).to.equal(myAuth)
+    expect((await login('datacloud', 'dc_again', 'admin@dc-org.example')).id).to.equal(dcOrg)
+    // a username the old store holds in two orgs reaches the oldest of them
+    expect(await login('salesforce', 'again_my_org', 'admin@my-org.example')).to.deep.include({id: myOrg, user_id: v2.connections[0].org.user_id})
+    const jwt = await applink(emu, p, 'POST', '/authorizations/salesforce/jwt', {client_id: 'c', developer_name: 'jwt_again', jwt_private_key: (await testKeys()).rsa, username: 'int@acme.example'})
+    expect(jwt.body.org.id).to.equal(jwtAuth)
+    // the default admin user is new to this store: a new org
+    const fresh = await login('salesforce', 'fresh_org', 'admin@emulated-org.example')
+    expect(v2.orgs.map((o: any) => o.id)).to.not.include(fresh.id)
+    expect(emu.store.data.orgs.map(o => o.name)).to.deep.equal(['my_org', 'my_auth', 'dc_org', 'jwt_auth', 'dup_auth', 'emulated-org'])
   })
 })

@@ -3,7 +3,8 @@
  * makes for every invocation it receives. Bearer: the add-on's token (401 otherwise). Body:
  * `{org_domain_url, core_jwt_token, org_id, app_uuid}`. 200 when `core_jwt_token` is an unexpired
  * access token this emulator issued for a user of `org_id`, and that org is connected to the add-on
- * (a connected connection or an authorized authorization); 403 otherwise. Each call is logged.
+ * (a `connected` connection, as the hosted mesh requires: an authorization alone is not enough);
+ * 403 otherwise. Each call is logged.
  */
 import {timingSafeEqual} from 'node:crypto'
 
@@ -23,11 +24,17 @@ function field(body: Record<string, unknown>, name: string): string {
   return typeof v === 'string' ? v : ''
 }
 
+/** The app of `app_uuid` when it is one, else the app that owns the add-on, for the fix a message names. */
+function appName(data: Record<string, unknown>, addon: {app_id?: string}, appUuid: string): string {
+  const apps = data.apps as Array<{id: string; name: string}>
+  return (apps.find(a => a.id === appUuid) ?? apps.find(a => a.id === addon.app_id))?.name ?? 'APP'
+}
+
 async function authenticateInvocation(ctx: OrgCtx): Promise<void> {
   const {data} = ctx.emu.store
   const requestId = String(ctx.req.headers['request_id'] ?? ctx.req.headers['request-id'] ?? ctx.req.headers['x-request-id'] ?? '-')
   const log = (status: number, what: string) => ctx.emu.log(`mesh ${requestId}: ${what} (${status})`, 'request')
-  const addon = (data.addons as Array<{id: string; token: string}>).find(a => a.id === ctx.params.addon)
+  const addon = (data.addons as Array<{app_id: string; id: string; token: string}>).find(a => a.id === ctx.params.addon)
   const token = accessToken(ctx.req)
   if (!addon || !token || !same(token, addon.token)) {
     log(401, 'invocation authentication refused: the bearer token is not this add-on\'s HEROKU_APPLINK_TOKEN')
@@ -58,9 +65,14 @@ async function authenticateInvocation(ctx: OrgCtx): Promise<void> {
 
   if (!session) return forbid('core_jwt_token is not a valid, unexpired access token of an emulated org')
   if (!orgId || session.org.id !== orgId) return forbid(`core_jwt_token belongs to org ${session.org.id}, not to org_id ${field(b, 'org_id') || '(missing)'}`)
-  const linked = (data.connections as Array<{addon_id: string; org: {id?: string}; status: string}>).some(c => c.addon_id === addon.id && c.status === 'connected' && c.org.id === orgId)
-    || (data.authorizations as Array<{addon_id: string; org: {id?: string}; status: string}>).some(a => a.addon_id === addon.id && a.status === 'authorized' && a.org.id === orgId)
-  if (!linked) return forbid(`org ${orgId} is not connected to this add-on`)
+  type Link = {addon_id: string; name: string; org: {id?: string}; status: string}
+  const connected = (data.connections as Link[]).some(c => c.addon_id === addon.id && c.status === 'connected' && c.org.id === orgId)
+  if (!connected) {
+    const authorization = (data.authorizations as Link[]).find(a => a.addon_id === addon.id && a.status === 'authorized' && a.org.id === orgId)
+    if (!authorization) return forbid(`org ${orgId} is not connected to this add-on`)
+    return forbid(`org ${orgId} is not connected to this add-on: it has only the authorization ${authorization.name}, and invocations need a connection. Connect the org with "heroku salesforce:connect CONNECTION_NAME -a ${appName(data, addon, appUuid)}", logging in as one of its users`)
+  }
+
   log(200, `authenticated invocation for org ${orgId} user ${session.session.user_id}`)
   sendSalesforce(ctx.res, 200, {org_id: orgId, status: 'authenticated', user_id: session.session.user_id})
 }
