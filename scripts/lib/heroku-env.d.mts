@@ -14,6 +14,8 @@ export interface Stage {
   home: string
   /** the plugin's package name */
   name: string
+  /** the Node binary that runs `heroku` (APPLINK_TEST_NODE, else this process's) */
+  node: string
   pluginDir: string
   root: string
   version: string
@@ -60,12 +62,15 @@ export interface Emulator {
   url: string
 }
 
+export const SHARED_STAGE_ENV: string
+export function cliNode(): string
 export function herokuBin(repo?: string): string
 export function stripAnsi(text: string): string
 export function stopAllHeroku(signal?: NodeJS.Signals): Promise<void>
 export function packedFiles(repo?: string): string[]
 export function cliEnv(home: string, extra?: Record<string, string | undefined>): Record<string, string | undefined>
 export function stagePlugin(options?: StageOptions): Promise<Stage>
+export function processStage(options?: StageOptions): Promise<Stage>
 export function startHeroku(stage: Stage, args: string[], options?: RunOptions): CliHandle
 export function runHeroku(stage: Stage, args: string[], options?: RunOptions): Promise<CliResult>
 export function startEmulator(stage: Stage, options?: {autoApprove?: boolean; dataDir?: string; echo?: boolean; port?: number; reset?: boolean; timeoutMs?: number; verbose?: boolean}): Promise<Emulator>

@@ -100,6 +100,19 @@ export async function stopAllHeroku(signal = 'SIGKILL') {
   await Promise.all(running)
 }
 
+/**
+ * The Node binary that runs `heroku`: the one `APPLINK_TEST_NODE` names (the tests run
+ * test/integration a second time on the Node the standalone CLI bundles, see scripts/test.mjs),
+ * else this process's own.
+ */
+export function cliNode() {
+  const named = process.env.APPLINK_TEST_NODE
+  if (!named) return process.execPath
+  const path = resolve(repoRoot, named)
+  if (!existsSync(path)) throw new Error(`APPLINK_TEST_NODE names ${named}, which does not exist: give the path of a node binary, or unset it to use ${process.execPath}.`)
+  return path
+}
+
 /** Path of the `heroku` CLI's entry script in the repository's node_modules. */
 export function herokuBin(repo = repoRoot) {
   const bin = join(repo, 'node_modules', 'heroku', 'bin', 'run.js')
@@ -163,6 +176,8 @@ function buildStep(label, args, options) {
  * `APPLINK_STAGE_BUILD` overrides the default.
  */
 export async function stagePlugin(options = {}) {
+  const template = options.repo ? undefined : sharedTemplate()
+  if (template) return copyStage(template, options)
   const repo = options.repo ?? repoRoot
   const log = options.log ?? (() => {})
   const bin = herokuBin(repo)
@@ -206,12 +221,19 @@ export async function stagePlugin(options = {}) {
     cpSync(join(repo, 'oclif.manifest.json'), join(pluginDir, 'oclif.manifest.json'))
   }
 
-  const stage = {
+  const stage = makeStage({bin, cwd, home, pjson, pluginDir, root})
+  await linkInto(stage, log)
+  return stage
+}
+
+function makeStage({bin, cwd, home, pjson, pluginDir, root}) {
+  return {
     bin,
     cwd,
     env: cliEnv(home),
     home,
     name: pjson.name,
+    node: cliNode(),
     pluginDir,
     root,
     version: pjson.version,
@@ -221,16 +243,72 @@ export async function stagePlugin(options = {}) {
       stagedRoots.delete(root)
     },
   }
+}
 
-  log(`heroku plugins:link --no-install ${pluginDir}`)
-  const link = await runHeroku(stage, ['plugins:link', '--no-install', pluginDir], {timeoutMs: 60_000})
+/** `heroku plugins:link --no-install` of the stage's plugin into its HOME, checked with `heroku plugins`. */
+async function linkInto(stage, log) {
+  log(`heroku plugins:link --no-install ${stage.pluginDir}`)
+  const link = await runHeroku(stage, ['plugins:link', '--no-install', stage.pluginDir], {timeoutMs: 60_000})
   if (link.code !== 0) throw new Error(`heroku plugins:link failed (exit ${link.code}): ${link.stderr.trim()}`)
   const plugins = await runHeroku(stage, ['plugins'], {timeoutMs: 60_000})
-  if (!stripAnsi(plugins.stdout).split('\n').some(line => line.startsWith(`${pjson.name} `))) {
-    throw new Error(`heroku plugins does not list ${pjson.name} after linking:\n${plugins.stdout}${plugins.stderr}`)
+  if (!stripAnsi(plugins.stdout).split('\n').some(line => line.startsWith(`${stage.name} `))) {
+    throw new Error(`heroku plugins does not list ${stage.name} after linking:\n${plugins.stdout}${plugins.stderr}`)
+  }
+}
+
+/** The environment variable naming a stage that test processes share (set by scripts/test.mjs). */
+export const SHARED_STAGE_ENV = 'APPLINK_TEST_STAGE'
+
+/** The shared stage's root, when one is named and still there. */
+function sharedTemplate() {
+  const root = process.env[SHARED_STAGE_ENV]
+  if (!root) return undefined
+  if (!existsSync(join(root, 'plugin', 'package.json')) || !existsSync(join(root, 'home'))) {
+    throw new Error(`${SHARED_STAGE_ENV} names ${root}, which holds no staged plugin: unset it, or run the tests with npm test.`)
   }
 
+  return root
+}
+
+/**
+ * A stage of this process made from the shared one without running `npm pack` again: a copy of
+ * its plugin folder (the packed files and the node_modules link), linked into a fresh HOME.
+ */
+async function copyStage(template, options) {
+  installExitHook()
+  const root = mkdtempSync(join(options.tmpRoot ?? tmpdir(), 'applink-plus-'))
+  stagedRoots.add(root)
+  const pluginDir = join(root, 'plugin')
+  const home = join(root, 'home')
+  const cwd = join(root, 'work')
+  cpSync(join(template, 'plugin'), pluginDir, {recursive: true, verbatimSymlinks: true})
+  for (const dir of [cwd, join(home, '.cache', 'heroku')]) mkdirSync(dir, {recursive: true})
+  writeFileSync(join(home, '.cache', 'heroku', 'terms-of-service'), '')
+  const pjson = JSON.parse(readFileSync(join(pluginDir, 'package.json'), 'utf8'))
+  const stage = makeStage({bin: herokuBin(), cwd, home, pjson, pluginDir, root})
+  await linkInto(stage, options.log ?? (() => {}))
   return stage
+}
+
+/**
+ * A stage for one test process that uses the shared stage's plugin folder (read-only) with a
+ * HOME of its own, copied from the shared HOME where the plugin is already linked: no `npm pack`
+ * and no `heroku plugins:link`. Without a shared stage it is `stagePlugin()`. Tests that change
+ * the plugin folder (test/integration/helpers/installed.ts) use `stagePlugin()`, which copies it.
+ */
+export async function processStage(options = {}) {
+  const template = sharedTemplate()
+  if (!template) return stagePlugin(options)
+  installExitHook()
+  const root = mkdtempSync(join(options.tmpRoot ?? tmpdir(), 'applink-plus-'))
+  stagedRoots.add(root)
+  const home = join(root, 'home')
+  const cwd = join(root, 'work')
+  cpSync(join(template, 'home'), home, {recursive: true, verbatimSymlinks: true})
+  mkdirSync(cwd, {recursive: true})
+  const pluginDir = join(template, 'plugin')
+  const pjson = JSON.parse(readFileSync(join(pluginDir, 'package.json'), 'utf8'))
+  return makeStage({bin: herokuBin(), cwd, home, pjson, pluginDir, root})
 }
 
 function commandLine(args) {
@@ -245,7 +323,7 @@ export function startHeroku(stage, args, options = {}) {
   installExitHook()
   const env = {...stage.env, ...options.env}
   for (const [key, value] of Object.entries(env)) if (value === undefined || value === null) delete env[key]
-  const child = spawn(process.execPath, [stage.bin, ...args], {
+  const child = spawn(stage.node ?? process.execPath, [stage.bin, ...args], {
     cwd: options.cwd ?? stage.cwd,
     detached: true,
     env,

@@ -34,8 +34,8 @@ function launch(args: string[]): Running {
   child.stderr!.on('data', d => {
     stderr += d
   })
-  // never outlive the test
-  const guard = setTimeout(() => child.kill('SIGKILL'), 30_000)
+  // never outlive the test (generous: a start through tsx on a loaded 2-core machine can take long)
+  const guard = setTimeout(() => child.kill('SIGKILL'), 150_000)
   const done = new Promise<{code: null | number; signal: NodeJS.Signals | null; stderr: string; stdout: string}>(resolve => {
     child.once('exit', (code, signal) => {
       children.delete(child)
@@ -59,7 +59,7 @@ async function listening(run: Running): Promise<string> {
 }
 
 describe('applink:emulator', function () {
-  this.timeout(60_000)
+  this.timeout(180_000)
   afterEach(() => {
     for (const child of children) child.kill('SIGKILL')
     removeTempDirs()

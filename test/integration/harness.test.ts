@@ -1,7 +1,7 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 
 import {cliEnv, repoRoot, stagePlugin, stripAnsi} from '../../scripts/lib/heroku-env.mjs'
 import {explain, heroku, sharedStage} from './helpers/cli.js'
@@ -25,6 +25,16 @@ describe('integration harness: the plugin linked into the real heroku CLI', func
     expect(r.code, explain(r)).to.equal(0)
     // with CI set, the CLI dims the version even in a pipe
     expect(stripAnsi(r.stdout)).to.contain(`${pjson.name} ${pjson.version} (link) ${stage.pluginDir}`)
+  })
+
+  it('runs heroku on the Node APPLINK_TEST_NODE names, else on the Node running the tests', async () => {
+    const stage = await sharedStage()
+    const named = process.env.APPLINK_TEST_NODE
+    expect(stage.node).to.equal(named ? resolve(repoRoot, named) : process.execPath)
+    const version = execFileSync(stage.node, ['--version'], {encoding: 'utf8'}).trim()
+    const r = await heroku(['version'])
+    expect(r.code, explain(r)).to.equal(0)
+    expect(r.stdout).to.match(new RegExp(`^heroku/\\S+ \\S+ node-${version.replaceAll('.', String.raw`\.`)}\\n`))
   })
 
   it('runs a plugin command\'s help through the CLI, with nothing on stderr', async () => {

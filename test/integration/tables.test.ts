@@ -17,7 +17,7 @@ const DENIED = 'The Salesforce user denied access (OAuth error access_denied: en
 async function onTerminal(args: string[], env: Record<string, string>, columns: number): Promise<{code: null | number; text: string}> {
   const stage = await sharedStage()
   const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`
-  const command = `stty cols ${columns} rows 40; exec ${[process.execPath, stage.bin, ...args].map(a => quote(a)).join(' ')}`
+  const command = `stty cols ${columns} rows 40; exec ${[stage.node, stage.bin, ...args].map(a => quote(a)).join(' ')}`
   const child = spawn('script', ['-qec', command, '/dev/null'], {cwd: stage.cwd, env: {...stage.env, ...env} as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe']})
   let text = ''
   child.stdout.on('data', d => {

@@ -1,19 +1,21 @@
 /**
  * The real `heroku` CLI with this plugin linked from its compiled, packed files (see
- * scripts/lib/heroku-env.mjs). One staged plugin and one throwaway HOME per test process, shared by
- * every integration and end-to-end test file, and removed when the process exits.
+ * scripts/lib/heroku-env.mjs). One throwaway HOME per test process, shared by every integration
+ * and end-to-end test file it runs, and removed when the process exits. Under `npm test` every
+ * process uses the one plugin folder staged before mocha starts (APPLINK_TEST_STAGE), with a copy
+ * of the HOME it is linked into; a file run alone stages its own.
  */
 import {expect} from 'chai'
 
-import {type CliResult, type RunOptions, runHeroku, type Stage, stagePlugin, startHeroku} from '../../../scripts/lib/heroku-env.mjs'
+import {type CliResult, processStage, type RunOptions, runHeroku, type Stage, startHeroku} from '../../../scripts/lib/heroku-env.mjs'
 
 export type {CliHandle, CliResult, Stage} from '../../../scripts/lib/heroku-env.mjs'
 
 let staged: Promise<Stage> | undefined
 
-/** Stages and links the plugin once per process (a few seconds the first time). */
+/** This process's stage, made on first use (a few seconds when the plugin is staged here). */
 export function sharedStage(): Promise<Stage> {
-  staged ??= stagePlugin()
+  staged ??= processStage()
   return staged
 }
 

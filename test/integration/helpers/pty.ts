@@ -44,7 +44,7 @@ export function herokuOnTerminal(stage: Stage, args: string[], env: Record<strin
   const merged: Record<string, string | undefined> = {...stage.env, CI: undefined, TERM: 'xterm-256color', ...env}
   const childEnv: Record<string, string> = {}
   for (const [k, v] of Object.entries(merged)) if (v !== undefined) childEnv[k] = v
-  const p = pty.spawn(process.execPath, [stage.bin, ...args], {cols: 120, cwd: stage.cwd, env: childEnv, name: 'xterm-256color', rows: 30})
+  const p = pty.spawn(stage.node, [stage.bin, ...args], {cols: 120, cwd: stage.cwd, env: childEnv, name: 'xterm-256color', rows: 30})
   running.add(p)
   let raw = ''
   let exited = false

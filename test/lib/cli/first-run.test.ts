@@ -1,6 +1,6 @@
 /**
  * The first-run checks: which HEROKU_HOST counts as this machine, and the one TCP connect that tells
- * "nothing listening" at once. Through the real CLI: test/integration/as-users-run-it.test.ts.
+ * "nothing listening" at once. Through the real CLI: test/integration/as-users-run-it.ts.
  */
 import {expect} from 'chai'
 import {createServer, type Server} from 'node:net'

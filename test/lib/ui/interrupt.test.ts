@@ -1,7 +1,7 @@
 /**
  * The interrupt guard on a fake process: it goes before other listeners, answers synchronously,
  * and the exit code stays its own when another listener (the heroku CLI's telemetry) exits first.
- * The real process is covered in test/integration/as-users-run-it.test.ts.
+ * The real process is covered in test/integration/as-users-run-it.ts.
  */
 import {expect} from 'chai'
 import {spawnSync} from 'node:child_process'
