@@ -31,6 +31,13 @@ export async function authorize(emu: Emulator, p: Provisioned, name = 'my_auth',
   return {accessToken: org.user_auth.access_token, apiVersion: org.api_version, id: org.id, instanceUrl: org.instance_url, type: org.type, userId: org.user_auth.user_id, username: org.user_auth.username}
 }
 
+/** `heroku salesforce:connect NAME` through the login page as `username`: the org of that user is then connected to the add-on. */
+export async function connectOrg(emu: Emulator, p: Provisioned, name = 'my_org', username = 'int@acme.example'): Promise<void> {
+  const made = await applinkCall(emu, p, 'POST', '/connections/salesforce', {connection_name: name})
+  if (made.status !== 202) throw new Error(`salesforce:connect failed: ${made.text}`)
+  await answerLogin(made.body.redirect_uri, {decision: 'allow', username})
+}
+
 /** The base64 x-client-context that Salesforce sends an invoked app for this user. */
 export function clientContext(org: AuthorizedOrg, accessToken = org.accessToken): string {
   return Buffer.from(JSON.stringify({

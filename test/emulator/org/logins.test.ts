@@ -127,7 +127,7 @@ describe('emulated org: --auto-approve logs in as one default admin user', funct
   it('so a connection, a Data Cloud connection and an authorization share one org', async () => {
     for (const [path, body] of [['/connections/salesforce', {connection_name: 'demo_org'}], ['/connections/datacloud', {connection_name: 'demo_dc'}], ['/authorizations/salesforce', {developer_name: 'demo_auth'}]] as const) {
       const made = await applink(emu, p, 'POST', path, body)
-      expect(made.status, made.text).to.equal(201)
+      expect(made.status, made.text).to.equal(202)
     }
 
     const done = async (path: string) => waitFor(async () => {

@@ -1,6 +1,6 @@
 /**
- * Helpers for the mesh tests: the emulator with an app, its AppLink add-on and an authorized org
- * user (whose access token the emulator's invocation check accepts), the Salesforce headers of an
+ * Helpers for the mesh tests: the emulator with an app, its AppLink add-on, a connected org and an
+ * authorized user of it (whose access token the emulator's invocation check accepts), the Salesforce headers of an
  * invocation for that user, and raw HTTP exchanges that keep repeated headers and their order.
  */
 import {request as httpRequest} from 'node:http'
@@ -8,7 +8,7 @@ import {request as httpRequest} from 'node:http'
 import type {Emulator} from '../../../src/emulator/server/server.js'
 import {Faults} from '../../../src/emulator/http/faults.js'
 import {provision, type Provisioned, start} from '../../emulator/helpers.js'
-import {authorize, type AuthorizedOrg} from '../../emulator/org/helpers.js'
+import {authorize, type AuthorizedOrg, connectOrg} from '../../emulator/org/helpers.js'
 
 export interface MeshBackend {
   emu: Emulator
@@ -22,6 +22,8 @@ export async function meshBackend(): Promise<MeshBackend> {
   const emu = await start({faults})
   const p = await provision(emu)
   const org = await authorize(emu, p)
+  // the hosted mesh authenticates invocations only for orgs connected to the app's add-on
+  await connectOrg(emu, p)
   return {emu, faults, org, p}
 }
 

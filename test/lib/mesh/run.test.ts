@@ -70,7 +70,6 @@ describe('mesh: a run with its app, and the copy of its lines to the emulator\'s
   }
 
   it('posts the app\'s lines and its own to POST /__emulator/apps/{app}/log-lines, source app, dyno web.1', async () => {
-    b.faults.always('POST', '/__emulator/apps/my-app/log-lines', {body: {}, status: 202})
     const mesh = await start()
     const {headers} = invocationHeaders(b)
     const r = await exchange(mesh.port, 'GET', '/accounts', headers)
@@ -100,9 +99,15 @@ describe('mesh: a run with its app, and the copy of its lines to the emulator\'s
 
     expect(out).to.contain(`app: listening on ${mesh.appPort}`)
     expect(err).to.not.contain('Warning')
+    // and the emulator kept them: what `heroku logs -a my-app` reads
+    const session = await fetch(`${b.emu.url}/apps/my-app/log-sessions`, {body: JSON.stringify({lines: 1500, tail: false}), headers: {accept: 'application/vnd.heroku+json; version=3.sdk', authorization: `Bearer ${b.emu.apiKey}`, 'content-type': 'application/json'}, method: 'POST'})
+    const {logplex_url: url} = await session.json() as {logplex_url: string}
+    const stream = await (await fetch(url, {headers: {accept: 'text/event-stream'}})).text()
+    expect(stream).to.match(/^data: \S+ app\[web\.1\]: app: GET \/accounts$/m)
   })
 
-  it('without the route: one warning, and the mesh runs on', async () => {
+  it('an emulator without the route (an older one, 404): one warning, and the mesh runs on', async () => {
+    b.faults.always('POST', '/__emulator/apps/my-app/log-lines', {body: {id: 'not_found', message: 'The emulator has no route for POST /__emulator/apps/my-app/log-lines.'}, status: 404})
     const mesh = await start()
     for (let i = 0; i < 3; i++) {
       expect((await exchange(mesh.port, 'GET', '/healthcheck')).status).to.equal(200)
@@ -114,6 +119,7 @@ describe('mesh: a run with its app, and the copy of its lines to the emulator\'s
     const warnings = err.split('\n').filter(l => l.startsWith('Warning:'))
     expect(warnings).to.deep.equal(['Warning: the mesh\'s log lines do not reach the emulator\'s log store for my-app (the emulator answered 404); `heroku logs` will not show them. The mesh runs on.'])
   })
+
   it('a command that does not exist: one error, exit 2, the mesh closed', async () => {
     const settings = await meshSettings({appPort: 0, port: 0}, {}, dir)
     const io = createIO({env: {}, stderr: new PassThrough(), stdout: new PassThrough()})
