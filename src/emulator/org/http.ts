@@ -9,6 +9,7 @@ import {bearerToken, sendSalesforce} from '../http/reply.js'
 import type {Ctx, Router} from '../http/router.js'
 import {SfError} from './errors.js'
 import {findSession, type OrgStoreData} from './orgs.js'
+import {ensureStandardRecords} from './records.js'
 import type {OrgData, OrgSession} from './types.js'
 
 export interface OrgEmu {
@@ -34,6 +35,8 @@ export function accessToken(req: IncomingMessage): string {
 export function orgSession(ctx: OrgCtx): {org: OrgData; session: OrgSession} {
   const found = findSession(ctx.emu.store.data, accessToken(ctx.req))
   if (!found) throw new SfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid')
+  // orgs stored before the standard records existed get them now (kept with the next write)
+  ensureStandardRecords(found.org, found.session.user_id)
   return found
 }
 
