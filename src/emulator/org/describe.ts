@@ -80,7 +80,7 @@ export function describeObject(org: OrgData, type: string, version: string): Rec
   const def = objectOfUrl(org, type)
   const childRelationships = objectsOf(org).flatMap(child => {
     const found = [...def.children.values()].filter(r => r.object === child.name)
-    const custom = [...child.fields.values()].filter(f => f.custom && f.references === def.name)
+    const custom = [...child.fields.values()].filter(f => f.custom && f.references === def.name && !found.some(r => r.field === f.name))
       .map(f => ({cascadeDelete: false, field: f.name, name: `${child.name.replace(/__c$/, '')}s__r`, object: child.name}))
     return [...found, ...custom].map(r => ({
       cascadeDelete: Boolean(r.cascadeDelete), childSObject: r.object, deprecatedAndHidden: false, field: r.field,

@@ -3,6 +3,7 @@
  * authorization reaches an org served by the emulator itself (its `instance_url` is the emulator's
  * origin); the access token of a request tells which org and user it is.
  *
+ *   standard-objects.ts  the standard objects as data tables   describe.ts  describe answers
  *   schema.ts   objects, fields, relationships      records.ts   create/read/update/delete rules
  *   ids.ts      18-character ids                    soql*.ts     SOQL evaluation (paths, WHERE, plan)
  *   orgs.ts     orgs, users, sessions, runtime      sql.ts       Data Cloud SQL evaluation
@@ -20,7 +21,8 @@ import {registerRestRoutes} from './routes/rest.js'
 import type {OrgSeed} from './seed.js'
 import type {OrgData} from './types.js'
 
-export {loadSeedFile, SeedError} from './seed.js'
+export {applySchema, loadMetadata, type OrgSchema} from './metadata.js'
+export {defaultSeed, loadSeedFile, SeedError} from './seed.js'
 export {findOrg, issueSession} from './orgs.js'
 
 /** A connection or authorization, as far as its org goes. */

@@ -226,11 +226,24 @@ export function describe(org: OrgData, name: string): ObjectDef | undefined {
 
   const custom = own(org.custom_fields, def.name) ?? {}
   for (const [fieldName, f] of Object.entries(custom)) addCustomField(def, fieldName, f)
+  // child relationships that custom lookups defined with a name (--metadata) give this object
+  for (const [object, fields] of Object.entries(org.custom_fields)) {
+    for (const [field, f] of Object.entries(fields)) {
+      if (f.references === def.name && f.childName) def.children.set(f.childName.toLowerCase(), {cascadeDelete: f.cascade, field, name: f.childName, object})
+    }
+  }
+
   return def
 }
 
 function addCustomField(def: ObjectDef, fieldName: string, f: CustomField): void {
-  const field: FieldDef = {custom: true, label: fieldName.replace(/__c$/, '').replaceAll('_', ' '), length: DEFAULT_LENGTH[f.type], name: fieldName, nillable: true, type: f.type}
+  const field: FieldDef = {
+    custom: true, label: f.label ?? fieldName.replace(/__c$/, '').replaceAll('_', ' '), length: f.length ?? DEFAULT_LENGTH[f.type], name: fieldName,
+    nillable: !f.required, type: f.type,
+    ...(f.computed ? {computed: true} : {}), ...(f.defaultValue === undefined ? {} : {defaultValue: f.defaultValue}),
+    ...(f.picklist ? {picklist: f.picklist} : {}), ...(f.required && !f.computed && f.defaultValue === undefined && f.picklist?.defaultValue === undefined ? {required: true} : {}),
+  }
+  if (f.picklist?.defaultValue !== undefined) field.defaultValue = f.picklist.defaultValue
   if (f.type === 'reference' && f.references) {
     field.references = f.references
     field.referenceTo = [f.references]
@@ -256,6 +269,7 @@ export function childRelationship(org: OrgData, parent: ObjectDef, name: string)
   for (const [object, fields] of Object.entries(org.custom_fields)) {
     for (const [field, f] of Object.entries(fields)) {
       if (f.type !== 'reference' || f.references !== parent.name) continue
+      if (f.childName?.toLowerCase() === name.toLowerCase()) return {cascadeDelete: f.cascade, field, name: f.childName, object}
       const base = object.replace(/__c$/, '')
       if ([`${base}s__r`, `${base}__r`].some(n => n.toLowerCase() === name.toLowerCase())) return {field, name, object}
     }

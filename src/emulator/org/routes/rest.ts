@@ -1,7 +1,7 @@
 /**
  * The Salesforce REST API subset the AppLink SDK uses, under /services/data/vNN.N/: query with
- * paging (2,000 records a page, `nextRecordsUrl` locators) and sObject create, read, update and
- * delete. Every request needs `Authorization: Bearer {access token}` of an emulated org.
+ * paging (2,000 records a page, `nextRecordsUrl` locators), sObject create, read, update and
+ * delete, and describe (`sobjects`, `sobjects/{Type}`, `sobjects/{Type}/describe`). Every request needs `Authorization: Bearer {access token}` of an emulated org.
  */
 import {randomBytes} from 'node:crypto'
 
