@@ -8,6 +8,7 @@
  *   ids.ts      18-character ids                    soql*.ts     SOQL evaluation (paths, WHERE, plan)
  *   orgs.ts     orgs, users, sessions, runtime      sql.ts       Data Cloud SQL evaluation
  *   seed.ts     default data and --org-data files   routes/      REST, composite graph, Data Cloud, mesh
+ *   metadata.ts --metadata: SFDX source / describe JSON (xml.ts reads the XML)
  *
  * May import: `http/` (replies, the router's types, HTML escaping); `store/` imports its data's type
  * (`types.ts`).

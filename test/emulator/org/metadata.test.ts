@@ -3,8 +3,11 @@
  * give the emulated org its shape; bad files are refused naming the file, the element and the field.
  */
 import {expect} from 'chai'
+import {execFile} from 'node:child_process'
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {promisify} from 'node:util'
 
 import {loadMetadata} from '../../../src/emulator/org/metadata.js'
 import type {Emulator} from '../../../src/emulator/server/server.js'
@@ -12,6 +15,7 @@ import {provision, removeTempDirs, start, tempDir} from '../helpers.js'
 import {authorize, type AuthorizedOrg, orgCall} from './helpers.js'
 
 const V = '/services/data/v62.0'
+const root = fileURLToPath(new URL('../../..', import.meta.url))
 
 function write(root: string, files: Record<string, string>): string {
   for (const [path, text] of Object.entries(files)) {
@@ -93,5 +97,13 @@ describe('emulated org: --metadata', function () {
       const error = await start({dataDir, metadata: [root]}).then(() => undefined, e => e)
       expect([error?.name, existsSync(join(dataDir, 'data.json'))]).to.deep.equal(['SeedError', false])
     }
+
+    // the command (compiled: npm run build first): exit 2, the message on stderr, no store
+    const bad = project(cases[0][0])
+    const dataDir = join(tempDir(), 'cli-store')
+    const result = await promisify(execFile)(process.execPath, [join(root, 'bin/run.js'), 'applink:emulator', '--port', '0', '--data-dir', dataDir, '--metadata', bad], {cwd: root, timeout: 60_000})
+      .then(r => ({code: 0, ...r}), (e: any) => ({code: e.code as number, stderr: e.stderr as string, stdout: e.stdout as string}))
+    expect([result.code, result.stdout, existsSync(dataDir)]).to.deep.equal([2, '', false])
+    expect(result.stderr).to.equal(`Error: The metadata file ${join(bad, cases[0][1])}${cases[0][2]} (known: AutoNumber, Checkbox, Currency, Date, DateTime, Email, Html, LongTextArea, Lookup, MasterDetail, MultiselectPicklist, Number, Percent, Phone, Picklist, Text, TextArea, Url)\n`)
   })
 })
