@@ -14,6 +14,8 @@ import type {OrgData, OrgSession} from './types.js'
 
 export interface OrgEmu {
   log(line: string, kind?: 'error' | 'request'): void
+  /** the start options the org reads */
+  readonly options: {inventFields?: boolean}
   origin: string
   store: {data: OrgStoreData & Record<string, any>; flush(): Promise<void>}
 }

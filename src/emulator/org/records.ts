@@ -143,7 +143,7 @@ interface Prepared {
 }
 
 /** Checks a create or update body: every key a writable field (custom `__c` fields are added). */
-function prepare(org: OrgData, def: ObjectDef, body: unknown, mode: 'create' | 'update', id?: string): Prepared {
+function prepare(org: OrgData, def: ObjectDef, body: unknown, mode: 'create' | 'update', id: string | undefined, invent: boolean): Prepared {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new SfError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field names and values.')
   }
@@ -154,7 +154,7 @@ function prepare(org: OrgData, def: ObjectDef, body: unknown, mode: 'create' | '
     const value = (body as Record<string, unknown>)[key]
     if (key === 'attributes') continue
     let field = def.fields.get(key.toLowerCase())
-    if (!field && isCustomName(key) && value !== null && (value === undefined || typeof value !== 'object')) {
+    if (!field && invent && isCustomName(key) && value !== null && (value === undefined || typeof value !== 'object')) {
       const custom = inferCustomField(org, value)
       newFields.set(key, custom)
       field = {custom: true, label: key.replace(/__c$/, '').replaceAll('_', ' '), name: key, nillable: true, references: custom.references, referenceTo: custom.references ? [custom.references] : undefined, type: custom.type}
@@ -273,10 +273,10 @@ export function ensureStandardRecords(org: OrgData, userId: string, now = new Da
  * Resolves an object name for a write: a known object, or a new custom object (`Thing__c`),
  * created on its first record. INVALID_TYPE otherwise.
  */
-function objectForWrite(org: OrgData, type: string): {create: boolean; def: ObjectDef} {
+function objectForWrite(org: OrgData, type: string, invent: boolean): {create: boolean; def: ObjectDef} {
   const def = describe(org, type)
   if (def) return {create: false, def}
-  if (!isCustomName(type)) return {create: false, def: requireObject(org, type)}
+  if (!invent || !isCustomName(type)) return {create: false, def: requireObject(org, type)}
   const prefix = customKeyPrefix(org, type)
   org.custom_objects[type] = prefix
   const created = describe(org, type)!
@@ -284,12 +284,15 @@ function objectForWrite(org: OrgData, type: string): {create: boolean; def: Obje
   return {create: true, def: created}
 }
 
-/** Creates a record; returns its id. */
-export function createRecord(org: OrgData, type: string, body: unknown, userId: string, now = new Date()): string {
-  const {create, def} = objectForWrite(org, type)
+/**
+ * Creates a record; returns its id. With `invent` (seeds, --invent-fields) a custom object or field
+ * the body names is created by this write; without it, it is INVALID_TYPE / INVALID_FIELD.
+ */
+export function createRecord(org: OrgData, type: string, body: unknown, userId: string, now = new Date(), invent = true): string {
+  const {create, def} = objectForWrite(org, type, invent)
   if (!def.createable) throw new SfError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${def.label}`)
   ensureStandardRecords(org, userId, now)
-  const {newFields, values} = prepare(org, def, body, 'create')
+  const {newFields, values} = prepare(org, def, body, 'create', undefined, invent)
   const fields: Record<string, unknown> = defaults(org, def, values)
   for (const [k, v] of values) fields[k] = v
   const missing = missingRequired(def, fields)
@@ -318,10 +321,10 @@ export function createRecord(org: OrgData, type: string, body: unknown, userId: 
   return id
 }
 
-export function updateRecord(org: OrgData, type: string, rawId: string, body: unknown, userId: string, now = new Date()): void {
+export function updateRecord(org: OrgData, type: string, rawId: string, body: unknown, userId: string, now = new Date(), invent = true): void {
   const def = requireObject(org, type)
   const record = requireRecord(org, def, rawId)
-  const {newFields, values} = prepare(org, def, body, 'update', record.Id)
+  const {newFields, values} = prepare(org, def, body, 'update', record.Id, invent)
   const next: Record<string, unknown> = {...record}
   for (const [k, v] of values) next[k] = v
   const missing = missingRequired(def, next, 'update').filter(f => values.has(f))

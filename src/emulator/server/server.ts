@@ -43,6 +43,8 @@ export interface EmulatorOptions {
    * for failures inside the emulator. Never secrets.
    */
   log?: (line: string, kind: 'error' | 'request') => void
+  /** --invent-fields: a REST or graph write may create the custom objects and fields it names */
+  inventFields?: boolean
   /** --metadata paths: SFDX projects or `sf sobject describe --json` files whose custom objects and fields every org gets */
   metadata?: string[]
   /** a JSON file that new emulated orgs are seeded from, in place of the default data (docs/emulated-org.md) */

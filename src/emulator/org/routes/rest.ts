@@ -72,7 +72,7 @@ async function create(ctx: OrgCtx): Promise<void> {
   apiVersion(ctx.params.version)
   const {org, session} = orgSession(ctx)
   const body = await jsonBody(ctx)
-  const result = createOp(org, session.user_id, ctx.params.type, body)
+  const result = createOp(org, session.user_id, ctx.params.type, body, Boolean(ctx.emu.options.inventFields))
   await ctx.emu.store.flush()
   sendSalesforce(ctx.res, result.status, result.body)
 }
@@ -81,7 +81,7 @@ async function update(ctx: OrgCtx): Promise<void> {
   apiVersion(ctx.params.version)
   const {org, session} = orgSession(ctx)
   const body = await jsonBody(ctx)
-  const result = updateOp(org, session.user_id, ctx.params.type, ctx.params.id, body)
+  const result = updateOp(org, session.user_id, ctx.params.type, ctx.params.id, body, Boolean(ctx.emu.options.inventFields))
   await ctx.emu.store.flush()
   sendSalesforce(ctx.res, result.status, result.body)
 }
