@@ -84,6 +84,16 @@ describe('emulated org: --metadata', function () {
     expect(left.body.totalSize).to.equal(0)
   })
 
+  it('lets the REST API write what a seed file named, and nothing it did not', async () => {
+    const seed = join(tempDir(), 'seed.json')
+    writeFileSync(seed, JSON.stringify({objects: {Gadget__c: [{Color__c: 'red', Name: 'G1'}]}}))
+    emu = await start({orgData: seed})
+    org = await authorize(emu, await provision(emu))
+    expect((await orgCall(org, 'POST', `${V}/sobjects/Gadget__c`, {Color__c: 'blue', Name: 'G2'})).status).to.equal(201)
+    const bad = await orgCall(org, 'POST', `${V}/sobjects/Gadget__c`, {Name: 'G3', Size__c: 3})
+    expect([bad.status, bad.body]).to.deep.equal([400, [{errorCode: 'INVALID_FIELD', message: 'No such column \'Size__c\' on sobject of type Gadget__c'}]])
+  })
+
   it('refuses a file that does not parse or breaks a type, naming the file, the element and the field, before the store is touched', async () => {
     const cases: Array<[Record<string, string>, string, string]> = [
       [{[`${OBJ}/Invoice__c/fields/Due__c.field-meta.xml`]: field('<fullName>Due__c</fullName><type>Dat</type>')}, `${OBJ}/Invoice__c/fields/Due__c.field-meta.xml`, ': <CustomField> of Invoice__c, field Due__c, element <type>: unknown field type "Dat"'],
