@@ -8,6 +8,8 @@ import type {Store} from '../store/store.js'
 export interface StateOptions {
   autoApprove?: boolean
   autoApproveMs?: number
+  /** --invent-fields: a write may create custom objects and fields it names (else INVALID_FIELD / INVALID_TYPE) */
+  inventFields?: boolean
   dataActionTargetMs?: number
   log?: (line: string, kind: 'error' | 'request') => void
 }

@@ -9,10 +9,13 @@ import {bearerToken, sendSalesforce} from '../http/reply.js'
 import type {Ctx, Router} from '../http/router.js'
 import {SfError} from './errors.js'
 import {findSession, type OrgStoreData} from './orgs.js'
+import {ensureStandardRecords} from './records.js'
 import type {OrgData, OrgSession} from './types.js'
 
 export interface OrgEmu {
   log(line: string, kind?: 'error' | 'request'): void
+  /** the start options the org reads */
+  readonly options: {inventFields?: boolean}
   origin: string
   store: {data: OrgStoreData & Record<string, any>; flush(): Promise<void>}
 }
@@ -34,6 +37,8 @@ export function accessToken(req: IncomingMessage): string {
 export function orgSession(ctx: OrgCtx): {org: OrgData; session: OrgSession} {
   const found = findSession(ctx.emu.store.data, accessToken(ctx.req))
   if (!found) throw new SfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid')
+  // orgs stored before the standard records existed get them now (kept with the next write)
+  ensureStandardRecords(found.org, found.session.user_id)
   return found
 }
 

@@ -3,11 +3,13 @@
  * authorization reaches an org served by the emulator itself (its `instance_url` is the emulator's
  * origin); the access token of a request tells which org and user it is.
  *
+ *   standard-objects.ts  the standard objects as data tables   describe.ts  describe answers
  *   schema.ts   objects, fields, relationships      records.ts   create/read/update/delete rules
  *   ids.ts      18-character ids                    soql*.ts     SOQL evaluation (paths, WHERE, plan)
  *   orgs.ts     orgs, users, sessions, runtime      sql.ts       Data Cloud SQL evaluation
  *   logins.ts   which org and user a login reaches  routes/      REST, composite graph, Data Cloud, mesh
  *   seed.ts     default data and --org-data files
+ *   metadata.ts --metadata: SFDX source / describe JSON (xml.ts reads the XML)
  *
  * May import: `http/` (replies, the router's types, HTML escaping); `store/` imports its data's type
  * (`types.ts`).
@@ -22,7 +24,8 @@ import {registerRestRoutes} from './routes/rest.js'
 import type {OrgSeed} from './seed.js'
 import type {OrgData} from './types.js'
 
-export {loadSeedFile, SeedError} from './seed.js'
+export {applySchema, loadMetadata, type OrgSchema} from './metadata.js'
+export {defaultSeed, loadSeedFile, SeedError} from './seed.js'
 export {findOrg, issueSession} from './orgs.js'
 export {DEFAULT_ADMIN, EDITIONS, LoginError, type LoginRequest, logIn, type OrgLogin, usersOf} from './logins.js'
 

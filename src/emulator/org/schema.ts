@@ -1,30 +1,57 @@
 /**
- * A small schema of the standard objects an AppLink app usually touches (Account, Contact,
- * Opportunity, Case, Lead, User): their fields with types, required fields, parent relationships
- * (`Contact.Account`, `*.Owner`) and child relationships (`Account.Contacts`). Custom objects and
- * custom fields (`__c`) are added to an org's schema by their first write. Names are looked up
+ * The schema of an emulated org: Salesforce's standard objects (built from the tables of
+ * `standard-objects.ts`) with their fields, types, lengths, defaults, picklists, parent
+ * relationships (`Contact.Account`, `Task.Who`) and child relationships (`Account.Contacts`), and
+ * the custom objects and fields (`__c`) an org gains by writes. Names are looked up
  * case-insensitively, as Salesforce does, and answered in their canonical spelling.
  */
 import {createHash} from 'node:crypto'
 
 import {invalidType} from './errors.js'
+import {PICKLISTS, STANDARD_OBJECTS} from './standard-objects.js'
 import type {CustomField, OrgData} from './types.js'
 
-export type FieldType = 'boolean' | 'currency' | 'date' | 'datetime' | 'double' | 'email' | 'id' | 'int' | 'percent' | 'phone' | 'picklist' | 'reference' | 'string' | 'textarea' | 'url'
+export type FieldType = 'base64' | 'boolean' | 'combobox' | 'currency' | 'date' | 'datetime' | 'double' | 'email' | 'id' | 'int' | 'multipicklist' | 'percent' | 'phone' | 'picklist' | 'reference' | 'string' | 'textarea' | 'url'
+
+export interface Picklist {
+  /** the default value on create, if any */
+  defaultValue?: string
+  restricted: boolean
+  values: string[]
+}
 
 export interface FieldDef {
-  /** true for fields the org sets (Id, audit fields, compound Name, auto numbers) */
+  /** an auto number the org sets on create */
+  autoNumber?: boolean
+  /** true for fields the org sets (Id, audit fields, compound Name, auto numbers, roll-ups) */
   computed?: boolean
+  /** true for custom (`__c`) fields */
+  custom?: boolean
+  /** the value a create without this field gets (`auto`: the org derives one) */
+  defaultValue?: unknown
+  label: string
+  /** maximum length of text values */
+  length?: number
   name: string
-  /** the referenced object, for reference fields */
+  /** false when the field cannot be empty */
+  nillable: boolean
+  /** createable but not updateable */
+  noUpdate?: boolean
+  picklist?: Picklist
+  /** the referenced object (the first one, for a polymorphic lookup) */
   references?: string
+  /** every object a reference may point at (more than one: polymorphic, `Task.WhoId`) */
+  referenceTo?: string[]
   /** the parent relationship name (`Account` for `AccountId`) */
   relationshipName?: string
+  /** must be given on create (not nillable, no default, not set by the org) */
   required?: boolean
   type: FieldType
 }
 
 export interface ChildRelationship {
+  /** deleting the parent deletes these children */
+  cascadeDelete?: boolean
   field: string
   name: string
   object: string
@@ -32,94 +59,130 @@ export interface ChildRelationship {
 
 export interface ObjectDef {
   children: Map<string, ChildRelationship>
+  /** false for objects the API cannot insert into */
+  createable: boolean
   custom: boolean
   /** lower-case name → field */
   fields: Map<string, FieldDef>
   keyPrefix: string
+  label: string
+  labelPlural: string
   name: string
   /** lower-case relationship name → reference field */
   relationships: Map<string, FieldDef>
 }
 
-type FieldSpec = [name: string, type: FieldType, extra?: Partial<FieldDef>]
+const AUDIT = `
+  Id id ro label=Record_ID
+  IsDeleted boolean ro =false label=Deleted
+  CreatedDate datetime ro
+  CreatedById ref(User) ro rel=CreatedBy
+  LastModifiedDate datetime ro
+  LastModifiedById ref(User) ro rel=LastModifiedBy
+  SystemModstamp datetime ro label=System_Modstamp`
 
-const AUDIT: FieldSpec[] = [
-  ['Id', 'id', {computed: true}],
-  ['IsDeleted', 'boolean', {computed: true}],
-  ['CreatedDate', 'datetime', {computed: true}],
-  ['CreatedById', 'reference', {computed: true, references: 'User', relationshipName: 'CreatedBy'}],
-  ['LastModifiedDate', 'datetime', {computed: true}],
-  ['LastModifiedById', 'reference', {computed: true, references: 'User', relationshipName: 'LastModifiedBy'}],
-  ['SystemModstamp', 'datetime', {computed: true}],
-]
-const OWNER: FieldSpec = ['OwnerId', 'reference', {references: 'User', relationshipName: 'Owner'}]
-const ADDRESS = (p: string): FieldSpec[] => [[`${p}Street`, 'textarea'], [`${p}City`, 'string'], [`${p}State`, 'string'], [`${p}PostalCode`, 'string'], [`${p}Country`, 'string']]
-const ACCOUNT_REF: FieldSpec = ['AccountId', 'reference', {references: 'Account', relationshipName: 'Account'}]
+const DEFAULT_LENGTH: Partial<Record<FieldType, number>> = {combobox: 255, email: 80, id: 18, multipicklist: 4099, phone: 40, picklist: 255, reference: 18, string: 255, textarea: 32_000, url: 255}
 
-const STANDARD: Record<string, {fields: FieldSpec[]; keyPrefix: string}> = {
-  Account: {
-    fields: [['Name', 'string', {required: true}], ['Type', 'picklist'], ['Industry', 'picklist'], ['AnnualRevenue', 'currency'], ['NumberOfEmployees', 'int'],
-      ['Phone', 'phone'], ['Website', 'url'], ['Description', 'textarea'], ['AccountNumber', 'string'], ['Rating', 'picklist'],
-      ['ParentId', 'reference', {references: 'Account', relationshipName: 'Parent'}], ...ADDRESS('Billing'), ...ADDRESS('Shipping'), OWNER],
-    keyPrefix: '001',
-  },
-  Case: {
-    fields: [['CaseNumber', 'string', {computed: true}], ['Subject', 'string'], ['Description', 'textarea'], ['Status', 'picklist'], ['Priority', 'picklist'],
-      ['Origin', 'picklist'], ['Type', 'picklist'], ['Reason', 'picklist'], ['IsClosed', 'boolean'], ACCOUNT_REF,
-      ['ContactId', 'reference', {references: 'Contact', relationshipName: 'Contact'}], ['SuppliedEmail', 'email'], OWNER],
-    keyPrefix: '500',
-  },
-  Contact: {
-    fields: [['FirstName', 'string'], ['LastName', 'string', {required: true}], ['Name', 'string', {computed: true}], ['Salutation', 'picklist'], ['Title', 'string'],
-      ['Email', 'email'], ['Phone', 'phone'], ['MobilePhone', 'phone'], ['Department', 'string'], ['Birthdate', 'date'], ['LeadSource', 'picklist'],
-      ['Description', 'textarea'], ACCOUNT_REF, ...ADDRESS('Mailing'), OWNER],
-    keyPrefix: '003',
-  },
-  Lead: {
-    fields: [['FirstName', 'string'], ['LastName', 'string', {required: true}], ['Name', 'string', {computed: true}], ['Company', 'string', {required: true}],
-      ['Title', 'string'], ['Email', 'email'], ['Phone', 'phone'], ['Status', 'picklist'], ['LeadSource', 'picklist'], ['Industry', 'picklist'],
-      ['Rating', 'picklist'], ['AnnualRevenue', 'currency'], ['NumberOfEmployees', 'int'], ['IsConverted', 'boolean'], ['Description', 'textarea'], ...ADDRESS(''), OWNER],
-    keyPrefix: '00Q',
-  },
-  Opportunity: {
-    fields: [['Name', 'string', {required: true}], ['StageName', 'picklist', {required: true}], ['CloseDate', 'date', {required: true}], ['Amount', 'currency'],
-      ['Probability', 'percent'], ['Type', 'picklist'], ['LeadSource', 'picklist'], ['NextStep', 'string'], ['Description', 'textarea'],
-      ['IsClosed', 'boolean'], ['IsWon', 'boolean'], ['ForecastCategoryName', 'picklist'], ACCOUNT_REF, OWNER],
-    keyPrefix: '006',
-  },
-  User: {
-    fields: [['Username', 'string', {required: true}], ['FirstName', 'string'], ['LastName', 'string', {required: true}], ['Name', 'string', {computed: true}],
-      ['Email', 'email', {required: true}], ['Alias', 'string'], ['Title', 'string'], ['Department', 'string'], ['IsActive', 'boolean'],
-      ['TimeZoneSidKey', 'picklist'], ['LocaleSidKey', 'picklist'], ['LanguageLocaleKey', 'picklist'], ['EmailEncodingKey', 'picklist'],
-      ['ManagerId', 'reference', {references: 'User', relationshipName: 'Manager'}]],
-    keyPrefix: '005',
-  },
+/** `AccountId` → `Account ID`, `BillingPostalCode` → `Billing Postal Code`. */
+function words(name: string): string {
+  return name.replace(/Id$/, ' ID').replace(/([a-z0-9])([A-Z])/g, '$1 $2').trim()
 }
 
-/** Child relationship names of the standard objects: parent → [name, child object, field]. */
-const CHILDREN: Record<string, Array<[string, string, string]>> = {
-  Account: [['Contacts', 'Contact', 'AccountId'], ['Opportunities', 'Opportunity', 'AccountId'], ['Cases', 'Case', 'AccountId'], ['ChildAccounts', 'Account', 'ParentId']],
-  Contact: [['Cases', 'Case', 'ContactId']],
+/** Child relationships found while parsing, by parent object. */
+type ChildSpec = ChildRelationship & {parent: string}
+
+/** Parses one field line of a table (see standard-objects.ts). */
+function parseField(object: string, line: string, children: ChildSpec[]): FieldDef {
+  const [name, typeSpec, ...flags] = line.trim().split(/\s+/)
+  const m = /^(\w+)(?:\(([^)]*)\))?$/.exec(typeSpec)
+  if (!m) throw new Error(`bad field spec ${object}.${line}`)
+  let type = m[1] as FieldType
+  const field: FieldDef = {label: words(name), name, nillable: true, type}
+  if (type === ('ref' as FieldType)) {
+    type = field.type = 'reference'
+    field.referenceTo = m[2].split('|')
+    field.references = field.referenceTo[0]
+    field.relationshipName = name.replace(/Id$/, '')
+  } else if (m[2]) {
+    field.length = Number(m[2])
+  }
+
+  field.length ??= DEFAULT_LENGTH[type]
+  let child: string | undefined
+  let cascade = false
+  for (const flag of flags) {
+    if (flag === '!') field.nillable = false
+    else if (flag === 'ro') field.computed = true
+    else if (flag === 'auto') field.computed = field.autoNumber = true
+    else if (flag === 'once') field.noUpdate = true
+    else if (flag === 'cascade') cascade = true
+    else if (flag === 'restricted') field.picklist = {restricted: true, values: []}
+    else if (flag.startsWith('=')) field.defaultValue = parseDefault(type, flag.slice(1))
+    else if (flag.startsWith('rel=')) field.relationshipName = flag.slice(4)
+    else if (flag.startsWith('child=')) child = flag.slice(6)
+    else if (flag.startsWith('label=')) field.label = flag.slice(6).replaceAll('_', ' ')
+    else throw new Error(`bad field flag ${object}.${name}: ${flag}`)
+  }
+
+  if (type === 'picklist' || type === 'multipicklist') {
+    const listed = (PICKLISTS[`${object}.${name}`] ?? '').split('|').filter(Boolean)
+    const values = listed.map(v => v.replace(/^\*/, ''))
+    const marked = listed.find(v => v.startsWith('*'))?.slice(1)
+    const defaultValue = typeof field.defaultValue === 'string' ? field.defaultValue : marked
+    field.picklist = {restricted: field.picklist?.restricted ?? false, values, ...(defaultValue ? {defaultValue} : {})}
+    if (defaultValue !== undefined) field.defaultValue = defaultValue
+  }
+
+  if (child) for (const parent of field.referenceTo ?? []) children.push({cascadeDelete: cascade, field: name, name: child, object, parent})
+  field.required = !field.nillable && !field.computed && field.defaultValue === undefined && type !== 'boolean'
+  return field
 }
 
-function buildObject(name: string, keyPrefix: string, specs: FieldSpec[], custom: boolean): ObjectDef {
+function parseDefault(type: FieldType, text: string): unknown {
+  if (type === 'boolean') return text === 'true'
+  if (type === 'int' || type === 'double') return Number(text)
+  return text.replaceAll('_', ' ')
+}
+
+function buildObject(name: string, spec: {createable?: boolean; fields: string; keyPrefix: string; label: string; labelPlural: string}, custom: boolean, children: ChildSpec[]): ObjectDef {
   const fields = new Map<string, FieldDef>()
   const relationships = new Map<string, FieldDef>()
-  for (const [fieldName, type, extra] of [...AUDIT, ...specs]) {
-    const def: FieldDef = {name: fieldName, type, ...extra}
-    fields.set(fieldName.toLowerCase(), def)
+  for (const line of `${AUDIT}\n${spec.fields}`.split('\n')) {
+    if (line.trim() === '') continue
+    const def = parseField(name, line, children)
+    fields.set(def.name.toLowerCase(), def)
     if (def.relationshipName) relationships.set(def.relationshipName.toLowerCase(), def)
   }
 
-  if (custom) fields.set('name', {name: 'Name', type: 'string'})
-  const children = new Map<string, ChildRelationship>()
-  for (const [rel, object, field] of CHILDREN[name] ?? []) children.set(rel.toLowerCase(), {field, name: rel, object})
-  return {children, custom, fields, keyPrefix, name, relationships}
+  return {children: new Map(), createable: spec.createable ?? true, custom, fields, keyPrefix: spec.keyPrefix, label: spec.label, labelPlural: spec.labelPlural, name, relationships}
 }
 
-const STANDARD_OBJECTS = new Map(Object.entries(STANDARD).map(([name, s]) => [name.toLowerCase(), buildObject(name, s.keyPrefix, s.fields, false)]))
+function buildStandard(): Map<string, ObjectDef> {
+  const children: ChildSpec[] = []
+  const objects = new Map(Object.entries(STANDARD_OBJECTS).map(([name, spec]) => [name.toLowerCase(), buildObject(name, spec, false, children)]))
+  for (const {parent, ...rel} of children) {
+    const def = objects.get(parent.toLowerCase())
+    if (!def) throw new Error(`child relationship ${rel.object}.${rel.field} names an unknown object ${parent}`)
+    def.children.set(rel.name.toLowerCase(), rel)
+  }
 
-export const STANDARD_OBJECT_NAMES = Object.keys(STANDARD)
+  return objects
+}
+
+const STANDARD = buildStandard()
+
+export const STANDARD_OBJECT_NAMES = Object.keys(STANDARD_OBJECTS)
+
+/** The standard object with this key prefix. */
+const BY_PREFIX = new Map([...STANDARD.values()].map(d => [d.keyPrefix, d.name]))
+
+/** The standard object whose records have this key prefix, if any. */
+export function standardObjectOfPrefix(prefix: string): string | undefined {
+  return BY_PREFIX.get(prefix)
+}
+
+/** Custom objects have an owner, as standard ones do. */
+const OWNER_FIELD = 'OwnerId ref(User) rel=Owner'
 
 const CUSTOM_NAME = /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*__c$/
 
@@ -151,24 +214,39 @@ function own<T>(record: Record<string, T>, key: string): T | undefined {
  */
 export function describe(org: OrgData, name: string): ObjectDef | undefined {
   const lower = name.toLowerCase()
-  let def = STANDARD_OBJECTS.get(lower)
+  let def = STANDARD.get(lower)
   if (!def) {
     const canonical = Object.keys(org.custom_objects).find(k => k.toLowerCase() === lower)
     if (!canonical) return undefined
-    def = buildObject(canonical, org.custom_objects[canonical], [], true)
+    const label = canonical.replace(/__c$/, '').replaceAll('_', ' ')
+    def = buildObject(canonical, {fields: `Name string(80) label=${label.replaceAll(' ', '_')}_Name\n${OWNER_FIELD}`, keyPrefix: org.custom_objects[canonical], label, labelPlural: label}, true, [])
   } else {
-    def = {...def, fields: new Map(def.fields), relationships: new Map(def.relationships)}
+    def = {...def, children: new Map(def.children), fields: new Map(def.fields), relationships: new Map(def.relationships)}
   }
 
   const custom = own(org.custom_fields, def.name) ?? {}
   for (const [fieldName, f] of Object.entries(custom)) addCustomField(def, fieldName, f)
+  // child relationships that custom lookups defined with a name (--metadata) give this object
+  for (const [object, fields] of Object.entries(org.custom_fields)) {
+    for (const [field, f] of Object.entries(fields)) {
+      if (f.references === def.name && f.childName) def.children.set(f.childName.toLowerCase(), {cascadeDelete: f.cascade, field, name: f.childName, object})
+    }
+  }
+
   return def
 }
 
 function addCustomField(def: ObjectDef, fieldName: string, f: CustomField): void {
-  const field: FieldDef = {name: fieldName, type: f.type}
+  const field: FieldDef = {
+    custom: true, label: f.label ?? fieldName.replace(/__c$/, '').replaceAll('_', ' '), length: f.length ?? DEFAULT_LENGTH[f.type], name: fieldName,
+    nillable: !f.required, type: f.type,
+    ...(f.computed ? {computed: true} : {}), ...(f.defaultValue === undefined ? {} : {defaultValue: f.defaultValue}),
+    ...(f.picklist ? {picklist: f.picklist} : {}), ...(f.required && !f.computed && f.defaultValue === undefined && f.picklist?.defaultValue === undefined ? {required: true} : {}),
+  }
+  if (f.picklist?.defaultValue !== undefined) field.defaultValue = f.picklist.defaultValue
   if (f.type === 'reference' && f.references) {
     field.references = f.references
+    field.referenceTo = [f.references]
     field.relationshipName = fieldName.replace(/__c$/, '__r')
     def.relationships.set(field.relationshipName.toLowerCase(), field)
   }
@@ -191,6 +269,7 @@ export function childRelationship(org: OrgData, parent: ObjectDef, name: string)
   for (const [object, fields] of Object.entries(org.custom_fields)) {
     for (const [field, f] of Object.entries(fields)) {
       if (f.type !== 'reference' || f.references !== parent.name) continue
+      if (f.childName?.toLowerCase() === name.toLowerCase()) return {cascadeDelete: f.cascade, field, name: f.childName, object}
       const base = object.replace(/__c$/, '')
       if ([`${base}s__r`, `${base}__r`].some(n => n.toLowerCase() === name.toLowerCase())) return {field, name, object}
     }

@@ -12,21 +12,19 @@
 import {readFileSync} from 'node:fs'
 
 import {SfError} from './errors.js'
+import {applySchema, type OrgSchema} from './metadata.js'
 import {createRecord} from './records.js'
+import {SeedError} from './seed-error.js'
 import type {OrgData, OrgEdition} from './types.js'
 
 export interface OrgSeed {
   datacloud: Record<string, Record<string, unknown>[]>
   objects: Array<[string, Record<string, unknown>[]]>
+  /** the custom objects and fields of --metadata, given to every org before its records */
+  schema?: OrgSchema
 }
 
-/** A seed file that cannot be used; the message names the file, the place and the fix. */
-export class SeedError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'SeedError'
-  }
-}
+export {SeedError} from './seed-error.js'
 
 const today = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
 
@@ -69,7 +67,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Reads and checks a `--org-data` file. */
-export function loadSeedFile(file: string): OrgSeed {
+export function loadSeedFile(file: string, schema?: OrgSchema): OrgSeed {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -91,7 +89,7 @@ export function loadSeedFile(file: string): OrgSeed {
   const datacloud = raw.datacloud ?? {}
   if (!isPlainObject(objects)) throw fail('"objects" must be an object of object names to lists of records')
   if (!isPlainObject(datacloud)) throw fail('"datacloud" must be an object of table names to lists of rows')
-  const seed: OrgSeed = {datacloud: Object.create(null), objects: []}
+  const seed: OrgSeed = {datacloud: Object.create(null), objects: [], ...(schema ? {schema} : {})}
   for (const [name, list] of Object.entries(objects)) {
     if (!Array.isArray(list) || !list.every(r => isPlainObject(r))) throw fail(`objects.${name} must be a list of records (JSON objects)`)
     seed.objects.push([name, list])
@@ -123,6 +121,7 @@ const REF = /^@\{([^.{}]+)\.id\}$/
 
 /** Creates the seed's records in `org`, resolving `@{ref.id}`. Throws SeedError naming the record. */
 export function applySeed(org: OrgData, seed: OrgSeed, userId: string): void {
+  if (seed.schema) applySchema(org, seed.schema)
   const refs = new Map<string, string>()
   for (const [object, list] of seed.objects) {
     for (const [i, input] of list.entries()) {

@@ -3,7 +3,7 @@
  * them: what SELECT, WHERE and ORDER BY share.
  */
 import {invalidField} from './errors.js'
-import {recordsOf} from './records.js'
+import {objectOfId, recordsOf} from './records.js'
 import {type FieldDef, type ObjectDef, requireObject} from './schema.js'
 import type {OrgData, SObjectRecord} from './types.js'
 
@@ -19,7 +19,7 @@ export interface FieldPath {
 export class Index {
   private readonly byId = new Map<string, Map<string, SObjectRecord>>()
   private readonly byParent = new Map<string, Map<unknown, SObjectRecord[]>>()
-  constructor(private readonly org: OrgData) {}
+  constructor(readonly org: OrgData) {}
 
   children(object: string, field: string, parentId: string): SObjectRecord[] {
     const key = `${object}.${field}`
@@ -71,11 +71,16 @@ export function resolvePath(org: OrgData, def: ObjectDef, text: string, allowPre
   return {field, hops, text}
 }
 
+/** The object a hop leads to for this id: a polymorphic lookup (Task.Who) leads to the object the id names. */
+export function hopObject(org: OrgData, hop: FieldPath['hops'][number], id: string): string {
+  return (hop.via.referenceTo?.length ?? 0) > 1 ? objectOfId(org, id) ?? hop.def.name : hop.def.name
+}
+
 export function valueAt(index: Index, record: SObjectRecord, path: FieldPath): unknown {
   let current: SObjectRecord | undefined = record
   for (const hop of path.hops) {
     const id: unknown = current[hop.via.name]
-    current = typeof id === 'string' ? index.record(hop.def.name, id) : undefined
+    current = typeof id === 'string' ? index.record(hopObject(index.org, hop, id), id) : undefined
     if (!current) return null
   }
 

@@ -90,7 +90,7 @@ function parseTokens(list: Token[], compile: (c: any) => Matcher): Matcher {
 }
 
 const NUMERIC = new Set(['currency', 'double', 'int', 'percent'])
-const TEXT = new Set(['email', 'id', 'phone', 'picklist', 'reference', 'string', 'textarea', 'url'])
+const TEXT = new Set(['base64', 'combobox', 'email', 'id', 'multipicklist', 'phone', 'picklist', 'reference', 'string', 'textarea', 'url'])
 
 function unquote(value: string): string {
   const inner = value.slice(1, -1)

@@ -11,7 +11,7 @@ import {parseQuery, type Query, type Subquery} from '@jetstreamapp/soql-parser-j
 import {malformedQuery, SfError, unsupported} from './errors.js'
 import {API_PATH, recordsOf} from './records.js'
 import {childRelationship, type ObjectDef, requireObject} from './schema.js'
-import {type FieldPath, Index, resolvePath, valueAt} from './soql-paths.js'
+import {type FieldPath, hopObject, Index, resolvePath, valueAt} from './soql-paths.js'
 import {compileWhere, type Matcher} from './soql-where.js'
 import type {OrgData, SObjectRecord} from './types.js'
 import {compareOrdered} from './values.js'
@@ -167,14 +167,15 @@ function shape(org: OrgData, plan: Plan, record: SObjectRecord, version: string)
     for (const hop of path.hops) {
       const name = hop.via.relationshipName!
       const id: unknown = current?.[hop.via.name]
-      current = typeof id === 'string' ? plan.index.record(hop.def.name, id) : undefined
+      const object = typeof id === 'string' ? hopObject(org, hop, id) : hop.def.name
+      current = typeof id === 'string' ? plan.index.record(object, id) : undefined
       if (!current) {
         if (!Object.hasOwn(target, name)) target[name] = null
         break
       }
 
       const existing = target[name]
-      const nested: Row = existing && typeof existing === 'object' ? existing as Row : {attributes: attributes(hop.def, current.Id, version)}
+      const nested: Row = existing && typeof existing === 'object' ? existing as Row : {attributes: attributes(object === hop.def.name ? hop.def : requireObject(org, object), current.Id, version)}
       target[name] = nested
       target = nested
     }

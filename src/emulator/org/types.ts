@@ -13,11 +13,22 @@ export interface OrgSession {
 /** What kind of org it is, chosen on the login page when the org starts (Salesforce's words on the page: Production or Developer Edition, Sandbox, Scratch org). */
 export type OrgEdition = 'production' | 'sandbox' | 'scratch'
 
-/** A field added by a first write (custom `__c` fields, custom objects). */
+/** A custom `__c` field: added by a first write (type and reference only) or defined by --metadata. */
 export interface CustomField {
-  type: 'boolean' | 'double' | 'reference' | 'string'
+  /** deleting the referenced record deletes this one (master-detail) */
+  cascade?: boolean
+  /** the child relationship name the referenced object gets (`Items__r`) */
+  childName?: string
+  /** a formula or auto number: set by the org */
+  computed?: boolean
+  defaultValue?: unknown
+  label?: string
+  length?: number
+  picklist?: {defaultValue?: string; restricted: boolean; values: string[]}
   /** the referenced object, for reference fields */
   references?: string
+  required?: boolean
+  type: 'base64' | 'boolean' | 'combobox' | 'currency' | 'date' | 'datetime' | 'double' | 'email' | 'int' | 'multipicklist' | 'percent' | 'phone' | 'picklist' | 'reference' | 'string' | 'textarea' | 'url'
 }
 
 export interface OrgData {

@@ -10,6 +10,8 @@ import type {Emulator} from '../server/server.js'
 export interface EmulatorFlags {
   'auto-approve': boolean
   'export-file'?: string
+  'invent-fields'?: boolean
+  metadata?: string[]
   'org-data'?: string
   port: number
   reset: boolean
@@ -49,6 +51,8 @@ export async function startInForeground(dataDir: string, flags: EmulatorFlags, n
     log(line, kind) {
       if (kind === 'error' || flags.verbose) note(`emulator: ${line}`)
     },
+    inventFields: flags['invent-fields'],
+    metadata: flags.metadata,
     orgData: flags['org-data'],
     port: flags.port,
     reset: flags.reset,
@@ -68,7 +72,7 @@ export async function announce(emu: Emulator, flags: EmulatorFlags, note: (text:
 /** Starts the emulator in a background process (resolves once it listens), writes the --export-file, says (through `note`) how to stop it; the text for stdout. */
 export async function startInBackground(dataDir: string, flags: EmulatorFlags, argv: string[], note: (text: string) => void): Promise<string> {
   const {exportLines, startDetached, writeExportFile} = await import('./detach.js')
-  const emu = await startDetached({autoApprove: flags['auto-approve'], dataDir, orgData: flags['org-data'], port: flags.port, reset: flags.reset, verbose: flags.verbose})
+  const emu = await startDetached({autoApprove: flags['auto-approve'], dataDir, inventFields: flags['invent-fields'], metadata: flags.metadata, orgData: flags['org-data'], port: flags.port, reset: flags.reset, verbose: flags.verbose})
   if (flags['export-file']) await writeExportFile(flags['export-file'], emu.url, emu.apiKey)
   // the stop command printed names --data-dir when the user gave one
   const dataDirArg = argv.some(a => a === '--data-dir' || a.startsWith('--data-dir=')) ? ` --data-dir ${dataDir}` : ''

@@ -32,6 +32,8 @@ try {
     log(line, kind) {
       if (kind === 'error' || options.verbose) process.stderr.write(`${new Date().toISOString()} emulator: ${line}\n`)
     },
+    inventFields: options.inventFields,
+    metadata: options.metadata,
     orgData: options.orgData,
     port: options.port,
     reset: options.reset,

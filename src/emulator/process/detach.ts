@@ -16,6 +16,9 @@ export const LOG_FILE = 'emulator.log'
 export interface DetachedOptions {
   autoApprove?: boolean
   dataDir: string
+  inventFields?: boolean
+  /** the --metadata paths, as given */
+  metadata?: string[]
   /** the --org-data file, as given (the daemon starts in this process's working directory) */
   orgData?: string
   port?: number

@@ -15,7 +15,7 @@ import type {AddressInfo, Socket} from 'node:net'
 
 import {HttpError, sendError, sendJson} from '../http/reply.js'
 import {type Faults, faultsFromEnv, withFaults} from '../http/faults.js'
-import {loadSeedFile, registerOrgRoutes, syncOrgs, useSeed} from '../org/index.js'
+import {applySchema, defaultSeed, loadMetadata, loadSeedFile, registerOrgRoutes, syncOrgs, useSeed} from '../org/index.js'
 import {ClientGone, Router} from '../http/router.js'
 import {registerAddonRoutes} from '../platform/addon-routes.js'
 import {registerApplinkRoutes} from '../applink/routes.js'
@@ -45,6 +45,10 @@ export interface EmulatorOptions {
    * for failures inside the emulator. Never secrets.
    */
   log?: (line: string, kind: 'error' | 'request') => void
+  /** --invent-fields: a REST or graph write may create the custom objects and fields it names */
+  inventFields?: boolean
+  /** --metadata paths: SFDX projects or `sf sobject describe --json` files whose custom objects and fields every org gets */
+  metadata?: string[]
   /** a JSON file that new emulated orgs are seeded from, in place of the default data (docs/emulated-org.md) */
   orgData?: string
   /** how often an open `heroku logs --tail` stream gets a comment line (default 15 s) */
@@ -215,10 +219,13 @@ async function listen(server: Server, host: string, port: number | undefined): P
 
 /** Opens the store (seeded orgs synced); a bad seed file stops the start before the store is touched (throws SeedError). */
 async function openStore(options: EmulatorOptions): Promise<Store> {
-  const seed = options.orgData === undefined ? undefined : loadSeedFile(options.orgData)
+  const schema = options.metadata?.length ? loadMetadata(options.metadata) : undefined
+  const seed = options.orgData === undefined ? (schema ? {...defaultSeed(), schema} : undefined) : loadSeedFile(options.orgData, schema)
   const store = Store.open(options.dataDir, {reset: options.reset})
   useSeed(store, seed)
-  if (syncOrgs(store.data, store)) await store.flush()
+  // orgs that exist already take the metadata too
+  if (schema) for (const org of store.data.orgs) applySchema(org, schema)
+  if (syncOrgs(store.data, store) || schema) await store.flush()
   return store
 }
 

@@ -31,7 +31,7 @@ describe('emulated org: the @heroku/applink SDK', function () {
     removeTempDirs()
   })
 
-  async function setUp(options: {orgData?: string} = {}) {
+  async function setUp(options: {inventFields?: boolean; orgData?: string} = {}) {
     emu = await start(options)
     p = await provision(emu)
     org = await authorize(emu, p)
@@ -182,8 +182,17 @@ describe('emulated org: the @heroku/applink SDK', function () {
     expect([raw.status, raw.headers.get('content-type'), raw.body]).to.deep.equal([400, 'application/json;charset=UTF-8', [{errorCode: 'REQUIRED_FIELD_MISSING', fields: ['LastName'], message: 'Required fields are missing: [LastName]'}]])
   })
 
-  it('accepts custom objects and fields on their first write', async () => {
+  it('refuses custom objects and fields no metadata or seed defined, as a real org does', async () => {
     await setUp()
+    const api = sdkOrg(org).dataApi
+    const field = await failure(api.create({fields: {Name: 'X', Weight__c: 1}, type: 'Account'}))
+    expect([field.errorCode, field.message]).to.deep.equal(['INVALID_FIELD', 'No such column \'Weight__c\' on sobject of type Account'])
+    const object = await failure(api.create({fields: {Name: 'Crate'}, type: 'Shipment__c'}))
+    expect([object.errorCode, object.message]).to.deep.equal(['INVALID_TYPE', 'sObject type \'Shipment__c\' is not supported. If you are attempting to use a custom object, be sure to append the \'__c\' after the entity name.'])
+  })
+
+  it('with --invent-fields, accepts custom objects and fields on their first write', async () => {
+    await setUp({inventFields: true})
     const api = sdkOrg(org).dataApi
     const {id} = await api.create({fields: {Name: 'Crate 1', Weight__c: 12.5}, type: 'Shipment__c'})
     expect(normalizeId(id)).to.equal(id)

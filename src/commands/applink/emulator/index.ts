@@ -16,11 +16,14 @@ It runs in the foreground until Ctrl-C or SIGTERM. It prints "export" lines that
     '$ heroku applink:emulator --stop',
     '$ heroku applink:emulator --port 0 --data-dir ./tmp/emu --reset --export-file ./tmp/emu.env',
     '$ heroku applink:emulator --org-data ./org-data.json   # new orgs start with these records',
+    '$ heroku applink:emulator --metadata ./my-sfdx-project --metadata ./Invoice__c.describe.json   # your custom objects and fields',
   ]
 
   static flags = {
     'auto-approve': Flags.boolean({description: 'approve OAuth logins by themselves about a second after they start (for CI and demos)'}),
     'data-dir': Flags.string({description: 'directory of the emulator\'s store [default: applink-emulator in the CLI\'s data directory]'}),
+    'invent-fields': Flags.boolean({description: 'let a REST or composite write create the custom objects and fields (Name__c) it names, as older emulators did (seed files always may)'}),
+    metadata: Flags.string({description: 'an SFDX project directory, or the JSON `sf sobject describe --sobject X --json` prints, whose custom objects, fields and picklists every emulated org gets (repeatable)', multiple: true}),
     'org-data': Flags.string({description: 'JSON file of records that new emulated orgs start with, in place of the default sample data (format: docs/emulated-org.md)'}),
     detach: Flags.boolean({description: 'start in the background: print the export lines once it listens, then return (log in emulator.log of --data-dir)', exclusive: ['stop']}),
     // not --env-file: node 20 takes that option for itself even after the script's name

@@ -79,13 +79,13 @@ function snapshot(org: OrgData): Snapshot {
   return structuredClone({custom_fields: org.custom_fields, custom_objects: org.custom_objects, deleted: org.deleted, objects: org.objects})
 }
 
-function runGraph(org: OrgData, userId: string, nodes: GraphNode[]): {isSuccessful: boolean; responses: Record<string, unknown>[]} {
+function runGraph(org: OrgData, userId: string, nodes: GraphNode[], invent: boolean): {isSuccessful: boolean; responses: Record<string, unknown>[]} {
   const before = snapshot(org)
   const results = new Map<string, OpResult>()
   for (const [i, node] of nodes.entries()) {
     try {
       const url = resolve(node.url, results) as string
-      const result = sobjectRequest(org, userId, node.method, url, resolve(node.body, results))
+      const result = sobjectRequest(org, userId, node.method, url, resolve(node.body, results), invent)
       results.set(node.referenceId, result)
     } catch (error) {
       if (!(error instanceof SfError)) throw error
@@ -112,7 +112,7 @@ async function graph(ctx: OrgCtx): Promise<void> {
   const {org, session} = orgSession(ctx)
   const graphs = parseGraphs(await jsonBody(ctx))
   const out = graphs.map(g => {
-    const {isSuccessful, responses} = runGraph(org, session.user_id, g.nodes)
+    const {isSuccessful, responses} = runGraph(org, session.user_id, g.nodes, Boolean(ctx.emu.options.inventFields))
     return {graphId: g.graphId, graphResponse: {compositeResponse: responses}, isSuccessful}
   })
   await ctx.emu.store.flush()

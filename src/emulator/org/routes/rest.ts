@@ -1,17 +1,19 @@
 /**
  * The Salesforce REST API subset the AppLink SDK uses, under /services/data/vNN.N/: query with
- * paging (2,000 records a page, `nextRecordsUrl` locators) and sObject create, read, update and
- * delete. Every request needs `Authorization: Bearer {access token}` of an emulated org.
+ * paging (2,000 records a page, `nextRecordsUrl` locators), sObject create, read, update and
+ * delete, and describe (`sobjects`, `sobjects/{Type}`, `sobjects/{Type}/describe`). Every request needs `Authorization: Bearer {access token}` of an emulated org.
  */
 import {randomBytes} from 'node:crypto'
 
 import {sendSalesforce} from '../../http/reply.js'
 import {SfError} from '../errors.js'
+import {describeBasic, describeGlobal, describeObject} from '../describe.js'
 import {apiVersion, jsonBody, type OrgCtx, orgSession, type RouteTable, sfHandler} from '../http.js'
 import {createOp, deleteOp, readOp, updateOp} from '../operations.js'
 import {type Cursor, runtime} from '../orgs.js'
 import {API_PATH} from '../records.js'
 import {runSoql} from '../soql.js'
+import type {OrgData} from '../types.js'
 
 /** Records per query page, as Salesforce's default batch size. */
 export const PAGE_SIZE = 2000
@@ -70,7 +72,7 @@ async function create(ctx: OrgCtx): Promise<void> {
   apiVersion(ctx.params.version)
   const {org, session} = orgSession(ctx)
   const body = await jsonBody(ctx)
-  const result = createOp(org, session.user_id, ctx.params.type, body)
+  const result = createOp(org, session.user_id, ctx.params.type, body, Boolean(ctx.emu.options.inventFields))
   await ctx.emu.store.flush()
   sendSalesforce(ctx.res, result.status, result.body)
 }
@@ -79,7 +81,7 @@ async function update(ctx: OrgCtx): Promise<void> {
   apiVersion(ctx.params.version)
   const {org, session} = orgSession(ctx)
   const body = await jsonBody(ctx)
-  const result = updateOp(org, session.user_id, ctx.params.type, ctx.params.id, body)
+  const result = updateOp(org, session.user_id, ctx.params.type, ctx.params.id, body, Boolean(ctx.emu.options.inventFields))
   await ctx.emu.store.flush()
   sendSalesforce(ctx.res, result.status, result.body)
 }
@@ -99,12 +101,24 @@ function read(ctx: OrgCtx): void {
   sendSalesforce(ctx.res, result.status, result.body)
 }
 
+/** `GET sobjects`, `GET sobjects/{Type}` and `GET sobjects/{Type}/describe`. */
+function describeHandler(answer: (org: OrgData, type: string, version: string) => Record<string, unknown>) {
+  return sfHandler(ctx => {
+    const version = apiVersion(ctx.params.version)
+    const {org} = orgSession(ctx)
+    sendSalesforce(ctx.res, 200, answer(org, ctx.params.type, version))
+  })
+}
+
 export function registerRestRoutes(router: RouteTable): void {
   const base = '/services/data/:version'
   router.add('GET', `${base}/query`, sfHandler(query))
   router.add('GET', `${base}/queryAll`, sfHandler(query))
   router.add('GET', `${base}/query/:locator`, sfHandler(queryMore))
   router.add('GET', `${base}/queryAll/:locator`, sfHandler(queryMore))
+  router.add('GET', `${base}/sobjects`, describeHandler((org, _type, version) => describeGlobal(org, version)))
+  router.add('GET', `${base}/sobjects/:type`, describeHandler(describeBasic))
+  router.add('GET', `${base}/sobjects/:type/describe`, describeHandler(describeObject))
   router.add('POST', `${base}/sobjects/:type`, sfHandler(create))
   router.add('GET', `${base}/sobjects/:type/:id`, sfHandler(read))
   router.add('PATCH', `${base}/sobjects/:type/:id`, sfHandler(update))
