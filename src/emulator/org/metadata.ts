@@ -182,7 +182,7 @@ function addDescribe(schema: OrgSchema, file: string): void {
   }
 }
 
-const blank: OrgData = {created_at: '', custom_fields: {}, custom_objects: {}, datacloud: {}, deleted: {}, id: '', name: '', objects: {}, sessions: []}
+const blank: OrgData = {created_at: '', custom_fields: {}, custom_objects: {}, data_cloud: false, datacloud: {}, deleted: {}, edition: 'production', id: '', instance_url: '', name: '', objects: {}, sessions: []}
 
 /** Reads every --metadata path (an SFDX project directory, its sfdx-project.json, or a describe JSON file). */
 export function loadMetadata(paths: string[]): OrgSchema {
