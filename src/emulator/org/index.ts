@@ -9,7 +9,7 @@
  *   orgs.ts     orgs, users, sessions, runtime      sql.ts       Data Cloud SQL evaluation
  *   logins.ts   which org and user a login reaches  routes/      REST, composite graph, Data Cloud, mesh
  *   seed.ts     default data and --org-data files
- *   metadata.ts --metadata: SFDX source / describe JSON (xml.ts reads the XML)
+ *   metadata.ts --metadata: SFDX source / describe JSON (xml.ts: fast-xml-parser)
  *
  * May import: `http/` (replies, the router's types, HTML escaping); `store/` imports its data's type
  * (`types.ts`).

@@ -97,7 +97,7 @@ describe('emulated org: --metadata', function () {
   it('refuses a file that does not parse or breaks a type, naming the file, the element and the field, before the store is touched', async () => {
     const cases: Array<[Record<string, string>, string, string]> = [
       [{[`${OBJ}/Invoice__c/fields/Due__c.field-meta.xml`]: field('<fullName>Due__c</fullName><type>Dat</type>')}, `${OBJ}/Invoice__c/fields/Due__c.field-meta.xml`, ': <CustomField> of Invoice__c, field Due__c, element <type>: unknown field type "Dat"'],
-      [{[`${OBJ}/Invoice__c/fields/Due__c.field-meta.xml`]: field('<fullName>Due__c</fullName><type>Date</type></label>')}, `${OBJ}/Invoice__c/fields/Due__c.field-meta.xml`, ': line 3: not well-formed XML (</label> closes <CustomField>)'],
+      [{[`${OBJ}/Invoice__c/fields/Due__c.field-meta.xml`]: field('<fullName>Due__c</fullName><type>Date</type></label>')}, `${OBJ}/Invoice__c/fields/Due__c.field-meta.xml`, ": line 3: not well-formed XML (Expected closing tag 'CustomField' (opened in line 2, col 1) instead of closing tag 'label')"],
       [{[`${OBJ}/Invoice__c/fields/Code__c.field-meta.xml`]: field('<fullName>Code__c</fullName><type>Text</type><length>ten</length>')}, `${OBJ}/Invoice__c/fields/Code__c.field-meta.xml`, ': <CustomField> of Invoice__c, field Code__c, element <length>: must be a positive whole number, not "ten"'],
     ]
     for (const [extra, file, message] of cases) {
