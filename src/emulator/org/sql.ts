@@ -1,11 +1,12 @@
 /**
  * Data Cloud SQL over the rows ingested into an emulated org. The query is parsed by
- * `node-sql-parser` (PostgreSQL dialect, close to Data Cloud's ANSI SQL), then evaluated here:
- * one table, column lists with aliases, `*`, COUNT/SUM/MIN/MAX/AVG over the whole result, WHERE
- * with comparisons, LIKE, IN, IS [NOT] NULL, BETWEEN, AND/OR/NOT (SQL's three-valued logic),
- * ORDER BY, LIMIT and OFFSET. Anything else is refused with a message naming it.
+ * `pgsql-ast-parser` (PostgreSQL's grammar, close to Data Cloud's ANSI SQL; loaded on the first
+ * query), then evaluated here: one table, column lists with aliases, `*`, COUNT/SUM/MIN/MAX/AVG over
+ * the whole result, WHERE with comparisons, LIKE, IN, IS [NOT] NULL, BETWEEN, AND/OR/NOT (SQL's
+ * three-valued logic), ORDER BY, LIMIT and OFFSET. Anything else is refused with a message naming it.
  */
 import {createRequire} from 'node:module'
+import type {Expr, SelectedColumn, SelectFromStatement, Statement} from 'pgsql-ast-parser'
 
 import {SfError} from './errors.js'
 import {compareOrdered, compareValues, likeToRegExp} from './values.js'
@@ -17,38 +18,42 @@ export interface SqlResult {
   rows: unknown[][]
 }
 
+/** A parsed query and its text: names are read from the text, as written (the parser lowercases them). */
+interface Query {
+  ast: SelectFromStatement
+  sql: string
+}
+
 const sqlError = (message: string) => new SfError(400, 'INVALID_ARGUMENT', message)
 const notSupported = (what: string) => sqlError(`${what} is not supported by the AppLink emulator's Data Cloud SQL engine. Supported: SELECT columns, *, aliases and COUNT/SUM/MIN/MAX/AVG from one table, WHERE, ORDER BY, LIMIT and OFFSET.`)
 
-let parser: {astify(sql: string, options: object): unknown} | undefined
+let parse: ((sql: string, options: {locationTracking: boolean}) => Statement[]) | undefined
 
-function parseSql(sql: string): any {
-  if (!parser) {
+function parseSql(sql: string): Query {
+  if (!parse) {
     const require = createRequire(import.meta.url)
-    const {Parser} = require('node-sql-parser/build/postgresql.js')
-    parser = new Parser()
+    parse = (require('pgsql-ast-parser') as {parse: typeof parse}).parse
   }
 
-  let ast: any
+  let statements: Statement[]
   try {
-    ast = parser!.astify(sql, {database: 'postgresql'})
+    statements = parse!(sql, {locationTracking: true})
   } catch (error) {
-    throw sqlError(`The SQL could not be parsed: ${String((error as Error).message).split('\n')[0]}`)
+    throw sqlError(`The SQL could not be parsed: ${String((error as Error).message).split('\n')[0].replace(/:$/, '')}.`)
   }
 
-  if (Array.isArray(ast)) {
-    if (ast.length !== 1) throw notSupported('More than one statement')
-    ast = ast[0]
-  }
-
-  if (ast?.type !== 'select') throw notSupported(`A ${String(ast?.type ?? 'non-SELECT').toUpperCase()} statement`)
-  return ast
+  if (statements.length > 1) throw notSupported('More than one statement')
+  const [ast] = statements
+  if (ast?.type !== 'select') throw notSupported(`A ${ast?.type === 'union' || ast?.type === 'union all' ? 'UNION' : String(ast?.type ?? 'non-SELECT').toUpperCase()} statement`)
+  return {ast, sql}
 }
 
-function columnName(ref: any): string {
-  const c = ref.column
-  if (typeof c === 'string') return c
-  return String(c?.expr?.value ?? '')
+/** A name as the query wrote it: the text of the node, its last dotted part, without quotes. */
+function written(q: Query, node: {_location?: {end: number; start: number}; name: string}): string {
+  if (!node._location) return node.name
+  const text = q.sql.slice(node._location.start, node._location.end)
+  const last = /(?:^|\.)("(?:[^"]|"")*"|[^."]*)$/.exec(text)?.[1] ?? text
+  return last.startsWith('"') ? last.slice(1, -1).replaceAll('""', '"') : last
 }
 
 /** A row's value of a column: exact name first, then case-insensitively. */
@@ -63,81 +68,82 @@ function truth(v: unknown): boolean | null {
   return v === null || v === undefined ? null : Boolean(v)
 }
 
-function evaluate(expr: any, row: Row): unknown {
-  switch (expr?.type) {
-    case 'column_ref': return lookup(row, columnName(expr)) ?? null
-    case 'number': return Number(expr.value)
-    case 'single_quote_string':
+const isStar = (expr: Expr): boolean => expr.type === 'ref' && expr.name === '*'
+
+function evaluate(q: Query, expr: Expr, row: Row): unknown {
+  switch (expr.type) {
+    case 'ref': {
+      if (isStar(expr)) throw notSupported('* together with other columns')
+      return lookup(row, written(q, expr)) ?? null
+    }
+
+    case 'integer':
+    case 'numeric': return Number(expr.value)
     case 'string': return String(expr.value)
-    case 'bool': return Boolean(expr.value)
+    case 'boolean': return Boolean(expr.value)
     case 'null': return null
-    case 'unary_expr': {
-      if (String(expr.operator).toUpperCase() !== 'NOT') throw notSupported(`The operator ${expr.operator}`)
-      const v = truth(evaluate(expr.expr, row))
-      return v === null ? null : !v
+    case 'unary': return unary(q, expr, row)
+    case 'binary': return binary(q, expr, row)
+    case 'ternary': {
+      const [v, lo, hi] = [expr.value, expr.lo, expr.hi].map(e => evaluate(q, e, row))
+      if (v === null || lo === null || hi === null) return null
+      const inside = compareValues(v, lo) >= 0 && compareValues(v, hi) <= 0
+      return expr.op === 'BETWEEN' ? inside : !inside
     }
 
-    case 'binary_expr': return binary(expr, row)
-    case 'function': {
-      const name = String(expr.name?.name?.[0]?.value ?? '').toUpperCase()
-      // `NOT (a = 1)` arrives as a call of NOT
-      if (name === 'NOT' && expr.args?.value?.length === 1) {
-        const v = truth(evaluate(expr.args.value[0], row))
-        return v === null ? null : !v
-      }
-
-      throw notSupported(`The function ${name || '(unnamed)'}`)
-    }
-
-    default: throw notSupported(`The expression ${expr?.type ?? 'given'}`)
+    case 'call': throw notSupported(`The function ${expr.function.name.toUpperCase()}`)
+    default: throw notSupported(`The expression ${expr.type}`)
   }
 }
 
-function binary(expr: any, row: Row): unknown {
-  const op = String(expr.operator).toUpperCase()
+function unary(q: Query, expr: Extract<Expr, {type: 'unary'}>, row: Row): unknown {
+  const v = evaluate(q, expr.operand, row)
+  switch (expr.op) {
+    case 'NOT': {
+      const t = truth(v)
+      return t === null ? null : !t
+    }
+
+    case 'IS NULL': return v === null
+    case 'IS NOT NULL': return v !== null
+    case '-': return v === null ? null : -Number(v)
+    case '+': return v === null ? null : Number(v)
+    default: throw notSupported(`The operator ${expr.op}`)
+  }
+}
+
+function binary(q: Query, expr: Extract<Expr, {type: 'binary'}>, row: Row): unknown {
+  const op = expr.op
   if (op === 'AND' || op === 'OR') {
-    const a = truth(evaluate(expr.left, row))
-    const b = truth(evaluate(expr.right, row))
+    const a = truth(evaluate(q, expr.left, row))
+    const b = truth(evaluate(q, expr.right, row))
     if (op === 'AND') return a === false || b === false ? false : a === null || b === null ? null : true
     return a === true || b === true ? true : a === null || b === null ? null : false
   }
 
-  const left = evaluate(expr.left, row)
-  if (op === 'IS' || op === 'IS NOT') {
-    if (expr.right?.type !== 'null') throw notSupported(`${op} with a value other than NULL`)
-    return op === 'IS' ? left === null : left !== null
-  }
-
   if (op === 'IN' || op === 'NOT IN') {
-    if (expr.right?.type !== 'expr_list' || (expr.right.value as any[]).some(v => v?.ast)) throw notSupported('IN with a subquery')
+    if (expr.right.type !== 'list') throw notSupported('IN with a subquery')
+    const left = evaluate(q, expr.left, row)
+    const values = expr.right.expressions.map(v => evaluate(q, v, row))
     if (left === null) return null
-    const found = (expr.right.value as any[]).some(v => {
-      const x = evaluate(v, row)
-      return x !== null && compareValues(left, x) === 0
-    })
+    const found = values.some(x => x !== null && compareValues(left, x) === 0)
     return op === 'IN' ? found : !found
   }
 
-  if (op === 'BETWEEN' || op === 'NOT BETWEEN') {
-    const [lo, hi] = (expr.right?.value ?? []).map((v: any) => evaluate(v, row))
-    if (left === null || lo === null || hi === null) return null
-    const inside = compareValues(left, lo) >= 0 && compareValues(left, hi) <= 0
-    return op === 'BETWEEN' ? inside : !inside
-  }
-
-  const right = evaluate(expr.right, row)
+  const left = evaluate(q, expr.left, row)
+  const right = evaluate(q, expr.right, row)
   if (left === null || right === null) return null
   switch (op) {
     case '=': return same(left, right)
-    case '!=':
-    case '<>': return !same(left, right)
+    case '!=': return !same(left, right)
     case '<': return compareValues(left, right) < 0
     case '<=': return compareValues(left, right) <= 0
     case '>': return compareValues(left, right) > 0
     case '>=': return compareValues(left, right) >= 0
-    case 'LIKE':
-    case 'ILIKE': return likeToRegExp(String(right)).test(String(left))
+    case 'LIKE': return likeToRegExp(String(right)).test(String(left))
+    case 'ILIKE': return likeToRegExp(String(right).toLowerCase()).test(String(left).toLowerCase())
     case 'NOT LIKE': return !likeToRegExp(String(right)).test(String(left))
+    case 'NOT ILIKE': return !likeToRegExp(String(right).toLowerCase()).test(String(left).toLowerCase())
     default: throw notSupported(`The operator ${op}`)
   }
 }
@@ -149,12 +155,21 @@ function same(a: unknown, b: unknown): boolean {
 
 const AGGREGATES = new Set(['AVG', 'COUNT', 'MAX', 'MIN', 'SUM'])
 
-function aggregate(name: string, args: any, rows: Row[]): unknown {
-  if (args?.distinct) throw notSupported(`${name}(DISTINCT …)`)
-  const star = args?.expr?.type === 'star'
-  if (name === 'COUNT' && star) return rows.length
-  if (star) throw notSupported(`${name}(*)`)
-  const values = rows.map(r => evaluate(args.expr, r)).filter(v => v !== null)
+type Call = Extract<Expr, {type: 'call'}>
+
+function aggregateName(call: Call): string {
+  const name = call.function.name.toUpperCase()
+  if (!AGGREGATES.has(name)) throw notSupported(`The function ${name}`)
+  if (call.distinct) throw notSupported(`${name}(DISTINCT …)`)
+  if (call.args.length !== 1) throw notSupported(`${name} with ${call.args.length} arguments`)
+  if (isStar(call.args[0]) && name !== 'COUNT') throw notSupported(`${name}(*)`)
+  return name
+}
+
+function aggregate(q: Query, call: Call, rows: Row[]): unknown {
+  const name = aggregateName(call)
+  if (isStar(call.args[0])) return rows.length
+  const values = rows.map(r => evaluate(q, call.args[0], r)).filter(v => v !== null)
   switch (name) {
     case 'COUNT': return values.length
     case 'SUM': return values.length === 0 ? null : values.reduce((s: number, v) => s + Number(v), 0)
@@ -164,72 +179,88 @@ function aggregate(name: string, args: any, rows: Row[]): unknown {
   }
 }
 
-function limitOf(ast: any): {limit?: number; offset: number} {
-  const values = (ast.limit?.value ?? []).map((v: any) => Number(v.value))
-  if (values.length === 0) return {offset: 0}
-  if (ast.limit.seperator === 'offset') return {limit: values[0], offset: values[1]}
-  if (ast.limit.seperator === ',') return {limit: values[1], offset: values[0]}
-  return {limit: values[0], offset: 0}
+function isAggregate(c: SelectedColumn): c is SelectedColumn & {expr: Call} {
+  return c.expr.type === 'call' && AGGREGATES.has(c.expr.function.name.toUpperCase())
+}
+
+function limitOf(ast: SelectFromStatement): {limit?: number; offset: number} {
+  const limit = ast.limit?.limit ? Number((ast.limit.limit as {value: number}).value) : undefined
+  const offset = ast.limit?.offset ? Number((ast.limit.offset as {value: number}).value) : 0
+  return {limit, offset}
 }
 
 /** Evaluates every expression once on an empty row, so that an unsupported one is refused even when no row would reach it. */
-function checkExpressions(ast: any, columns: any[]): void {
+function checkExpressions(q: Query, columns: SelectedColumn[]): void {
   const empty: Row = {}
-  if (ast.where) evaluate(ast.where, empty)
+  if (q.ast.where) evaluate(q, q.ast.where, empty)
   for (const c of columns) {
-    if (c.expr?.type === 'aggr_func') {
-      if (c.expr.args?.expr && c.expr.args.expr.type !== 'star') evaluate(c.expr.args.expr, empty)
-    } else if (!(c.expr?.type === 'column_ref' && c.expr.column === '*')) {
-      evaluate(c.expr, empty)
+    if (isAggregate(c)) {
+      aggregateName(c.expr)
+      if (!isStar(c.expr.args[0])) evaluate(q, c.expr.args[0], empty)
+    } else if (!isStar(c.expr)) {
+      evaluate(q, c.expr, empty)
     }
   }
 
-  for (const o of ast.orderby ?? []) if (!(o.expr?.type === 'column_ref')) evaluate(o.expr, empty)
+  for (const o of q.ast.orderBy ?? []) evaluate(q, o.by, empty)
+}
+
+/** The one table a query reads, as written. */
+function tableOf(q: Query): string {
+  const from = q.ast.from ?? []
+  const [only] = from
+  if (from.length !== 1 || only.type !== 'table' || only.join) throw notSupported('A query over other than exactly one table (joins, subqueries)')
+  return written(q, only.name)
+}
+
+function refuseClauses(ast: SelectFromStatement): void {
+  if (ast.groupBy) throw notSupported('GROUP BY')
+  if (ast.having) throw notSupported('HAVING')
+  if (ast.distinct && ast.distinct !== 'all') throw notSupported('DISTINCT')
+  if (!ast.columns) throw notSupported('A SELECT without columns')
 }
 
 /** Runs a SELECT over `tables` (table name → rows, looked up case-insensitively). */
 export function runSql(sql: string, tables: Record<string, Row[]>): SqlResult {
-  const ast = parseSql(sql)
-  for (const key of ['with', 'groupby', 'having', 'window']) if (ast[key]) throw notSupported(key === 'groupby' ? 'GROUP BY' : key.toUpperCase())
-  if (ast.distinct?.type) throw notSupported('DISTINCT')
-  if (!Array.isArray(ast.from) || ast.from.length !== 1 || ast.from[0].join || ast.from[0].expr) throw notSupported('A query over other than exactly one table (joins, subqueries)')
-  const tableName = String(ast.from[0].table)
+  const q = parseSql(sql)
+  refuseClauses(q.ast)
+  const tableName = tableOf(q)
   const key = Object.keys(tables).find(k => k === tableName) ?? Object.keys(tables).find(k => k.toLowerCase() === tableName.toLowerCase())
   if (key === undefined) throw sqlError(`Table ${JSON.stringify(tableName)} does not exist in this Data Cloud org: ingest rows with POST /api/v1/ingest/sources/{source}/${tableName} first.`)
-  const columns: any[] = ast.columns
-  checkExpressions(ast, columns)
+  const columns = q.ast.columns!
+  checkExpressions(q, columns)
   let rows = tables[key]
-  if (ast.where) rows = rows.filter(r => truth(evaluate(ast.where, r)) === true)
-  const aggregated = columns.some(c => c.expr?.type === 'aggr_func')
-  if (aggregated) {
+  if (q.ast.where) rows = rows.filter(r => truth(evaluate(q, q.ast.where!, r)) === true)
+  if (columns.some(c => isAggregate(c))) {
     const names = columns.map((c, i) => {
-      if (c.expr?.type !== 'aggr_func') throw notSupported('Mixing aggregates with plain columns (without GROUP BY)')
-      const name = String(c.expr.name).toUpperCase()
-      if (!AGGREGATES.has(name)) throw notSupported(`The function ${name}`)
-      return c.as ?? (i === 0 && columns.length === 1 ? name.toLowerCase() : `${name.toLowerCase()}${i}`)
+      if (!isAggregate(c)) throw notSupported('Mixing aggregates with plain columns (without GROUP BY)')
+      const name = c.expr.function.name.toLowerCase()
+      return c.alias ? written(q, c.alias) : i === 0 && columns.length === 1 ? name : `${name}${i}`
     })
-    return {columns: names, rows: [columns.map(c => aggregate(String(c.expr.name).toUpperCase(), c.expr.args, rows))]}
+    return {columns: names, rows: [columns.map(c => aggregate(q, c.expr as Call, rows))]}
   }
 
-  if (ast.orderby) {
-    const order = (ast.orderby as any[]).map(o => {
-      const alias = o.expr?.type === 'column_ref' ? columns.find(c => c.as && c.as === columnName(o.expr)) : undefined
-      return {desc: String(o.type).toUpperCase() === 'DESC', expr: alias ? alias.expr : o.expr, nullsFirst: o.nulls ? /FIRST/i.test(o.nulls) : String(o.type).toUpperCase() === 'DESC'}
+  if (q.ast.orderBy) {
+    const order = q.ast.orderBy.map(o => {
+      const name = o.by.type === 'ref' ? written(q, o.by) : undefined
+      const alias = name === undefined ? undefined : columns.find(c => c.alias && written(q, c.alias) === name)
+      const desc = o.order === 'DESC'
+      return {desc, expr: alias ? alias.expr : o.by, nullsFirst: o.nulls ? o.nulls === 'FIRST' : desc}
     })
-    rows = rows.map((r, i) => ({i, keys: order.map(o => evaluate(o.expr, r)), r})).sort((a, b) => compareOrdered(order, a, b)).map(k => k.r)
+    rows = rows.map((r, i) => ({i, keys: order.map(o => evaluate(q, o.expr, r)), r})).sort((a, b) => compareOrdered(order, a, b)).map(k => k.r)
   }
 
-  const {limit, offset} = limitOf(ast)
+  const {limit, offset} = limitOf(q.ast)
   rows = rows.slice(offset, limit === undefined ? undefined : offset + limit)
-  const star = columns.length === 1 && columns[0].expr?.type === 'column_ref' && columns[0].expr.column === '*'
-  if (star) {
+  if (columns.length === 1 && isStar(columns[0].expr)) {
     const names = [...new Set(tables[key].flatMap(r => Object.keys(r)))]
     return {columns: names, rows: rows.map(r => names.map(n => (Object.hasOwn(r, n) ? r[n] : null)))}
   }
 
   const names = columns.map(c => {
-    if (c.expr?.type === 'column_ref' && c.expr.column === '*') throw notSupported('* together with other columns')
-    return c.as ?? (c.expr?.type === 'column_ref' ? columnName(c.expr) : String(c.expr?.value ?? 'expr'))
+    if (c.alias) return written(q, c.alias)
+    if (c.expr.type === 'ref') return written(q, c.expr)
+    return 'value' in c.expr ? String(c.expr.value) : 'expr'
   })
-  return {columns: names, rows: rows.map(r => columns.map(c => evaluate(c.expr, r)))}
+  return {columns: names, rows: rows.map(r => columns.map(c => evaluate(q, c.expr, r)))}
 }

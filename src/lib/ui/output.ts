@@ -1,9 +1,9 @@
 /**
  * Human output in the Heroku CLI's style: a styled header and a table for lists, key/value blocks
- * for one resource, failed statuses highlighted with a hint. Only the colour part of
- * `@heroku/heroku-cli-util` is loaded (`/color`, ~10 ms): hux's table pulls in a React renderer
- * (~0.2 s, ~25 MiB) for what is a few padded columns, so headers, key/value blocks and tables are
- * laid out here, in the same shape hux prints them.
+ * for one resource, failed statuses highlighted with a hint. Colours come from `@heroku-cli/color`
+ * (chalk, loaded on first use): hux's table pulls in a React renderer (~0.2 s, ~25 MiB) for what is a
+ * few padded columns, so headers, key/value blocks and tables are laid out here, in the same shape hux
+ * prints them.
  */
 import {stripVTControlCharacters} from 'node:util'
 
@@ -12,12 +12,40 @@ import {forTerminal} from './terminal-text.js'
 import type {ApiError, Authorization, Connection} from '../api/types.js'
 import {orgTypeLabel} from '../api/types.js'
 
-type Color = typeof import('@heroku/heroku-cli-util/color')
+type Paint = (text: string) => string
 
-let colorModule: Color | undefined
-/** The Heroku CLI's semantic colours (honours NO_COLOR, FORCE_COLOR and HEROKU_THEME). */
-export async function colors(): Promise<Color> {
-  colorModule ??= await import('@heroku/heroku-cli-util/color')
+/** The Heroku CLI's semantic colours, and the plain ones JSON is coloured with. */
+export interface Colors {
+  cyan: Paint
+  failure: Paint
+  green: Paint
+  label: Paint
+  magenta: Paint
+  success: Paint
+  warning: Paint
+  yellow: Paint
+}
+
+let colorModule: Colors | undefined
+/**
+ * The colours, loaded once. Off when stdout is not a terminal (chalk's own check), with
+ * `FORCE_COLOR=0` or `--no-color`, and with `NO_COLOR` set (https://no-color.org), as in the CLI.
+ */
+export async function colors(): Promise<Colors> {
+  if (colorModule) return colorModule
+  const {color} = await import('@heroku-cli/color')
+  const off = (process.env.NO_COLOR ?? '') !== ''
+  const paint = (style: Paint): Paint => (off ? (text: string) => text : (text: string) => style(text))
+  colorModule = {
+    cyan: paint(color.cyan),
+    failure: paint(color.red),
+    green: paint(color.green),
+    label: paint(color.bold),
+    magenta: paint(color.magenta),
+    success: paint(color.green),
+    warning: paint(color.yellow),
+    yellow: paint(color.yellow),
+  }
   return colorModule
 }
 
@@ -75,7 +103,7 @@ export function authorizationRows(a: Authorization): Record<string, string | und
 const width = (text: string) => stripVTControlCharacters(text).length
 const pad = (text: string, to: number) => text + ' '.repeat(Math.max(0, to - width(text)))
 
-function header(io: IO, color: Color, text: string): void {
+function header(io: IO, color: Colors, text: string): void {
   io.out(`${color.label('=== ')}${color.label(forTerminal(text, {oneLine: true}))}\n\n`)
 }
 

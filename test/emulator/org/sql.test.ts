@@ -34,6 +34,16 @@ describe('emulated org: Data Cloud SQL', () => {
     expect(runSql('SELECT * FROM purchase__dll WHERE id = \'p5\'', tables)).to.deep.equal({columns: ['amount', 'city', 'id'], rows: [[5, 'Lima', 'p5']]})
   })
 
+  it('names a result column as the query wrote it, quoted or not, and matches names in any case', () => {
+    expect(runSql('SELECT ID, "City", Amount AS Total FROM PURCHASE__DLL WHERE Id = \'p2\'', tables)).to.deep.equal({columns: ['ID', 'City', 'Total'], rows: [['p2', 'Oslo', 25]]})
+    expect(runSql('SELECT COUNT(*) AS "Purchases" FROM purchase__dll', tables)).to.deep.equal({columns: ['Purchases'], rows: [[5]]})
+  })
+
+  it('compares ILIKE and NOT ILIKE case-insensitively', () => {
+    expect(ids('SELECT id FROM Purchase__dll WHERE city ILIKE \'p%\'')).to.deep.equal(['p1', 'p3'])
+    expect(ids('SELECT id FROM Purchase__dll WHERE city NOT ILIKE \'%A%\'')).to.deep.equal(['p2'])
+  })
+
   it('filters with comparisons, LIKE, IN, BETWEEN, IS NULL, and SQL\'s three-valued NOT', () => {
     expect(ids('SELECT id FROM Purchase__dll WHERE amount > 9 AND amount <= 40')).to.deep.equal(['p1', 'p2', 'p4'])
     expect(ids('SELECT id FROM Purchase__dll WHERE city LIKE \'P%\'')).to.deep.equal(['p1', 'p3'])
