@@ -78,6 +78,9 @@ describe('e2e: applink:mesh through the heroku CLI against the emulator', functi
     emu = await startEmulatorFixture({autoApprove: true})
     await ok(['apps:create', APP])
     await ok(['addons:create', 'heroku-applink', '-a', APP])
+    // as on Heroku, invocations are authenticated only for an org connected to the app's add-on
+    // (auto-approve logs both in as the same admin, so they reach the same org)
+    await ok(['salesforce:connect', 'my_org', '-a', APP])
     await ok(['salesforce:authorizations:add', 'my_auth', '-a', APP])
   })
 
