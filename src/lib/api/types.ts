@@ -126,3 +126,18 @@ export function orgTypeLabel(type: string | undefined): string {
 export function orgKindLabel(kind: OrgKind): string {
   return kind === 'datacloud' ? 'Data Cloud' : 'Salesforce'
 }
+
+/**
+ * `x-request-context`, the header Salesforce sends an invoked app (base64 JSON): the fields
+ * `applink:invoke` builds and the local service mesh reads, in the order the mesh checks them.
+ */
+export interface RequestContext {
+  appUuid: string
+  auth: string
+  id: string
+  loginUrl: string
+  orgDomainUrl: string
+  orgId: string
+  resource: string
+  type: string
+}

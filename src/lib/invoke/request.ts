@@ -8,6 +8,7 @@ import {randomUUID} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 
 import {invalidInput} from '../api/errors.js'
+import type {RequestContext} from '../api/types.js'
 import type {IO} from '../ui/io.js'
 import {type Operation, operationName} from './spec.js'
 
@@ -176,17 +177,6 @@ export interface ClientContext {
   orgId: string
   requestId: string
   userContext: {userId: string; username: string}
-}
-
-export interface RequestContext {
-  appUuid: string
-  auth: string
-  id: string
-  loginUrl: string
-  orgDomainUrl: string
-  orgId: string
-  resource: string
-  type: string
 }
 
 export interface SalesforceHeaders {

@@ -10,7 +10,6 @@ import {request} from 'node:http'
 
 const FLUSH_MS = 200
 const MAX_LINES = 500
-const MAX_BYTES = 10_000
 
 export interface LogStoreTarget {
   apiKey: string
@@ -26,28 +25,6 @@ function storeTime(epochMs: number): string {
   return `${new Date(whole).toISOString().slice(0, -1)}${String(micros).padStart(3, '0')}+00:00`
 }
 
-/** A line over 10,000 bytes in pieces of at most that many bytes (whole characters), as Heroku splits it. */
-export function splitLine(text: string): string[] {
-  if (Buffer.byteLength(text) <= MAX_BYTES) return [text]
-  const out: string[] = []
-  let piece = ''
-  let size = 0
-  for (const ch of text) {
-    const n = Buffer.byteLength(ch)
-    if (size + n > MAX_BYTES) {
-      out.push(piece)
-      piece = ''
-      size = 0
-    }
-
-    piece += ch
-    size += n
-  }
-
-  if (piece) out.push(piece)
-  return out
-}
-
 export class LogStore {
   private pending: {dyno: string; message: string; source: string; time: string}[] = []
   private timer?: NodeJS.Timeout
@@ -58,7 +35,8 @@ export class LogStore {
 
   add(message: string): void {
     const time = storeTime(performance.timeOrigin + performance.now())
-    for (const piece of splitLine(message)) this.pending.push({dyno: 'web.1', message: piece, source: 'app', time})
+    // whole: the store cuts a line over 10,000 bytes into pieces, as Logplex does
+    this.pending.push({dyno: 'web.1', message, source: 'app', time})
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS)
     this.timer.unref()
   }

@@ -4,18 +4,10 @@
  * `x-request-context` header decoded and checked field by field, in the production mesh's order,
  * with its exact answers and log lines.
  */
+import type {RequestContext} from '../api/types.js'
 
-/** `x-request-context` as the mesh reads it (the Go struct's fields). */
-export interface MeshRequestContext {
-  appUuid: string
-  auth: string
-  id: string
-  loginUrl: string
-  orgDomainUrl: string
-  orgId: string
-  resource: string
-  type: string
-}
+/** `x-request-context` as the mesh reads it (the Go struct's fields; what applink:invoke sends). */
+export type MeshRequestContext = RequestContext
 
 /** A refusal: the status, the text answered (a newline is added when written) and the ERROR lines logged. */
 export interface Rejection {
