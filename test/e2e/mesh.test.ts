@@ -13,6 +13,7 @@ import {join} from 'node:path'
 
 import {repoRoot} from '../../scripts/lib/heroku-env.mjs'
 import {type CliHandle, type CliResult, expectNoSecrets, explain, heroku, herokuInBackground} from '../integration/helpers/cli.js'
+import {TELEMETRY_DEFAULT} from '../integration/helpers/installed.js'
 import {type EmulatorFixture, startEmulatorFixture} from './helpers/emulator.js'
 
 const APP = 'e2e-mesh'
@@ -66,7 +67,8 @@ describe('e2e: applink:mesh through the heroku CLI against the emulator', functi
   /** `heroku applink:mesh -a APP --port P --app-port Q -- node FILE`, started, waited for until the app listens. */
   async function mesh(file: string, env: Record<string, string> = {}, ready = true): Promise<{handle: CliHandle; port: number}> {
     const [port, appPort] = [await freePort(), await freePort()]
-    const handle = await herokuInBackground(['applink:mesh', '-a', APP, '--port', String(port), '--app-port', String(appPort), '--', process.execPath, file], {cwd: dir, env: {...emu.env, ...env}})
+    // telemetry at the CLI's default (its own signal and exit handlers), as users run it
+    const handle = await herokuInBackground(['applink:mesh', '-a', APP, '--port', String(port), '--app-port', String(appPort), '--', process.execPath, file], {cwd: dir, env: {...emu.env, ...TELEMETRY_DEFAULT, ...env}})
     handles.push(handle)
     if (ready) await handle.waitFor(/msg="App listening, forwarding requests"/, {timeoutMs: 60_000})
     return {handle, port}
